@@ -1,0 +1,17 @@
+"""Test settings: the base settings with a fast password hasher and in-memory mail and cache.
+
+DATABASE_URL and CELERY_BROKER_URL still switch the suite onto PostgreSQL and a real broker, as
+.ci/run does for its second pass.
+"""
+
+from .base import *  # noqa: F401,F403
+from .base import env
+
+PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+STORAGES["staticfiles"] = {  # noqa: F405
+    "BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"
+}
+MEDIA_ROOT = env.path("MEDIA_ROOT", default="/tmp/hub-test-media")
+WAGTAILADMIN_BASE_URL = "http://testserver"

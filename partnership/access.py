@@ -1,0 +1,175 @@
+"""The access policy: the one place that decides who may see what.
+
+Every record that holds learning names its owning partnership and a sharing level, and says in an
+`AccessRule` where those live and who is named on it. Two questions are answered here and nowhere
+else:
+
+- `visible_to(user, queryset)`: which of these may this user see? (views, exports, APIs, feeds,
+  search queries, reports)
+- `can_view(user, obj)`: may this user see this one? (detail views, downloads, emails)
+
+Both come from a single Q expression, so they cannot disagree.
+
+The levels:
+- restricted: only the people named on the record (the review panel, the action's owner) and the
+  owning partnership's managers;
+- partnership: any signed-in member of the owning partnership, or of a partnership taking part
+  (a cross-boundary review);
+- regional: any signed-in member of any partnership in the owning partnership's region;
+- public: anyone, on the published site.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from django.db import models
+from django.db.models import Q
+
+from .models import Membership, Role, roles_of
+
+
+class SharingLevel(models.TextChoices):
+    RESTRICTED = "restricted", "Restricted: only the people named on it"
+    PARTNERSHIP = "partnership", "Partnership: members of the owning partnership"
+    REGIONAL = "regional", "Regional: members of every partnership in the region"
+    PUBLIC = "public", "Public: anyone"
+
+    @property
+    def short_label(self) -> str:
+        return self.label.split(":")[0]
+
+
+# Widest last: a level "at least as wide as" another is later in this list.
+LEVEL_ORDER = [
+    SharingLevel.RESTRICTED,
+    SharingLevel.PARTNERSHIP,
+    SharingLevel.REGIONAL,
+    SharingLevel.PUBLIC,
+]
+
+
+@dataclass(frozen=True)
+class AccessRule:
+    """Where a model keeps the facts the policy reads.
+
+    partnership: lookup path to the owning partnership (a foreign key).
+    sharing_level: lookup path to the sharing level.
+    participating: lookup paths to other partnerships that own the record with it (M2M allowed).
+    named_people: lookup paths to users named on the record (M2M allowed).
+    """
+
+    partnership: str = "partnership"
+    sharing_level: str = "sharing_level"
+    participating: tuple[str, ...] = field(default_factory=tuple)
+    named_people: tuple[str, ...] = field(default_factory=tuple)
+
+
+DEFAULT_RULE = AccessRule()
+
+
+def rule_for(model) -> AccessRule:
+    return getattr(model, "access_rule", DEFAULT_RULE)
+
+
+def membership_of(user) -> Membership | None:
+    """The user's membership, cached on the user object; None for anonymous and unattached."""
+    if not getattr(user, "is_authenticated", False):
+        return None
+    if not hasattr(user, "_hub_membership"):
+        try:
+            user._hub_membership = Membership.objects.select_related("partnership").get(user=user)
+        except Membership.DoesNotExist:
+            user._hub_membership = None
+    return user._hub_membership
+
+
+def has_role(user, *roles: Role) -> bool:
+    return bool(roles_of(user).intersection(roles))
+
+
+def is_partnership_manager(user) -> bool:
+    return has_role(user, Role.PARTNERSHIP_MANAGER)
+
+
+def sees_everything(user) -> bool:
+    """The Hub's system administrators (superusers) see every record, as they could in the
+    database; they are few and their reads of restricted records are audited like anyone's."""
+    return bool(getattr(user, "is_active", False) and getattr(user, "is_superuser", False))
+
+
+def _exists_in(model, lookup: str, value) -> Q:
+    """`lookup == value` as a semi-join, so that many-valued paths never duplicate rows."""
+    return Q(pk__in=model._base_manager.filter(**{lookup: value}).values("pk"))
+
+
+def _is_multi_valued(model, path: str) -> bool:
+    opts = model._meta
+    for part in path.split("__"):
+        f = opts.get_field(part)
+        if f.many_to_many or f.one_to_many:
+            return True
+        if not f.is_relation:
+            return False
+        opts = f.related_model._meta
+    return False
+
+
+def _lookup(model, path: str, value) -> Q:
+    if _is_multi_valued(model, path):
+        return _exists_in(model, path, value)
+    return Q(**{path: value})
+
+
+def visibility_q(user, model) -> Q:
+    """The condition a row of `model` must meet for `user` to see it."""
+    rule = rule_for(model)
+    level = rule.sharing_level
+    public = Q(**{level: SharingLevel.PUBLIC})
+    if sees_everything(user):
+        return Q()
+    membership = membership_of(user)
+    if membership is None:
+        return public
+
+    own = membership.partnership_id
+    owners = Q(**{f"{rule.partnership}_id": own})
+    for path in rule.participating:
+        owners |= _lookup(model, path, own)
+
+    q = public
+    q |= Q(
+        **{
+            level: SharingLevel.REGIONAL,
+            f"{rule.partnership}__region_id": (membership.partnership.region_id),
+        }
+    )
+    q |= Q(**{level: SharingLevel.PARTNERSHIP}) & owners
+    for path in rule.named_people:
+        q |= _lookup(model, path, user.pk)
+    if is_partnership_manager(user):
+        q |= Q(**{f"{rule.partnership}_id": own})
+    return q
+
+
+def visible_to(user, queryset):
+    """The part of `queryset` that `user` may see, filtered in the database."""
+    return queryset.filter(visibility_q(user, queryset.model))
+
+
+def can_view(user, obj) -> bool:
+    """May `user` see `obj`? Public records need no query; the rest ask the same Q as lists."""
+    rule = rule_for(type(obj))
+    if _attr_path(obj, rule.sharing_level) == SharingLevel.PUBLIC or sees_everything(user):
+        return True
+    if membership_of(user) is None:
+        return False
+    return visible_to(user, type(obj)._base_manager.filter(pk=obj.pk)).exists()
+
+
+def _attr_path(obj, path: str):
+    for part in path.split("__"):
+        obj = getattr(obj, part, None)
+        if obj is None:
+            return None
+    return obj

@@ -1,0 +1,22 @@
+from django import forms
+from django.contrib.auth.forms import AuthenticationForm
+
+
+class SignInForm(AuthenticationForm):
+    """Django's sign-in form with the labels and autocomplete hints people and browsers expect."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["username"].label = "Username"
+        self.fields["username"].widget.attrs.update(
+            {"autocomplete": "username", "spellcheck": "false", "autocapitalize": "none"}
+        )
+        self.fields["password"].widget.attrs.update({"autocomplete": "current-password"})
+        self.error_messages["invalid_login"] = (
+            "Enter a correct username and password. Both are case-sensitive."
+        )
+
+
+class ThemeChoiceField(forms.ModelMultipleChoiceField):
+    def label_from_instance(self, obj):
+        return obj.name

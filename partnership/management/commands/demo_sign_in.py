@@ -1,0 +1,22 @@
+from django.conf import settings
+from django.core.management.base import BaseCommand
+
+from partnership.demo import PEOPLE
+
+from .load_demo import DEFAULT_DEMO_PASSWORD
+
+
+class Command(BaseCommand):
+    help = "Print the demo sign-in details (only while DEBUG is on)."
+
+    def handle(self, *args, **options):
+        if not settings.DEBUG:
+            self.stdout.write("DEBUG is off: demo sign-in details are not printed.")
+            return
+        password = settings.HUB_DEMO_PASSWORD or DEFAULT_DEMO_PASSWORD
+        self.stdout.write("Sign in at http://127.0.0.1:8000/sign-in/ (site) or /admin/ (admin).")
+        self.stdout.write(f"Every demo account's password is: {password}")
+        self.stdout.write(f"  {'admin':<24} Hub administrator (superuser)")
+        for username, first, last, partnership, _agency, roles, _title in PEOPLE:
+            role_names = ", ".join(r.label for r in roles)
+            self.stdout.write(f"  {username:<24} {first} {last}, {partnership}: {role_names}")

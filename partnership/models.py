@@ -1,0 +1,204 @@
+"""The partnership world: the region, its safeguarding partnerships, their agencies, the people in
+them and the roles they hold, and the theme vocabulary everything is tagged with."""
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.db.models import Q
+from django.utils.functional import cached_property
+from taggit.models import TagBase
+from wagtail.search import index
+
+
+class Region(models.Model):
+    """A group of partnerships that share learning (pan-Mersey)."""
+
+    name = models.CharField(max_length=100, unique=True)
+    slug = models.SlugField(max_length=100, unique=True)
+
+    class Meta:
+        ordering = ["name"]
+
+    def __str__(self):
+        return self.name
+
+
+class Partnership(models.Model):
+    """A local safeguarding partnership, led by the local authority, police and health."""
+
+    region = models.ForeignKey(Region, on_delete=models.PROTECT, related_name="partnerships")
+    name = models.CharField(max_length=150, unique=True)
+    short_name = models.CharField(max_length=50, unique=True)
+    slug = models.SlugField(max_length=60, unique=True)
+    website = models.URLField(blank=True)
+
+    class Meta:
+        ordering = ["short_name"]
+
+    def __str__(self):
+        return self.short_name
+
+
+class Sector(models.TextChoices):
+    POLICE = "police", "Police"
+    HEALTH = "health", "Health"
+    CHILDRENS_SOCIAL_CARE = "childrens_social_care", "Children's social care"
+    EARLY_HELP = "early_help", "Early help"
+    EDUCATION = "education", "Education"
+    PROBATION = "probation", "Probation"
+    HOUSING = "housing", "Housing"
+    ADULT_SOCIAL_CARE = "adult_social_care", "Adult social care"
+    VOLUNTARY = "voluntary", "Voluntary sector"
+    PARTNERSHIP = "partnership", "Partnership business unit"
+
+
+class AgencyQuerySet(models.QuerySet):
+    def matching(self, term: str):
+        """Agencies whose name, short name or sector (code or label) is `term`, in any case.
+
+        Imports name agencies the way partnerships write them: "Merseyside Police", "Police",
+        "Health" or "Children's social care"."""
+        term = (term or "").strip()
+        sectors = [
+            value
+            for value, label in Sector.choices
+            if term.casefold() in (value.casefold(), label.casefold())
+        ]
+        return self.filter(
+            Q(name__iexact=term) | Q(short_name__iexact=term) | Q(sector__in=sectors)
+        )
+
+
+class Agency(models.Model):
+    """An organisation that works within a partnership: police, an NHS trust, a school, ..."""
+
+    partnership = models.ForeignKey(Partnership, on_delete=models.CASCADE, related_name="agencies")
+    name = models.CharField(max_length=200)
+    short_name = models.CharField(max_length=60)
+    sector = models.CharField(max_length=30, choices=Sector.choices)
+
+    objects = AgencyQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["partnership__short_name", "name"]
+        verbose_name_plural = "agencies"
+        constraints = [
+            models.UniqueConstraint(fields=["partnership", "name"], name="agency_unique_name"),
+        ]
+
+    def __str__(self):
+        return f"{self.name} ({self.partnership.short_name})"
+
+
+class Role(models.TextChoices):
+    """The roles people hold; each is a Django group of the same name, made by migrations."""
+
+    PARTNERSHIP_MANAGER = "partnership_manager", "Partnership manager"
+    REVIEWER = "reviewer", "Reviewer"
+    QUALITY_ASSURANCE = "quality_assurance", "Quality assurance"
+    AGENCY_LEAD = "agency_lead", "Agency lead"
+    TRAINER = "trainer", "Trainer"
+    PRACTITIONER = "practitioner", "Practitioner"
+    INDEPENDENT_SCRUTINEER = "independent_scrutineer", "Independent scrutineer"
+
+    @property
+    def group_name(self) -> str:
+        return self.label
+
+
+class Membership(models.Model):
+    """Where a person works: one partnership and one agency. Their roles are their groups."""
+
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="membership"
+    )
+    partnership = models.ForeignKey(
+        Partnership, on_delete=models.PROTECT, related_name="memberships"
+    )
+    agency = models.ForeignKey(
+        Agency,
+        on_delete=models.PROTECT,
+        related_name="memberships",
+        null=True,
+        blank=True,
+        help_text="Leave empty only for people who sit outside every agency, such as the "
+        "independent scrutineer.",
+    )
+    job_title = models.CharField(max_length=150, blank=True)
+
+    class Meta:
+        ordering = ["partnership__short_name", "user__last_name", "user__first_name"]
+
+    def __str__(self):
+        return f"{self.user.get_full_name() or self.user.get_username()} ({self.partnership})"
+
+    def clean(self):
+        if self.agency_id and self.agency.partnership_id != self.partnership_id:
+            raise ValidationError({"agency": "The agency must belong to the same partnership."})
+
+    @cached_property
+    def roles(self) -> frozenset[Role]:
+        return roles_of(self.user)
+
+
+def roles_of(user) -> frozenset[Role]:
+    """The roles a user holds, read once per user object (the policy asks often)."""
+    cached = getattr(user, "_hub_roles", None)
+    if cached is None:
+        if not getattr(user, "is_authenticated", False):
+            cached = frozenset()
+        else:
+            by_label = {role.label: role for role in Role}
+            names = user.groups.values_list("name", flat=True)
+            cached = frozenset(by_label[name] for name in names if name in by_label)
+        user._hub_roles = cached
+    return cached
+
+
+class ThemeQuerySet(models.QuerySet):
+    def matching(self, term: str):
+        """Themes whose slug, name or one of whose synonyms is `term`, in any case."""
+        term = (term or "").strip()
+        if not term:
+            return self.none()
+        folded = term.casefold()
+        direct = self.filter(Q(slug__iexact=term) | Q(name__iexact=term))
+        if direct.exists():
+            return direct
+        ids = [theme.pk for theme in self.all() if folded in theme.synonym_set]
+        return self.filter(pk__in=ids)
+
+
+class Theme(index.Indexed, TagBase):
+    """A theme of the partnership's curated vocabulary (neglect, CSE, domestic abuse, ...).
+
+    Free tagging is off: editors choose from the vocabulary, which the partnership manager keeps
+    in the admin, so that search and reports group learning the same way everywhere."""
+
+    free_tagging = False
+
+    description = models.TextField(blank=True)
+    synonyms = models.TextField(
+        blank=True,
+        help_text="Other words and abbreviations practitioners use, separated by semicolons "
+        "(CSE; sexual exploitation; grooming). Search treats them as the theme.",
+    )
+
+    objects = ThemeQuerySet.as_manager()
+
+    search_fields = [
+        index.SearchField("name"),
+        index.SearchField("synonyms"),
+        index.AutocompleteField("name"),
+    ]
+
+    class Meta:
+        ordering = ["name"]
+
+    @property
+    def synonym_list(self) -> list[str]:
+        return [s.strip() for s in self.synonyms.split(";") if s.strip()]
+
+    @property
+    def synonym_set(self) -> frozenset[str]:
+        return frozenset(s.casefold() for s in self.synonym_list)

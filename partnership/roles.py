@@ -1,0 +1,49 @@
+"""Grants of permissions to the roles' groups, for data migrations.
+
+Each app's migrations say what its roles may do with `grant(apps, Role..., perms)`, so that the
+groups and their permissions always come from migrations, never from clicks in the admin."""
+
+from django.contrib.auth.management import create_permissions
+
+ROLE_GROUPS = {
+    "partnership_manager": "Partnership manager",
+    "reviewer": "Reviewer",
+    "quality_assurance": "Quality assurance",
+    "agency_lead": "Agency lead",
+    "trainer": "Trainer",
+    "practitioner": "Practitioner",
+    "independent_scrutineer": "Independent scrutineer",
+}
+
+
+def ensure_permissions(apps, *app_labels):
+    """Create the permissions of these apps now: post_migrate has not run yet on a fresh
+    database, and a grant needs them to exist."""
+    for label in app_labels:
+        config = apps.get_app_config(label)
+        config.models_module = True
+        create_permissions(config, apps=apps, verbosity=0)
+
+
+def grant(apps, role: str, permissions: list[str]):
+    """Give the group of `role` these permissions ("app_label.codename")."""
+    Group = apps.get_model("auth", "Group")
+    Permission = apps.get_model("auth", "Permission")
+    group, _ = Group.objects.get_or_create(name=ROLE_GROUPS[role])
+    for dotted in permissions:
+        app_label, codename = dotted.split(".")
+        permission = Permission.objects.get(content_type__app_label=app_label, codename=codename)
+        group.permissions.add(permission)
+
+
+def revoke(apps, role: str, permissions: list[str]):
+    Group = apps.get_model("auth", "Group")
+    Permission = apps.get_model("auth", "Permission")
+    group = Group.objects.filter(name=ROLE_GROUPS[role]).first()
+    if group is None:
+        return
+    for dotted in permissions:
+        app_label, codename = dotted.split(".")
+        group.permissions.remove(
+            *Permission.objects.filter(content_type__app_label=app_label, codename=codename)
+        )
