@@ -1,0 +1,82 @@
+"""What a review found and what it recommends, each shareable on its own terms."""
+
+from django.db import models
+from modelcluster.fields import ParentalKey, ParentalManyToManyField
+from modelcluster.models import ClusterableModel
+from wagtail.models import Orderable
+from wagtail.search import index
+
+from partnership.access import AccessRule, SharingLevel
+
+from .review import LevelOfNeed
+
+
+class FindingQuerySet(models.QuerySet):
+    def visible_to(self, user):
+        from partnership.access import visible_to
+
+        return visible_to(user, self)
+
+
+class Finding(index.Indexed, Orderable, ClusterableModel):
+    """A finding of a review. Its own sharing level lets a restricted review share an
+    anonymised finding with the region; it inherits the review's owner and panel."""
+
+    review = ParentalKey("reviews.Review", on_delete=models.CASCADE, related_name="findings")
+    title = models.CharField(max_length=255, help_text="The finding in one line.")
+    text = models.TextField(help_text="Anonymised: no names, dates of birth or addresses.")
+    themes = ParentalManyToManyField("partnership.Theme", blank=True, related_name="findings")
+    agencies = ParentalManyToManyField("partnership.Agency", blank=True, related_name="findings")
+    practice_area = models.CharField(
+        max_length=120, blank=True, help_text="e.g. assessment, supervision, information sharing."
+    )
+    level_of_need = models.PositiveSmallIntegerField(
+        choices=LevelOfNeed.choices, null=True, blank=True
+    )
+    sharing_level = models.CharField(
+        max_length=20, choices=SharingLevel.choices, default=SharingLevel.PARTNERSHIP
+    )
+
+    objects = FindingQuerySet.as_manager()
+
+    access_rule = AccessRule(
+        partnership="review__lead_partnership",
+        participating=("review__participating_partnerships",),
+        named_people=("review__panel",),
+    )
+
+    search_fields = [
+        index.SearchField("title", boost=2),
+        index.SearchField("text"),
+        index.SearchField("practice_area"),
+        index.FilterField("sharing_level"),
+    ]
+
+    class Meta(Orderable.Meta):
+        pass
+
+    def __str__(self):
+        return self.title
+
+
+class Recommendation(index.Indexed, Orderable, ClusterableModel):
+    """A recommendation of a review, answering one or more of its findings."""
+
+    review = ParentalKey("reviews.Review", on_delete=models.CASCADE, related_name="recommendations")
+    text = models.TextField()
+    findings = ParentalManyToManyField(Finding, blank=True, related_name="recommendations")
+    sharing_level = models.CharField(
+        max_length=20, choices=SharingLevel.choices, default=SharingLevel.PARTNERSHIP
+    )
+
+    objects = FindingQuerySet.as_manager()
+
+    access_rule = Finding.access_rule
+
+    search_fields = [index.SearchField("text"), index.FilterField("sharing_level")]
+
+    class Meta(Orderable.Meta):
+        pass
+
+    def __str__(self):
+        return self.text[:80]

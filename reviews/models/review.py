@@ -1,0 +1,281 @@
+"""One record for every kind of review the partnership runs, from rapid review to peer review."""
+
+from django.conf import settings
+from django.db import models
+from django.urls import reverse
+from modelcluster.contrib.taggit import ClusterTaggableManager
+from modelcluster.fields import ParentalKey, ParentalManyToManyField
+from modelcluster.models import ClusterableModel
+from taggit.models import ItemBase
+from wagtail.models import (
+    DraftStateMixin,
+    LockableMixin,
+    PreviewableMixin,
+    RevisionMixin,
+    WorkflowMixin,
+)
+from wagtail.search import index
+
+from partnership.access import AccessRule, SharingLevel
+from partnership.models import Theme
+
+
+class ReviewType(models.TextChoices):
+    RAPID_REVIEW = "rapid_review", "Rapid review"
+    LCSPR = "lcspr", "Local Child Safeguarding Practice Review"
+    NATIONAL_REVIEW = "national_review", "National review (Panel-led)"
+    SAR = "sar", "Safeguarding Adults Review"
+    DARDR = "dardr", "Domestic Abuse Related Death Review"
+    CHILD_DEATH_REVIEW = "child_death_review", "Child death review"
+    MULTI_AGENCY_AUDIT = "multi_agency_audit", "Multi-agency audit"
+    SECTION_11_AUDIT = "section_11_audit", "Section 11 audit"
+    SECTION_175_AUDIT = "section_175_audit", "Section 175 audit"
+    PEER_REVIEW = "peer_review", "Peer review"
+    LEARNING_REVIEW = "learning_review", "Learning review"
+
+    @classmethod
+    def from_text(cls, text: str) -> "ReviewType | None":
+        """A type from its code, its name or a common abbreviation, in any case.
+
+        Trackers write "Rapid review", "rapid_review", "LCSPR", "DHR" or "Multi-agency audit"."""
+        folded = " ".join((text or "").replace("_", " ").replace("-", " ").split()).casefold()
+        if not folded:
+            return None
+        for member in cls:
+            names = {member.value.replace("_", " "), member.label.casefold()}
+            names |= {a.casefold() for a in REVIEW_TYPE_ALIASES.get(member, ())}
+            if folded in {" ".join(n.replace("-", " ").split()).casefold() for n in names}:
+                return member
+        return None
+
+
+REVIEW_TYPE_ALIASES = {
+    ReviewType.RAPID_REVIEW: ("RR", "rapid"),
+    ReviewType.LCSPR: ("LCSPR", "local child safeguarding practice review", "CSPR"),
+    ReviewType.NATIONAL_REVIEW: ("national review", "national", "panel review"),
+    ReviewType.SAR: ("SAR", "safeguarding adult review"),
+    ReviewType.DARDR: ("DARDR", "DHR", "domestic homicide review"),
+    ReviewType.CHILD_DEATH_REVIEW: ("CDR", "child death"),
+    ReviewType.MULTI_AGENCY_AUDIT: ("MAA", "thematic audit", "multi agency thematic audit"),
+    ReviewType.SECTION_11_AUDIT: ("S11", "section 11"),
+    ReviewType.SECTION_175_AUDIT: ("S175", "section 175"),
+    ReviewType.PEER_REVIEW: ("peer",),
+    ReviewType.LEARNING_REVIEW: ("learning",),
+}
+
+CHILD_REVIEW_TYPES = {
+    ReviewType.RAPID_REVIEW,
+    ReviewType.LCSPR,
+    ReviewType.NATIONAL_REVIEW,
+    ReviewType.CHILD_DEATH_REVIEW,
+}
+CASE_REVIEW_TYPES = CHILD_REVIEW_TYPES | {
+    ReviewType.SAR,
+    ReviewType.DARDR,
+    ReviewType.LEARNING_REVIEW,
+}
+PUBLISHABLE_TYPES = {ReviewType.LCSPR, ReviewType.SAR, ReviewType.DARDR, ReviewType.NATIONAL_REVIEW}
+
+
+class ReviewStatus(models.TextChoices):
+    DRAFT = "draft", "Draft"
+    IN_PROGRESS = "in_progress", "In progress"
+    AWAITING_SIGN_OFF = "awaiting_sign_off", "Awaiting sign-off"
+    SIGNED_OFF = "signed_off", "Signed off / submitted"
+    PUBLISHED = "published", "Published"
+    PUBLISHED_IMPROVEMENTS_ONLY = "published_improvements_only", "Published (improvements only)"
+    NOT_PUBLISHED = "not_published", "Not published"
+    EMBARGOED = "embargoed", "Embargoed"
+
+
+class Decision(models.TextChoices):
+    LCSPR = "lcspr", "Local Child Safeguarding Practice Review"
+    NATIONAL_REVIEW = "national_review", "Refer for a national review"
+    NO_FURTHER_REVIEW = "no_further_review", "No further review"
+    SAR = "sar", "Safeguarding Adults Review"
+    DARDR = "dardr", "Domestic Abuse Related Death Review"
+
+    @classmethod
+    def from_text(cls, text: str) -> "Decision | None":
+        folded = " ".join((text or "").replace("_", " ").split()).casefold()
+        if not folded:
+            return None
+        for member in cls:
+            if folded in {member.value.replace("_", " "), member.label.casefold()}:
+                return member
+        review_type = ReviewType.from_text(text)
+        if review_type and review_type.value in cls.values:
+            return cls(review_type.value)
+        if folded in {"nfa", "no further action", "none", "no review"}:
+            return cls.NO_FURTHER_REVIEW
+        return None
+
+
+class AgeBand(models.TextChoices):
+    UNBORN = "unborn", "Unborn"
+    UNDER_1 = "under_1", "Under 1"
+    AGE_1_4 = "1_4", "1 to 4"
+    AGE_5_10 = "5_10", "5 to 10"
+    AGE_11_15 = "11_15", "11 to 15"
+    AGE_16_17 = "16_17", "16 to 17"
+    ADULT_18_24 = "18_24", "Adult, 18 to 24"
+    ADULT_25_64 = "25_64", "Adult, 25 to 64"
+    ADULT_65_PLUS = "65_plus", "Adult, 65 and over"
+    SEVERAL = "several", "Several subjects"
+
+
+class LevelOfNeed(models.IntegerChoices):
+    """The continuum of need at the time of the incident."""
+
+    UNIVERSAL = 1, "Level 1: universal"
+    ADDITIONAL = 2, "Level 2: additional needs (early help)"
+    COMPLEX = 3, "Level 3: complex needs (child in need)"
+    ACUTE = 4, "Level 4: acute (child protection)"
+
+
+class ReviewTheme(ItemBase):
+    tag = models.ForeignKey(Theme, related_name="tagged_reviews", on_delete=models.CASCADE)
+    content_object = ParentalKey(
+        "reviews.Review", related_name="themed_items", on_delete=models.CASCADE
+    )
+
+
+class ReviewQuerySet(models.QuerySet):
+    def visible_to(self, user):
+        from partnership.access import visible_to
+
+        return visible_to(user, self)
+
+    def of_type(self, *types):
+        return self.filter(review_type__in=types)
+
+
+class Review(
+    WorkflowMixin,
+    DraftStateMixin,
+    LockableMixin,
+    RevisionMixin,
+    PreviewableMixin,
+    index.Indexed,
+    ClusterableModel,
+):
+    """A case review, audit or peer review, with its statutory milestones and sign-off.
+
+    A ClusterableModel so that its findings, recommendations, themes, agencies and panel are
+    kept in each revision and compared, previewed and signed off together, as reviewers expect
+    of Wagtail. The subject is a pseudonym: real names, dates of birth, addresses and case
+    numbers go only in `confidential_details`, which the panel alone can read and which is
+    never indexed, exported, emailed or served by the API."""
+
+    reference = models.CharField(
+        max_length=40, unique=True, help_text="The partnership's reference, e.g. WIR-RR-2026-03."
+    )
+    review_type = models.CharField("type", max_length=30, choices=ReviewType.choices)
+    title = models.CharField(max_length=255)
+    subject_pseudonym = models.CharField(
+        max_length=60, blank=True, help_text='A pseudonym, never a name: "Child Q", "Adult B".'
+    )
+    age_band = models.CharField(max_length=20, choices=AgeBand.choices, blank=True)
+    lead_partnership = models.ForeignKey(
+        "partnership.Partnership", on_delete=models.PROTECT, related_name="led_reviews"
+    )
+    participating_partnerships = ParentalManyToManyField(
+        "partnership.Partnership",
+        blank=True,
+        related_name="participating_reviews",
+        help_text="For cross-boundary cases: the partnership where the subject lives takes part.",
+    )
+    agencies = ParentalManyToManyField("partnership.Agency", blank=True, related_name="reviews")
+    themes = ClusterTaggableManager(through=ReviewTheme, blank=True)
+    level_of_need = models.PositiveSmallIntegerField(
+        choices=LevelOfNeed.choices, null=True, blank=True
+    )
+
+    incident_date = models.DateField(null=True, blank=True)
+    aware_date = models.DateField(
+        null=True, blank=True, help_text="When the partnership became aware of the incident."
+    )
+    notification_date = models.DateField(
+        null=True, blank=True, help_text="When the serious incident notification was sent."
+    )
+    decision_date = models.DateField(null=True, blank=True)
+    start_date = models.DateField(
+        null=True,
+        blank=True,
+        help_text="For audits, peer reviews and learning reviews: when the work began.",
+    )
+    publication_date = models.DateField(null=True, blank=True)
+
+    status = models.CharField(
+        max_length=30, choices=ReviewStatus.choices, default=ReviewStatus.DRAFT
+    )
+    decision = models.CharField(max_length=30, choices=Decision.choices, blank=True)
+    status_reason = models.TextField(
+        blank=True,
+        help_text="Why it is not published, published with improvements only, or embargoed.",
+    )
+    summary = models.TextField(
+        blank=True, help_text="What happened and why it matters, with no identifying detail."
+    )
+    confidential_details = models.TextField(
+        blank=True,
+        help_text="Identifying case detail. Visible only to the review's panel; never searched, "
+        "exported, emailed or shared.",
+    )
+    sharing_level = models.CharField(
+        max_length=20, choices=SharingLevel.choices, default=SharingLevel.RESTRICTED
+    )
+    panel = ParentalManyToManyField(
+        settings.AUTH_USER_MODEL, blank=True, related_name="review_panels"
+    )
+    converted_from = models.OneToOneField(
+        "self",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="converted_to",
+        help_text="The rapid review this review was opened from.",
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    objects = ReviewQuerySet.as_manager()
+
+    access_rule = AccessRule(
+        partnership="lead_partnership",
+        participating=("participating_partnerships",),
+        named_people=("panel",),
+    )
+
+    # Never confidential_details: the search index is outside the panel's walls.
+    search_fields = [
+        index.SearchField("title", boost=3),
+        index.SearchField("reference"),
+        index.SearchField("summary"),
+        index.FilterField("review_type"),
+        index.FilterField("status"),
+        index.FilterField("lead_partnership"),
+        index.FilterField("sharing_level"),
+        index.AutocompleteField("title"),
+    ]
+
+    class Meta:
+        ordering = ["-created_at"]
+        permissions = [("export_review", "Can export reviews")]
+
+    def __str__(self):
+        return f"{self.reference}: {self.title}"
+
+    @property
+    def type(self) -> ReviewType:
+        return ReviewType(self.review_type)
+
+    @property
+    def is_child_review(self) -> bool:
+        return self.review_type in CHILD_REVIEW_TYPES
+
+    def get_admin_url(self):
+        return reverse("wagtailsnippets_reviews_review:edit", args=[self.pk])
+
+    def get_preview_template(self, request, mode_name):
+        return "reviews/review_preview.html"
