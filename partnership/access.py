@@ -57,12 +57,15 @@ class AccessRule:
     sharing_level: lookup path to the sharing level.
     participating: lookup paths to other partnerships that own the record with it (M2M allowed).
     named_people: lookup paths to users named on the record (M2M allowed).
+    agency: lookup path to the agency that owns the record (an action): that agency's leads see
+        it at any level, since they answer for it.
     """
 
     partnership: str = "partnership"
     sharing_level: str = "sharing_level"
     participating: tuple[str, ...] = field(default_factory=tuple)
     named_people: tuple[str, ...] = field(default_factory=tuple)
+    agency: str | None = None
 
 
 DEFAULT_RULE = AccessRule()
@@ -147,6 +150,8 @@ def visibility_q(user, model) -> Q:
     q |= Q(**{level: SharingLevel.PARTNERSHIP}) & owners
     for path in rule.named_people:
         q |= _lookup(model, path, user.pk)
+    if rule.agency and membership.agency_id and has_role(user, Role.AGENCY_LEAD):
+        q |= Q(**{f"{rule.agency}_id": membership.agency_id})
     if is_partnership_manager(user):
         q |= Q(**{f"{rule.partnership}_id": own})
     return q
