@@ -68,6 +68,13 @@ def _admin_url(review) -> str | None:
         return None
 
 
+def _captions():
+    return {
+        "due_soon_days": DUE_SOON_WORKING_DAYS,
+        "due_soon_caption": f"Due within {DUE_SOON_WORKING_DAYS} working days",
+    }
+
+
 class DashboardView(WagtailAdminTemplateMixin, TemplateView):
     template_name = "reviews/dashboard.html"
     page_title = "Review deadlines"
@@ -76,7 +83,7 @@ class DashboardView(WagtailAdminTemplateMixin, TemplateView):
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         context["deadlines"] = deadlines_for(self.request.user)
-        context["due_soon_days"] = DUE_SOON_WORKING_DAYS
+        context.update(_captions())
         return context
 
 
@@ -88,8 +95,8 @@ class DeadlinesPanel(Component):
     def get_context_data(self, parent_context):
         return {
             "deadlines": deadlines_for(parent_context["request"].user),
-            "due_soon_days": DUE_SOON_WORKING_DAYS,
             "dashboard_url": reverse("reviews_dashboard"),
+            **_captions(),
         }
 
 
