@@ -27,7 +27,8 @@ def recompute_milestones(review: Review, *, timescales=None) -> list[Milestone]:
     """Bring `review`'s milestones in line with its dates, type and partnership's timescales.
 
     Idempotent: a second call writes nothing. Done dates are kept, and a milestone the review no
-    longer has is removed unless it was done (what happened stays on record)."""
+    longer has is removed unless it was done (what happened stays on record). Returns the
+    milestones it created or changed."""
     if timescales is None:
         timescales = ReviewTimescale.objects.for_partnership(review.lead_partnership_id)
     with transaction.atomic():
