@@ -42,3 +42,31 @@ def working_days_between(start: date, end: date) -> int:
         if is_working_day(current):
             count += 1
     return count
+
+
+def subtract_working_days(end: date, days: int) -> date:
+    """The date `days` working days before `end`, counted back the same way: day 1 is the first
+    working day before it. For "send a copy 7 working days before publication"."""
+    if days < 0:
+        raise ValueError("days must not be negative")
+    current = end
+    remaining = days
+    while remaining:
+        current -= timedelta(days=1)
+        if is_working_day(current):
+            remaining -= 1
+    return current
+
+
+def add_months(start: date, months: int) -> date:
+    """The same day `months` calendar months later (or earlier), or the month's last day when it
+    is shorter: 31 August + 6 months is the last day of February, as people count "6 months"."""
+    index = start.year * 12 + start.month - 1 + months
+    year, month = divmod(index, 12)
+    month += 1
+    return date(year, month, min(start.day, _days_in_month(year, month)))
+
+
+def _days_in_month(year: int, month: int) -> int:
+    following = date(year + month // 12, month % 12 + 1, 1)
+    return (following - timedelta(days=1)).day
