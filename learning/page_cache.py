@@ -54,6 +54,8 @@ def mark_cacheable(page, request) -> None:
     Pages behind a view restriction (sign-in, groups, password) are never stored, and a page type
     can opt out with `cache_for_anonymous = False` (for one that shows time-sensitive data).
     """
+    if not getattr(request, "hub_page_cache_candidate", False):
+        return  # signed in, or otherwise not a request the cache answers: spare the query
     if not getattr(page, "cache_for_anonymous", True):
         return
     if page.get_view_restrictions().exists():
@@ -102,6 +104,7 @@ class AnonymousPageCacheMiddleware:
         if not timeout() or not _is_anonymous_get(request):
             return self.get_response(request)
 
+        request.hub_page_cache_candidate = True
         key = _key(request)
         # One round trip: the current generation and the stored page together.
         found = cache.get_many([GENERATION_KEY, key])
