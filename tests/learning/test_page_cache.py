@@ -106,3 +106,22 @@ def test_pages_outside_wagtail_are_not_cached(db, client):
         response = client.get("/sign-in/")
         assert response.status_code == 200
         assert "X-Hub-Cache" not in response
+
+
+def test_deleting_a_page_invalidates_the_cache(home, client):
+    child = home.add_child(instance=HomePage(title="Old briefing", slug="old"))
+    _visit(client, "/old/")
+    assert _visit(client, "/old/")["X-Hub-Cache"] == "hit"
+    child.delete()
+    assert client.get("/old/").status_code == 404
+
+
+def test_moving_a_page_invalidates_the_cache(home, client):
+    shelf = home.add_child(instance=HomePage(title="Shelf", slug="shelf"))
+    child = home.add_child(instance=HomePage(title="Briefing", slug="briefing"))
+    _visit(client, "/briefing/")
+    assert _visit(client, "/briefing/")["X-Hub-Cache"] == "hit"
+    child.move(shelf, pos="last-child")
+    # Wagtail leaves a redirect from the old address; the cached copy is gone.
+    assert client.get("/briefing/").status_code == 301
+    assert _visit(client, "/shelf/briefing/")["X-Hub-Cache"] == "miss"
