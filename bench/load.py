@@ -22,6 +22,16 @@ class Measurement:
     queries: list[int] = field(default_factory=list)
     statuses: dict[int, int] = field(default_factory=dict)
 
+    def add(self, other: "Measurement") -> None:
+        """Fold in another round of the same page."""
+        self.requests += other.requests
+        self.errors += other.errors
+        self.seconds += other.seconds
+        self.latencies.extend(other.latencies)
+        self.queries.extend(other.queries)
+        for status, n in other.statuses.items():
+            self.statuses[status] = self.statuses.get(status, 0) + n
+
     @property
     def rps(self) -> float:
         return self.requests / self.seconds if self.seconds else 0.0
