@@ -1,8 +1,17 @@
 """Fixtures shared by the whole suite: the demo partnership world and its people."""
 
 import pytest
+from django.core.cache import cache
 
 from partnership.demo import World, build
+
+
+@pytest.fixture(autouse=True)
+def _empty_cache():
+    """The in-memory cache outlives a test's database: start each test with none of it."""
+    cache.clear()
+    yield
+    cache.clear()
 
 
 @pytest.fixture

@@ -62,6 +62,8 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # Above sessions, CSRF and auth: an anonymous hit skips them all (see learning/page_cache.py).
+    "learning.page_cache.AnonymousPageCacheMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -109,6 +111,9 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # Caching: Redis in production (REDIS_URL or CACHE_URL), local memory when embedded.
 CACHES = {"default": env.cache_url("CACHE_URL", default="locmemcache://hub")}
+# Anonymous visitors' pages are served from the cache and invalidated on publish; the timeout
+# only bounds how stale data from outside the page tree can get. 0 turns the cache off.
+HUB_PAGE_CACHE_SECONDS = env.int("HUB_PAGE_CACHE_SECONDS", default=300)
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
@@ -216,3 +221,6 @@ LOGGING = {
 HUB_DEMO_PASSWORD = env.str("HUB_DEMO_PASSWORD", default="")
 # Served only by `make bench`: a minimal view that shows the framework's ceiling.
 HUB_BENCH = env.bool("HUB_BENCH", default=False)
+if HUB_BENCH:
+    # Outermost, so that it counts every query a request costs, sessions and auth included.
+    MIDDLEWARE.insert(0, "config.bench.QueryCountMiddleware")

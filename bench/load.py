@@ -1,0 +1,174 @@
+"""A small load generator for loopback only: keep-alive connections from threads, bounded in time
+and in count, reading the server's X-Hub-Queries header for the queries each request cost."""
+
+import http.client
+import re
+import statistics
+import threading
+import time
+import urllib.parse
+from dataclasses import dataclass, field
+from http.cookies import SimpleCookie
+
+LOOPBACK = ("127.0.0.1", "localhost", "::1")
+
+
+@dataclass
+class Measurement:
+    requests: int = 0
+    errors: int = 0
+    seconds: float = 0.0
+    latencies: list[float] = field(default_factory=list)
+    queries: list[int] = field(default_factory=list)
+    statuses: dict[int, int] = field(default_factory=dict)
+
+    def add(self, other: "Measurement") -> None:
+        """Fold in another round of the same page."""
+        self.requests += other.requests
+        self.errors += other.errors
+        self.seconds += other.seconds
+        self.latencies.extend(other.latencies)
+        self.queries.extend(other.queries)
+        for status, n in other.statuses.items():
+            self.statuses[status] = self.statuses.get(status, 0) + n
+
+    @property
+    def rps(self) -> float:
+        return self.requests / self.seconds if self.seconds else 0.0
+
+    def percentile_ms(self, pct: float) -> float:
+        if not self.latencies:
+            return 0.0
+        ordered = sorted(self.latencies)
+        index = min(len(ordered) - 1, round(pct / 100 * (len(ordered) - 1)))
+        return ordered[index] * 1000
+
+    @property
+    def median_queries(self) -> float | None:
+        return statistics.median(self.queries) if self.queries else None
+
+    @property
+    def max_queries(self) -> int | None:
+        return max(self.queries) if self.queries else None
+
+
+class Client:
+    """One keep-alive connection to the server under test, with its own cookies."""
+
+    def __init__(self, host: str, port: int, cookies: dict[str, str] | None = None):
+        if host not in LOOPBACK:
+            raise ValueError("the load generator only sends traffic to loopback")
+        self.host, self.port = host, port
+        self.cookies = dict(cookies or {})
+        self.connection = http.client.HTTPConnection(host, port, timeout=30)
+
+    def request(self, method: str, path: str, body: str | None = None, headers=None):
+        headers = {"Host": f"{self.host}:{self.port}", **(headers or {})}
+        if self.cookies:
+            headers["Cookie"] = "; ".join(f"{k}={v}" for k, v in self.cookies.items())
+        try:
+            self.connection.request(method, path, body=body, headers=headers)
+            response = self.connection.getresponse()
+        except (http.client.HTTPException, ConnectionError):
+            # The server closed an idle keep-alive connection: open a fresh one, once.
+            self.connection.close()
+            self.connection.request(method, path, body=body, headers=headers)
+            response = self.connection.getresponse()
+        content = response.read()
+        for header in response.headers.get_all("Set-Cookie") or []:
+            for name, morsel in SimpleCookie(header).items():
+                self.cookies[name] = morsel.value
+        if response.will_close:
+            self.connection.close()
+        return response, content
+
+    def close(self):
+        self.connection.close()
+
+
+def sign_in(host: str, port: int, username: str, password: str) -> dict[str, str]:
+    """Sign in through the site's own form, CSRF token and all; return the session's cookies."""
+    client = Client(host, port)
+    response, content = client.request("GET", "/sign-in/")
+    match = re.search(rb'name="csrfmiddlewaretoken" value="([^"]+)"', content)
+    if response.status != 200 or not match:
+        raise RuntimeError(f"the sign-in page did not offer a form (HTTP {response.status})")
+    body = urllib.parse.urlencode(
+        {"csrfmiddlewaretoken": match.group(1).decode(), "username": username, "password": password}
+    )
+    response, _ = client.request(
+        "POST",
+        "/sign-in/",
+        body=body,
+        headers={
+            "Content-Type": "application/x-www-form-urlencoded",
+            "Referer": f"http://{host}:{port}/sign-in/",
+        },
+    )
+    client.close()
+    if response.status != 302 or "sessionid" not in client.cookies:
+        raise RuntimeError(f"signing in as {username} failed (HTTP {response.status})")
+    return client.cookies
+
+
+def measure(
+    host: str,
+    port: int,
+    path: str,
+    *,
+    cookies: dict[str, str] | None = None,
+    concurrency: int = 4,
+    seconds: float = 6.0,
+    max_requests: int = 50_000,
+    warmup: int = 20,
+) -> Measurement:
+    """Hit `path` from `concurrency` threads for `seconds` (or `max_requests`), after a warm-up."""
+    warm = Client(host, port, cookies)
+    for _ in range(warmup):
+        warm.request("GET", path)
+    warm.close()
+
+    result = Measurement()
+    lock = threading.Lock()
+    stop_at = time.perf_counter() + seconds
+    budget = [max_requests]
+
+    def worker():
+        client = Client(host, port, cookies)
+        latencies, queries, statuses, errors = [], [], {}, 0
+        while time.perf_counter() < stop_at:
+            with lock:
+                if budget[0] <= 0:
+                    break
+                budget[0] -= 1
+            started = time.perf_counter()
+            try:
+                response, _ = client.request("GET", path)
+            except (OSError, http.client.HTTPException):
+                errors += 1
+                client = Client(host, port, cookies)
+                continue
+            latencies.append(time.perf_counter() - started)
+            statuses[response.status] = statuses.get(response.status, 0) + 1
+            if response.status != 200:
+                errors += 1
+            count = response.headers.get("X-Hub-Queries")
+            if count is not None:
+                queries.append(int(count))
+        client.close()
+        with lock:
+            result.latencies.extend(latencies)
+            result.queries.extend(queries)
+            result.errors += errors
+            for status, n in statuses.items():
+                result.statuses[status] = result.statuses.get(status, 0) + n
+
+    threads = [threading.Thread(target=worker, daemon=True) for _ in range(concurrency)]
+    started = time.perf_counter()
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(seconds + 60)
+    result.seconds = time.perf_counter() - started
+    result.requests = len(result.latencies)
+    return result

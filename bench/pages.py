@@ -1,0 +1,27 @@
+"""What `make bench` measures. Each issue that adds a page adds its line here.
+
+`who` is ANONYMOUS or the username of a demo account (see partnership/demo.py), signed in once
+through the sign-in page. `cached` says the page is a Wagtail page that anonymous visitors get from
+the page cache, so it is held to the throughput target.
+"""
+
+from dataclasses import dataclass
+
+ANONYMOUS = "anonymous"
+
+
+@dataclass(frozen=True)
+class Page:
+    name: str
+    path: str
+    who: str = ANONYMOUS
+    cached: bool = False
+    ceiling: bool = False
+
+
+PAGES = [
+    Page("Minimal Django view (ceiling)", "/bench/minimal/", ceiling=True),
+    Page("Home", "/", cached=True),
+    Page("Home", "/", who="practitioner"),
+    Page("Sign in", "/sign-in/"),
+]

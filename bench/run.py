@@ -1,0 +1,350 @@
+"""`make bench`: build a scaled demo world on PostgreSQL, serve it with gunicorn as production
+would, and measure the site's pages beside a minimal Django view served the same way.
+
+Writes bench/results.md and the block between the bench markers in README.md. Everything runs on
+loopback; the database named by BENCH_DATABASE_URL is dropped and made anew.
+"""
+
+import argparse
+import datetime
+import os
+import platform
+import re
+import secrets
+import signal
+import socket
+import subprocess
+import sys
+import time
+import urllib.parse
+from pathlib import Path
+
+import psycopg
+
+from .load import Client, Measurement, measure, sign_in
+from .pages import ANONYMOUS, PAGES, Page
+
+ROOT = Path(__file__).resolve().parent.parent
+RESULTS = ROOT / "bench" / "results.md"
+README = ROOT / "README.md"
+START, END = "<!-- bench:start -->", "<!-- bench:end -->"
+HOST = "127.0.0.1"
+WORKERS = 2
+# Threaded workers keep connections alive, as a production server behind a proxy would; sync
+# workers close every connection, so the bench would mostly measure TCP set-up.
+THREADS = 2
+CACHED_SHARE_TARGET = 0.5
+SIGNED_IN_QUERY_TARGET = 15
+
+
+def main(argv=None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m bench.run", description=__doc__)
+    parser.add_argument("--scale", type=int, default=int(os.environ.get("BENCH_SCALE", 50)))
+    parser.add_argument("--seconds", type=float, default=float(os.environ.get("BENCH_SECONDS", 8)))
+    parser.add_argument(
+        "--concurrency", type=int, default=int(os.environ.get("BENCH_CONCURRENCY", 4))
+    )
+    parser.add_argument("--rounds", type=int, default=int(os.environ.get("BENCH_ROUNDS", 4)))
+    parser.add_argument(
+        "--reuse-db",
+        action="store_true",
+        help="Keep the database from the last run: skip drop, migrate and load_demo.",
+    )
+    parser.add_argument(
+        "--no-write", action="store_true", help="Print the table only; leave the files alone."
+    )
+    args = parser.parse_args(argv)
+    # A plain `kill` of the bench must still reach the finally that stops gunicorn.
+    signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))
+
+    database_url = os.environ.get(
+        "BENCH_DATABASE_URL", "postgres://postgres@127.0.0.1:5432/hub_bench"
+    )
+    password = secrets.token_urlsafe(16)
+    env = _server_environment(database_url, password)
+
+    load_seconds = None
+    if not args.reuse_db:
+        _recreate_database(database_url)
+        _manage(env, "migrate", "--no-input", quiet=True)
+        started = time.monotonic()
+        _manage(env, "load_demo", "--scale", str(args.scale))
+        load_seconds = time.monotonic() - started
+    else:
+        # Accounts need this run's password.
+        _manage(env, "load_demo", "--scale", "1", quiet=True)
+    _manage(env, "collectstatic", "--no-input", "--clear", quiet=True)
+    # Pages cached by an earlier run may come from an earlier database.
+    _manage(env, "shell", "-c", "from django.core.cache import cache; cache.clear()", quiet=True)
+    records = _count_records(database_url)
+
+    port = _free_port()
+    server = _start_gunicorn(env, port)
+    try:
+        _wait_until_serving(port, server)
+        load_before = os.getloadavg()[0]
+        results = _measure_all(port, password, args)
+        load_after = os.getloadavg()[0]
+    finally:
+        _stop(server)
+
+    table = _table(results)
+    print()
+    print(table)
+    if not args.no_write:
+        facts = _facts(args, load_seconds, records, (load_before, load_after))
+        RESULTS.write_text(_results_markdown(facts, table))
+        _update_readme(_readme_block(facts, table))
+        print(f"\nWrote {RESULTS.relative_to(ROOT)} and the benchmark block of README.md.")
+    return 0
+
+
+def _server_environment(database_url: str, password: str) -> dict[str, str]:
+    env = dict(os.environ)
+    env.update(
+        DJANGO_SETTINGS_MODULE="config.settings",
+        DATABASE_URL=database_url,
+        DEBUG="0",
+        SECRET_KEY=secrets.token_urlsafe(50),
+        HUB_BENCH="1",
+        HUB_DEMO_PASSWORD=password,
+        SECURE_SSL_REDIRECT="0",
+        SECURE_COOKIES="0",
+        SECURE_HSTS_SECONDS="0",
+        ALLOWED_HOSTS=HOST,
+        CACHE_URL=os.environ.get("BENCH_CACHE_URL", "redis://127.0.0.1:6379/4"),
+        HUB_VAR_DIR=str(ROOT / "var" / "bench"),
+        LOG_LEVEL="WARNING",
+        PYTHONUNBUFFERED="1",
+    )
+    return env
+
+
+def _recreate_database(database_url: str) -> None:
+    url = urllib.parse.urlsplit(database_url)
+    name = url.path.lstrip("/")
+    if not re.fullmatch(r"[A-Za-z0-9_]+", name):
+        raise SystemExit(f"refusing an unusual database name: {name!r}")
+    maintenance = urllib.parse.urlunsplit(url._replace(path="/postgres"))
+    print(f"Recreating database {name}...")
+    with psycopg.connect(maintenance, autocommit=True) as conn:
+        conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+        conn.execute(f'CREATE DATABASE "{name}"')
+
+
+def _manage(env, *args, quiet=False) -> None:
+    print(f"manage.py {' '.join(args[:2])}...")
+    subprocess.run(
+        [sys.executable, "manage.py", *args],
+        cwd=ROOT,
+        env=env,
+        check=True,
+        stdout=subprocess.DEVNULL if quiet else None,
+    )
+
+
+def _count_records(database_url: str) -> dict[str, int]:
+    with psycopg.connect(database_url) as conn:
+        users = conn.execute("SELECT count(*) FROM auth_user").fetchone()[0]
+        pages = conn.execute("SELECT count(*) FROM wagtailcore_page").fetchone()[0]
+        rows = conn.execute(
+            "SELECT coalesce(sum(n_live_tup), 0) FROM pg_stat_user_tables"
+        ).fetchone()[0]
+        version = conn.execute("SHOW server_version").fetchone()[0]
+    return {"users": users, "pages": pages, "rows": int(rows), "postgres": version}
+
+
+def _free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind((HOST, 0))
+        return sock.getsockname()[1]
+
+
+def _start_gunicorn(env, port: int) -> subprocess.Popen:
+    print(f"Starting gunicorn ({WORKERS} workers × {THREADS} threads) on {HOST}:{port}...")
+    return subprocess.Popen(
+        [
+            sys.executable,
+            "-m",
+            "gunicorn",
+            "config.wsgi:application",
+            "--workers",
+            str(WORKERS),
+            "--worker-class",
+            "gthread",
+            "--threads",
+            str(THREADS),
+            "--bind",
+            f"{HOST}:{port}",
+            "--log-level",
+            "warning",
+            *os.environ.get("BENCH_GUNICORN_ARGS", "").split(),
+        ],
+        cwd=ROOT,
+        env=env,
+        # Its own process group, so that stopping it stops its workers too.
+        start_new_session=True,
+    )
+
+
+def _wait_until_serving(port: int, server: subprocess.Popen, timeout: float = 60) -> None:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if server.poll() is not None:
+            raise SystemExit("gunicorn exited before it served a request")
+        try:
+            response, _ = Client(HOST, port).request("GET", "/bench/minimal/")
+            if response.status == 200:
+                return
+        except OSError:
+            pass
+        time.sleep(0.3)
+    raise SystemExit("gunicorn did not answer in time")
+
+
+def _stop(server: subprocess.Popen) -> None:
+    if server.poll() is not None:
+        return
+    os.killpg(server.pid, signal.SIGTERM)
+    try:
+        server.wait(15)
+    except subprocess.TimeoutExpired:
+        os.killpg(server.pid, signal.SIGKILL)
+        server.wait()
+
+
+def _measure_all(port: int, password: str, args) -> list[tuple[Page, Measurement]]:
+    """Measure every page in short rounds, taking turns, so that a burst of other work on the
+    machine slows all of them alike rather than whichever page it happened to land on."""
+    cookies: dict[Page, dict[str, str] | None] = {}
+    sessions: dict[str, dict[str, str]] = {}
+    for page in PAGES:
+        if page.who != ANONYMOUS and page.who not in sessions:
+            sessions[page.who] = sign_in(HOST, port, page.who, password)
+        cookies[page] = sessions.get(page.who)
+    totals = {page: Measurement() for page in PAGES}
+    for round_number in range(args.rounds):
+        print(f"Round {round_number + 1} of {args.rounds}: {len(PAGES)} pages...", flush=True)
+        for page in PAGES:
+            totals[page].add(
+                measure(
+                    HOST,
+                    port,
+                    page.path,
+                    cookies=cookies[page],
+                    concurrency=args.concurrency,
+                    seconds=args.seconds / args.rounds,
+                    warmup=20 if round_number == 0 else 2,
+                )
+            )
+    for page, result in totals.items():
+        if result.errors:
+            print(f"  {page.name} ({page.who}): {result.errors} errors; {result.statuses}")
+    return list(totals.items())
+
+
+def _verdict(page: Page, result: Measurement, ceiling: Measurement | None) -> str:
+    if result.errors:
+        return f"errors: {result.errors}"
+    if page.who != ANONYMOUS:
+        met = result.max_queries is not None and result.max_queries <= SIGNED_IN_QUERY_TARGET
+        return f"{'met' if met else 'NOT MET'}: <= {SIGNED_IN_QUERY_TARGET} queries"
+    if page.cached and ceiling is not None:
+        share = result.rps / ceiling.rps if ceiling.rps else 0
+        met = share >= CACHED_SHARE_TARGET
+        return f"{'met' if met else 'NOT MET'}: {share:.0%} of ceiling (>= 50%)"
+    return ""
+
+
+def _table(results) -> str:
+    ceiling = next((r for p, r in results if p.ceiling), None)
+    lines = [
+        "| page | who | path | req/s | p50 ms | p95 ms | queries | target |",
+        "|---|---|---|---:|---:|---:|---:|---|",
+    ]
+    for page, r in results:
+        queries = "–" if r.median_queries is None else f"{r.median_queries:g}"
+        if r.max_queries is not None and r.max_queries != r.median_queries:
+            queries += f" (max {r.max_queries})"
+        lines.append(
+            f"| {page.name} | {page.who} | `{page.path}` | {r.rps:,.0f} | "
+            f"{r.percentile_ms(50):.1f} | {r.percentile_ms(95):.1f} | {queries} | "
+            f"{_verdict(page, r, ceiling)} |"
+        )
+    return "\n".join(lines)
+
+
+def _facts(args, load_seconds, records, load_average) -> dict[str, str]:
+    cpu = platform.processor() or platform.machine()
+    try:
+        for line in Path("/proc/cpuinfo").read_text().splitlines():
+            if line.startswith("model name"):
+                cpu = line.split(":", 1)[1].strip()
+                break
+        mem_kb = int(Path("/proc/meminfo").read_text().split()[1])
+        memory = f"{mem_kb / 1024 / 1024:.0f} GiB"
+    except OSError:
+        memory = "unknown memory"
+    load = "reused" if load_seconds is None else f"{load_seconds:.0f} s"
+    return {
+        "date": datetime.datetime.now().astimezone().strftime("%Y-%m-%d %H:%M %Z"),
+        "machine": f"{os.cpu_count()} cores ({cpu}), {memory}, {platform.system()}",
+        "software": (
+            f"Python {platform.python_version()}, PostgreSQL {records['postgres']}, "
+            f"Redis cache, gunicorn {WORKERS} workers × {THREADS} threads (gthread)"
+        ),
+        "data": (
+            f"`load_demo --scale {args.scale}` ({load}): {records['users']:,} people, "
+            f"{records['pages']:,} pages, {records['rows']:,} rows in all"
+        ),
+        "load": (
+            f"{args.concurrency} keep-alive connections from one Python process on the same "
+            f"machine, {args.seconds:g} s per page in {args.rounds} rounds taking turns, after a "
+            f"warm-up; 1-minute load average "
+            f"{load_average[0]:.1f} before and {load_average[1]:.1f} after (other work on the "
+            "machine makes every figure slower, the ratios less so)"
+        ),
+    }
+
+
+def _facts_lines(facts) -> str:
+    return "\n".join(f"- {key}: {value}" for key, value in facts.items())
+
+
+def _results_markdown(facts, table) -> str:
+    return (
+        "# Benchmark results\n\n"
+        "Written by `make bench` (`python -m bench.run`); do not edit by hand.\n\n"
+        f"{_facts_lines(facts)}\n\n{table}\n\n{_targets_note()}\n"
+    )
+
+
+def _targets_note() -> str:
+    return (
+        "Targets: anonymous public pages, served from the page cache, reach at least half the "
+        "minimal view's requests per second; signed-in pages use at most "
+        f"{SIGNED_IN_QUERY_TARGET} queries whatever the data size. Queries are per request, "
+        "counted by the server (X-Hub-Queries, only under HUB_BENCH). A cached page can beat "
+        "the ceiling: the minimal view passes through every middleware (sessions, CSRF, "
+        "authentication, messages), while a cache hit is answered above them. Signed-in pages "
+        "make one database round trip per query, so they suffer most when the machine is busy."
+    )
+
+
+def _readme_block(facts, table) -> str:
+    return f"{START}\n{_facts_lines(facts)}\n\n{table}\n\n{_targets_note()}\n{END}"
+
+
+def _update_readme(block: str) -> None:
+    text = README.read_text() if README.exists() else "# Safeguarding Learning Hub\n"
+    if START in text and END in text:
+        before, rest = text.split(START, 1)
+        _, after = rest.split(END, 1)
+        text = before + block + after
+    else:
+        text = text.rstrip("\n") + "\n\n## Benchmark\n\n`make bench` measures:\n\n" + block + "\n"
+    README.write_text(text)
+
+
+if __name__ == "__main__":
+    sys.exit(main())

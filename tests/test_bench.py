@@ -1,0 +1,59 @@
+"""The parts of `make bench` that can be checked without a server: how it counts and reports."""
+
+from django.db import connection
+from django.http import HttpResponse
+from django.test import RequestFactory
+
+from bench import run
+from bench.load import Measurement
+from bench.pages import PAGES, Page
+from config.bench import QueryCountMiddleware
+
+
+def test_query_count_header_counts_the_queries_a_request_made(db):
+    def view(request):
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT 1")
+            cursor.execute("SELECT 2")
+        return HttpResponse("ok")
+
+    response = QueryCountMiddleware(view)(RequestFactory().get("/"))
+    assert response["X-Hub-Queries"] == "2"
+
+
+def _measured(rps, queries):
+    return Measurement(requests=int(rps), seconds=1.0, latencies=[0.01], queries=queries)
+
+
+def test_cached_anonymous_pages_are_held_to_half_the_ceiling():
+    ceiling = _measured(1000, [0])
+    page = Page("Home", "/", cached=True)
+    assert run._verdict(page, _measured(500, [0]), ceiling).startswith("met")
+    assert run._verdict(page, _measured(499, [0]), ceiling).startswith("NOT MET")
+
+
+def test_signed_in_pages_are_held_to_fifteen_queries_at_most():
+    page = Page("Home", "/", who="practitioner")
+    assert run._verdict(page, _measured(10, [12, 15]), None).startswith("met")
+    assert run._verdict(page, _measured(10, [12, 16]), None).startswith("NOT MET")
+
+
+def test_the_registry_starts_with_the_ceiling():
+    assert PAGES[0].ceiling and PAGES[0].path == "/bench/minimal/"
+
+
+def test_readme_block_is_replaced_between_the_markers(tmp_path, monkeypatch):
+    readme = tmp_path / "README.md"
+    readme.write_text(f"# Hub\n\n## Benchmark\n\n{run.START}\nold\n{run.END}\n\nAfter.\n")
+    monkeypatch.setattr(run, "README", readme)
+    run._update_readme(f"{run.START}\nnew\n{run.END}")
+    text = readme.read_text()
+    assert "new" in text and "old" not in text
+    assert text.endswith("After.\n")
+
+
+def test_readme_gets_a_benchmark_section_when_it_has_none(tmp_path, monkeypatch):
+    readme = tmp_path / "README.md"
+    monkeypatch.setattr(run, "README", readme)
+    run._update_readme(f"{run.START}\nnew\n{run.END}")
+    assert "## Benchmark" in readme.read_text()
