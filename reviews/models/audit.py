@@ -28,9 +28,7 @@ class ReviewLogEntryManager(BaseLogEntryManager):
 
         if user.is_superuser:
             return self.all()
-        if not user.has_perm("reviews.view_review") and not user.has_perm(
-            "reviews.change_review"
-        ):
+        if not user.has_perm("reviews.view_review") and not user.has_perm("reviews.change_review"):
             return self.none()
         visible = visible_to(user, Review._base_manager.all()).values("pk")
         return self.filter(review_id__in=visible).filter(
