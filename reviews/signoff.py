@@ -8,10 +8,8 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from django.db import transaction
-from django.dispatch import receiver
 from wagtail.log_actions import log
 from wagtail.models import TaskState, WorkflowState
-from wagtail.signals import workflow_approved
 
 from .models import Review, ReviewStatus
 
@@ -71,25 +69,19 @@ def sign_off_progress(review) -> list[SignOffStep]:
 
 
 def mark_signed_off(review, user=None):
-    """Move a review whose sign-off workflow has finished to "signed off".
+    """Move a review whose sign-off workflow has finished to "signed off" and publish it.
 
     Saved as a new revision and published, so that the status in the editor, the revisions and
-    the live record agree."""
+    the live record agree. The completed workflow is the authority to publish: the last
+    partner to sign holds no publish permission of their own."""
     with transaction.atomic():
         latest = review.get_latest_revision_as_object()
         latest.status = ReviewStatus.SIGNED_OFF
         revision = latest.save_revision(user=user, log_action=False)
-        revision.publish(user=user, log_action=False)
+        revision.publish(user=user, skip_permission_checks=True)
         log(
             instance=Review._base_manager.get(pk=review.pk),
             action="hub.review.signed_off",
             user=user,
             data={"steps": [step.task for step in sign_off_progress(review)]},
         )
-
-
-@receiver(workflow_approved)
-def sign_off_when_workflow_completes(sender, instance, user=None, **kwargs):
-    review = instance.content_object
-    if isinstance(review, Review):
-        mark_signed_off(review, user=user)
