@@ -151,6 +151,34 @@ PEOPLE = [
         "Partnership business manager",
     ),
     ("halton.reviewer", "Hugo", "Wren", "Halton", "Business unit", [Role.REVIEWER], "Review lead"),
+    # The three statutory partners' delegates, who sign off Wirral's reviews.
+    (
+        "wirral.la.partner",
+        "Lindsay",
+        "Ferrars",
+        "Wirral",
+        "CSC",
+        [Role.DELEGATED_SAFEGUARDING_PARTNER],
+        "Director of children's services",
+    ),
+    (
+        "wirral.police.partner",
+        "Piers",
+        "Calloway",
+        "Wirral",
+        "Police",
+        [Role.DELEGATED_SAFEGUARDING_PARTNER],
+        "Detective superintendent, public protection",
+    ),
+    (
+        "wirral.health.partner",
+        "Hana",
+        "Okonjo",
+        "Wirral",
+        "ICB",
+        [Role.DELEGATED_SAFEGUARDING_PARTNER],
+        "Designated nurse for safeguarding children",
+    ),
 ]
 
 

@@ -100,6 +100,12 @@ class Role(models.TextChoices):
     TRAINER = "trainer", "Trainer"
     PRACTITIONER = "practitioner", "Practitioner"
     INDEPENDENT_SCRUTINEER = "independent_scrutineer", "Independent scrutineer"
+    # Signs off reviews for one of the three statutory partners (local authority, police,
+    # health); which partner is read from the sector of the person's agency.
+    DELEGATED_SAFEGUARDING_PARTNER = (
+        "delegated_safeguarding_partner",
+        "Delegated safeguarding partner",
+    )
 
     @property
     def group_name(self) -> str:

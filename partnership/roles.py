@@ -13,6 +13,7 @@ ROLE_GROUPS = {
     "trainer": "Trainer",
     "practitioner": "Practitioner",
     "independent_scrutineer": "Independent scrutineer",
+    "delegated_safeguarding_partner": "Delegated safeguarding partner",
 }
 
 

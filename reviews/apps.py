@@ -6,11 +6,13 @@ class ReviewsConfig(AppConfig):
     verbose_name = "Case reviews"
 
     def ready(self):
-        # Registered here rather than in wagtail_hooks.py so that deadlines, timescales and the
-        # dashboard stay one concern, apart from the review admin.
+        # Deadlines, timescales and the dashboard are registered here rather than in
+        # wagtail_hooks.py so that they stay one concern, apart from the review admin; signoff
+        # connects the handler that marks a review signed off when its workflow completes.
         from . import (  # noqa: F401
             dashboard,
             log_actions_deadlines,
             signals,
+            signoff,
             timescale_admin,
         )

@@ -184,6 +184,9 @@ WAGTAILDOCS_MAX_UPLOAD_SIZE = 20 * 1024 * 1024
 # checks permissions, never as a public media URL.
 WAGTAILDOCS_SERVE_METHOD = "serve_view"
 WAGTAIL_ENABLE_UPDATE_CHECK = False
+# A review's sign-off workflow ends with the review signed off (and published by the workflow,
+# whose last approver holds no publish permission); other workflows publish as Wagtail does.
+WAGTAIL_FINISH_WORKFLOW_ACTION = "reviews.workflows.finish_workflow"
 WAGTAILADMIN_COMMENTS_ENABLED = True
 TAGGIT_CASE_INSENSITIVE = True
 DATA_UPLOAD_MAX_NUMBER_FIELDS = 10_000

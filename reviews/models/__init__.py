@@ -1,3 +1,5 @@
+from .audit import READ_ACTIONS, ReviewLogEntry  # noqa: F401
+from .document import REVIEW_DOCUMENTS_COLLECTION, DocumentKind, ReviewDocument  # noqa: F401
 from .finding import Finding, Recommendation  # noqa: F401
 from .milestone import (  # noqa: F401
     CLOSED_STATUSES,
@@ -14,4 +16,10 @@ from .review import (  # noqa: F401
     ReviewStatus,
     ReviewTheme,
     ReviewType,
+)
+from .workflow import (  # noqa: F401
+    STATUTORY_PARTNER_SECTORS,
+    PanelApprovalTask,
+    ReviewSignOffTask,
+    StatutoryPartnerSignOffTask,
 )

@@ -1,9 +1,22 @@
+"""Reviews for the admin tests: a restricted rapid review with its panel, and a review shared
+with the partnership, both led by Wirral."""
+
 import itertools
 from datetime import date
 
 import pytest
+from django.core.files.base import ContentFile
+from wagtail.documents.models import Document
+from wagtail.models import Collection
 
-from reviews.models import Review, ReviewType
+from partnership.access import SharingLevel
+from reviews.models import (
+    REVIEW_DOCUMENTS_COLLECTION,
+    Finding,
+    Review,
+    ReviewDocument,
+    ReviewType,
+)
 
 _numbers = itertools.count(1)
 
@@ -29,3 +42,63 @@ def make_review(world):
 @pytest.fixture
 def rapid_review(make_review):
     return make_review(aware_date=date(2026, 12, 18), notification_date=date(2026, 12, 18))
+
+
+SECRET = "Lives at 12 Fictional Row; case number FAKE-000"
+
+
+def make_admin_review(wirral, reference, sharing_level, panel=(), **fields):
+    review = Review(
+        reference=reference,
+        review_type=ReviewType.RAPID_REVIEW,
+        title=f"Rapid review {reference}",
+        subject_pseudonym="Child Q",
+        lead_partnership=wirral,
+        sharing_level=sharing_level,
+        summary="A baby was injured; agencies missed chances to share information.",
+        confidential_details=SECRET,
+        **fields,
+    )
+    review.save()
+    review.panel.set(panel)
+    review.findings.add(Finding(title="Information was not shared", text="Anonymised text."))
+    review.save()
+    review.save_revision().publish()
+    return Review.objects.get(pk=review.pk)
+
+
+@pytest.fixture
+def restricted_review(wirral, people):
+    return make_admin_review(
+        wirral, "WIR-RR-2026-01", SharingLevel.RESTRICTED, panel=[people["reviewer"]]
+    )
+
+
+@pytest.fixture
+def partnership_review(wirral, people):
+    return make_admin_review(
+        wirral, "WIR-RR-2026-02", SharingLevel.PARTNERSHIP, panel=[people["reviewer"]]
+    )
+
+
+@pytest.fixture
+def review_document(restricted_review):
+    collection = Collection.objects.get(name=REVIEW_DOCUMENTS_COLLECTION)
+    document = Document.objects.create(
+        title="Police chronology",
+        collection=collection,
+        file=ContentFile(b"chronology", name="police-chronology.txt"),
+    )
+    ReviewDocument.objects.create(
+        review=restricted_review, document=document, kind="chronology", title="Police chronology"
+    )
+    return document
+
+
+@pytest.fixture
+def signed_in(client):
+    def sign_in(user):
+        client.force_login(user)
+        return client
+
+    return sign_in

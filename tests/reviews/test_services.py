@@ -4,11 +4,10 @@ from datetime import date
 
 import pytest
 import time_machine
-from wagtail.models import ModelLogEntry
 
 from partnership.models import Theme
 from reviews.milestones import due_dates_for
-from reviews.models import Decision, Milestone, Review, ReviewTimescale, ReviewType
+from reviews.models import Decision, Milestone, Review, ReviewLogEntry, ReviewTimescale, ReviewType
 from reviews.services import (
     ReviewError,
     complete_milestone,
@@ -126,8 +125,8 @@ def test_complete_milestone_rules(rapid_review, people):
     assert not Milestone.objects.overdue(date(2027, 2, 1)).filter(pk=milestone.pk).exists()
     with pytest.raises(ReviewError, match="already"):
         complete_milestone(milestone, people["reviewer"], date(2027, 1, 8))
-    assert ModelLogEntry.objects.filter(
-        object_id=str(rapid_review.pk), action="hub.review.milestone_completed"
+    assert ReviewLogEntry.objects.filter(
+        review=rapid_review, action="hub.review.milestone_completed"
     ).exists()
 
 
@@ -164,9 +163,7 @@ def test_conversion_opens_a_linked_lcspr_with_its_own_milestones(
     assert [t.slug for t in lcspr.themes.all()] == ["neglect"]
     assert due(lcspr, "final_report") == date(2027, 2, 28)
     assert lcspr.latest_revision is not None and lcspr.live
-    assert ModelLogEntry.objects.filter(
-        object_id=str(rapid.pk), action="hub.review.converted"
-    ).exists()
+    assert ReviewLogEntry.objects.filter(review=rapid, action="hub.review.converted").exists()
 
     with pytest.raises(ReviewError, match="already been converted"):
         convert_to_lcspr(rapid, people["reviewer"])

@@ -1,0 +1,56 @@
+"""The review editor's form: what each person may read and choose."""
+
+import copy
+
+from django.contrib.auth import get_user_model
+from wagtail.admin.forms import WagtailAdminModelForm
+
+from partnership.models import Role
+
+from .models import Finding
+from .permissions import may_read_confidential
+
+# People who work in the admin and can sit on a review panel.
+PANEL_ROLES = [
+    Role.PARTNERSHIP_MANAGER,
+    Role.REVIEWER,
+    Role.QUALITY_ASSURANCE,
+    Role.AGENCY_LEAD,
+    Role.DELEGATED_SAFEGUARDING_PARTNER,
+]
+
+
+class ReviewAdminForm(WagtailAdminModelForm):
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        user = self.for_user
+        # Removed, not hidden: a removed field is never rendered and a posted value is ignored,
+        # so the saved details stay as they were.
+        if "confidential_details" in self.fields and not (
+            user is not None and may_read_confidential(user, self.instance)
+        ):
+            del self.fields["confidential_details"]
+        if "panel" in self.fields:
+            self.fields["panel"].queryset = (
+                get_user_model()
+                .objects.filter(groups__name__in=[r.label for r in PANEL_ROLES])
+                .distinct()
+                .order_by("last_name", "first_name")
+            )
+        self._limit_recommendation_findings()
+
+    def _limit_recommendation_findings(self):
+        """A recommendation answers findings of its own review, and only saved ones: findings
+        still in a draft have no identity to link to until the review is published."""
+        formset = self.formsets.get("recommendations")
+        if formset is None:
+            return
+        findings = Finding.objects.filter(review_id=self.instance.pk) if self.instance.pk else None
+        findings = findings if findings is not None else Finding.objects.none()
+        # A per-form subclass, so that the formset's empty form (the template for new rows)
+        # offers the same choices as the rows already there.
+        limited = type(formset.form.__name__, (formset.form,), {})
+        limited.base_fields = copy.deepcopy(formset.form.base_fields)
+        if "findings" in limited.base_fields:
+            limited.base_fields["findings"].queryset = findings
+        formset.form = limited

@@ -1,0 +1,193 @@
+"""Reviews in the Wagtail admin: authoring, sign-off, documents and the audit trail."""
+
+from django.core.exceptions import PermissionDenied
+from django.urls import path, reverse
+from wagtail import hooks
+from wagtail.admin.menu import MenuItem
+from wagtail.admin.panels import (
+    FieldPanel,
+    FieldRowPanel,
+    HelpPanel,
+    InlinePanel,
+    MultiFieldPanel,
+    ObjectList,
+    TabbedInterface,
+)
+from wagtail.documents.models import Document
+from wagtail.permissions import register_permission_policy
+from wagtail.snippets.models import register_snippet
+from wagtail.snippets.views.snippets import SnippetViewSetGroup
+
+from partnership.access import sees_everything, visible_to
+
+from .audit import ACTION_LABELS, may_audit
+from .forms import ReviewAdminForm
+from .models import REVIEW_DOCUMENTS_COLLECTION, Review, ReviewLogEntry
+from .panels import ConfidentialFieldPanel, SignOffProgressPanel
+from .permissions import ReviewPermissionPolicy
+from .views.audit import ReviewAuditReportView
+from .views.reviews import LIST_DISPLAY, LIST_EXPORT, ReviewFilterSet, ReviewViewSetBase
+
+register_permission_policy(Review, ReviewPermissionPolicy(Review))
+
+FINDING_PANELS = [
+    FieldPanel("title"),
+    FieldPanel("text"),
+    FieldPanel("themes"),
+    FieldPanel("agencies"),
+    FieldRowPanel([FieldPanel("practice_area"), FieldPanel("level_of_need")]),
+    FieldPanel("sharing_level"),
+]
+
+RECOMMENDATION_PANELS = [
+    FieldPanel("text"),
+    FieldPanel(
+        "findings",
+        help_text="Findings of this review that this recommendation answers. Findings appear "
+        "here once the review has been published with them.",
+    ),
+    FieldPanel("sharing_level"),
+]
+
+DOCUMENT_PANELS = [
+    FieldRowPanel([FieldPanel("kind"), FieldPanel("title")]),
+    FieldPanel("document"),
+]
+
+
+class ReviewViewSet(ReviewViewSetBase):
+    model = Review
+    icon = "clipboard-list"
+    menu_label = "Reviews"
+    add_to_admin_menu = False
+    list_display = LIST_DISPLAY
+    list_export = LIST_EXPORT
+    filterset_class = ReviewFilterSet
+    search_fields = ["reference", "title", "summary"]
+    ordering = ["-created_at"]
+    edit_handler = TabbedInterface(
+        [
+            ObjectList(
+                [
+                    FieldRowPanel([FieldPanel("reference"), FieldPanel("review_type")]),
+                    FieldPanel("title"),
+                    FieldRowPanel([FieldPanel("subject_pseudonym"), FieldPanel("age_band")]),
+                    MultiFieldPanel(
+                        [
+                            FieldPanel("lead_partnership"),
+                            FieldPanel("participating_partnerships"),
+                        ],
+                        heading="Partnerships",
+                    ),
+                    FieldPanel("agencies"),
+                    FieldPanel("themes"),
+                    FieldPanel("level_of_need"),
+                    FieldPanel("summary"),
+                    FieldPanel("sharing_level"),
+                ],
+                heading="Review",
+            ),
+            ObjectList(
+                [
+                    FieldRowPanel([FieldPanel("incident_date"), FieldPanel("aware_date")]),
+                    FieldRowPanel([FieldPanel("notification_date"), FieldPanel("start_date")]),
+                    FieldRowPanel([FieldPanel("decision_date"), FieldPanel("decision")]),
+                    FieldRowPanel([FieldPanel("status"), FieldPanel("publication_date")]),
+                    FieldPanel("status_reason"),
+                ],
+                heading="Dates and decision",
+            ),
+            ObjectList(
+                [InlinePanel("findings", panels=FINDING_PANELS, label="Finding")],
+                heading="Findings",
+            ),
+            ObjectList(
+                [
+                    InlinePanel(
+                        "recommendations", panels=RECOMMENDATION_PANELS, label="Recommendation"
+                    )
+                ],
+                heading="Recommendations",
+            ),
+            ObjectList(
+                [
+                    HelpPanel(
+                        content="Agency chronologies, reports and minutes. Upload them to the "
+                        f"“{REVIEW_DOCUMENTS_COLLECTION}” collection: only people who may see "
+                        "this review can download them."
+                    ),
+                    InlinePanel("documents", panels=DOCUMENT_PANELS, label="Document"),
+                ],
+                heading="Documents",
+            ),
+            ObjectList(
+                [
+                    FieldPanel(
+                        "panel",
+                        help_text="The panel members: they approve the review and alone read "
+                        "its confidential details, with the partnership's managers.",
+                    ),
+                    SignOffProgressPanel(heading="Sign-off"),
+                ],
+                heading="Panel",
+            ),
+            ObjectList([ConfidentialFieldPanel("confidential_details")], heading="Confidential"),
+        ],
+        base_form_class=ReviewAdminForm,
+    )
+
+
+class ReviewsGroup(SnippetViewSetGroup):
+    menu_label = "Reviews"
+    menu_icon = "clipboard-list"
+    menu_order = 200
+    items = (ReviewViewSet,)
+
+
+register_snippet(ReviewsGroup)
+
+
+@hooks.register("register_log_actions")
+def register_review_log(actions):
+    actions.register_model(Review, ReviewLogEntry)
+    for action, label in ACTION_LABELS.items():
+        actions.register_action(action, label, label)
+
+
+@hooks.register("register_admin_urls")
+def register_audit_trail_urls():
+    return [
+        path("reviews/audit/", ReviewAuditReportView.as_view(), name="reviews_audit_trail"),
+        path(
+            "reviews/audit/results/",
+            ReviewAuditReportView.as_view(results_only=True),
+            name="reviews_audit_trail_results",
+        ),
+    ]
+
+
+class AuditTrailMenuItem(MenuItem):
+    def is_shown(self, request):
+        return may_audit(request.user)
+
+
+@hooks.register("register_reports_menu_item")
+def register_audit_trail_menu_item():
+    return AuditTrailMenuItem(
+        "Review audit trail", reverse("reviews_audit_trail"), icon_name="history", order=900
+    )
+
+
+@hooks.register("before_serve_document")
+def refuse_documents_of_hidden_reviews(document: Document, request):
+    """A document of a review goes only to people who may see a review that holds it; a
+    document in the review documents collection goes to no one else, even unattached."""
+    holding = Review._base_manager.filter(documents__document=document)
+    in_collection = document.collection.name == REVIEW_DOCUMENTS_COLLECTION
+    if not (in_collection or holding.exists()):
+        return None
+    if sees_everything(request.user):
+        return None
+    if not visible_to(request.user, holding).exists():
+        raise PermissionDenied("This document belongs to a review you cannot see.")
+    return None
