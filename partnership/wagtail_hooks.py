@@ -1,11 +1,14 @@
-from wagtail.admin.panels import FieldPanel, HelpPanel
+from wagtail.admin.panels import FieldPanel, HelpPanel, ObjectList
 from wagtail.snippets.models import register_snippet
 from wagtail.snippets.views.snippets import SnippetViewSet, SnippetViewSetGroup
 
+from .admin_scoping import OwnPartnershipForm, PartnershipScopedViewSet
 from .models import Agency, Membership, Partnership, Region, Theme
 
 
 class ThemeViewSet(SnippetViewSet):
+    """The region's shared vocabulary: every partnership tags with the same themes."""
+
     model = Theme
     icon = "tag"
     menu_label = "Themes"
@@ -25,15 +28,16 @@ class ThemeViewSet(SnippetViewSet):
     ]
 
 
-class PartnershipViewSet(SnippetViewSet):
+class PartnershipViewSet(PartnershipScopedViewSet):
     model = Partnership
+    partnership_lookup = "pk"
     icon = "group"
     list_display = ["short_name", "name", "region", "website"]
     list_filter = ["region"]
     search_fields = ["name", "short_name"]
 
 
-class AgencyViewSet(SnippetViewSet):
+class AgencyViewSet(PartnershipScopedViewSet):
     model = Agency
     icon = "site"
     menu_label = "Agencies"
@@ -41,15 +45,33 @@ class AgencyViewSet(SnippetViewSet):
     list_filter = ["partnership", "sector"]
     list_export = ["name", "short_name", "sector", "partnership"]
     search_fields = ["name", "short_name"]
+    edit_handler = ObjectList(
+        [
+            FieldPanel("partnership"),
+            FieldPanel("name"),
+            FieldPanel("short_name"),
+            FieldPanel("sector"),
+        ],
+        base_form_class=OwnPartnershipForm,
+    )
 
 
-class MembershipViewSet(SnippetViewSet):
+class MembershipViewSet(PartnershipScopedViewSet):
     model = Membership
     icon = "user"
     menu_label = "People"
     list_display = ["user", "partnership", "agency", "job_title"]
     list_filter = ["partnership"]
     search_fields = ["job_title"]
+    edit_handler = ObjectList(
+        [
+            FieldPanel("user"),
+            FieldPanel("partnership"),
+            FieldPanel("agency"),
+            FieldPanel("job_title"),
+        ],
+        base_form_class=OwnPartnershipForm,
+    )
 
 
 class RegionViewSet(SnippetViewSet):

@@ -17,7 +17,7 @@ from partnership.access import visible_to
 from partnership.models import Partnership, Theme
 
 from ..audit import log_review_export, log_review_read
-from ..models import Review, ReviewStatus, ReviewType
+from ..models import Milestone, Review, ReviewStatus, ReviewType
 from ..permissions import may_open
 
 
@@ -38,11 +38,6 @@ class ReviewAccessMixin:
         super().setup(request, *args, **kwargs)
 
 
-def _has_milestones() -> bool:
-    """The milestones live in another part of the reviews app; the filter appears with them."""
-    return any(rel.name == "milestones" for rel in Review._meta.related_objects)
-
-
 class ReviewFilterSet(WagtailFilterSet):
     review_type = django_filters.ChoiceFilter(label="Type", choices=ReviewType.choices)
     status = django_filters.ChoiceFilter(choices=ReviewStatus.choices)
@@ -58,19 +53,10 @@ class ReviewFilterSet(WagtailFilterSet):
         model = Review
         fields = ["review_type", "status", "lead_partnership", "theme"]
 
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        if not _has_milestones():
-            self.filters.pop("overdue", None)
-
     def filter_overdue(self, queryset, name, value):
-        if value is None or not _has_milestones():
+        if value is None:
             return queryset
-        # TODO(milestones): replace with the Milestone queryset's own `overdue` filter once merged.
-        today = timezone.localdate()
-        overdue = Review._base_manager.filter(
-            milestones__done_date__isnull=True, milestones__due_date__lt=today
-        ).values("pk")
+        overdue = Milestone.objects.overdue(timezone.localdate()).values("review_id")
         return queryset.filter(pk__in=overdue) if value else queryset.exclude(pk__in=overdue)
 
 

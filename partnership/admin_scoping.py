@@ -1,0 +1,68 @@
+"""Admin viewsets whose records a person may manage only within their own partnership.
+
+A partnership manager keeps their own partnership's agencies and people; they must not edit
+another partnership's. Hub administrators (superusers) manage every partnership."""
+
+from django.contrib.admin.utils import unquote
+from django.http import Http404
+from wagtail.admin.forms import WagtailAdminModelForm
+from wagtail.snippets.views.snippets import SnippetViewSet
+
+from .access import membership_of, sees_everything
+from .models import Agency, Partnership
+
+
+def own_partnership_id(user):
+    membership = membership_of(user)
+    return membership.partnership_id if membership else None
+
+
+class OwnPartnershipMixin:
+    """404 for an object outside the person's partnership, before Wagtail loads it."""
+
+    scoped_viewset = None
+
+    def setup(self, request, *args, **kwargs):
+        pk = kwargs.get("pk")
+        if pk is not None:
+            queryset = self.scoped_viewset.scope(
+                request.user, self.scoped_viewset.model._base_manager
+            )
+            if not queryset.filter(pk=unquote(str(pk))).exists():
+                raise Http404("Not found in your partnership.")
+        super().setup(request, *args, **kwargs)
+
+
+class PartnershipScopedViewSet(SnippetViewSet):
+    #: Lookup from the model to its partnership's primary key.
+    partnership_lookup = "partnership_id"
+
+    def scope(self, user, queryset):
+        if sees_everything(user):
+            return queryset
+        return queryset.filter(**{self.partnership_lookup: own_partnership_id(user)})
+
+    def get_queryset(self, request):
+        return self.scope(request.user, self.model._default_manager.all())
+
+    def construct_view(self, view_class, **kwargs):
+        guarded = type(
+            view_class.__name__,
+            (OwnPartnershipMixin, view_class),
+            {"scoped_viewset": self, "__module__": __name__},
+        )
+        return super().construct_view(guarded, **kwargs)
+
+
+class OwnPartnershipForm(WagtailAdminModelForm):
+    """Offers only the person's own partnership and its agencies to choose from."""
+
+    def __init__(self, *args, for_user=None, **kwargs):
+        super().__init__(*args, for_user=for_user, **kwargs)
+        if for_user is None or sees_everything(for_user):
+            return
+        own = own_partnership_id(for_user)
+        if "partnership" in self.fields:
+            self.fields["partnership"].queryset = Partnership.objects.filter(pk=own)
+        if "agency" in self.fields:
+            self.fields["agency"].queryset = Agency.objects.filter(partnership_id=own)
