@@ -41,14 +41,21 @@ def _database_url_for_worker() -> str | None:
 
 @pytest.fixture
 def worker_queue(request, tmp_path, monkeypatch):
-    """A Celery worker subprocess on a queue of its own; yields (queue, mail folder, log)."""
-    need(bool(celery_broker_url()), "no Celery broker: set CELERY_BROKER_URL to run a real worker")
-    need(settings.CELERY_TASK_ALWAYS_EAGER is False, "the test settings run Celery eagerly")
+    """A Celery worker subprocess on a queue of its own: (queue, mail folder, log, process)."""
+    need(
+        bool(celery_broker_url()),
+        "no Celery broker: set CELERY_BROKER_URL to run a real worker",
+        "celery",
+    )
+    need(
+        settings.CELERY_TASK_ALWAYS_EAGER is False, "the test settings run Celery eagerly", "celery"
+    )
     database_url = _database_url_for_worker()
     need(
         database_url is not None,
         "the test database is in memory, where a worker cannot see it: set DATABASE_URL to "
         "PostgreSQL",
+        "postgresql",
     )
 
     queue = f"hub-test-{uuid.uuid4().hex[:12]}"
