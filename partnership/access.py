@@ -15,8 +15,12 @@ The levels:
   owning partnership's managers;
 - partnership: any signed-in member of the owning partnership, or of a partnership taking part
   (a cross-boundary review);
-- regional: any signed-in member of any partnership in the owning partnership's region;
+- regional: any signed-in member of any partnership in the owning partnership's region, and of
+  the partnerships taking part (a wider level never shows a record to fewer people);
 - public: anyone, on the published site.
+
+Deactivated accounts and people with no membership see only public records, whatever their roles
+or names on a record; active superusers see everything.
 """
 
 from __future__ import annotations
