@@ -15,8 +15,12 @@ The levels:
   owning partnership's managers;
 - partnership: any signed-in member of the owning partnership, or of a partnership taking part
   (a cross-boundary review);
-- regional: any signed-in member of any partnership in the owning partnership's region;
+- regional: any signed-in member of any partnership in the owning partnership's region, and of
+  the partnerships taking part (a wider level never shows a record to fewer people);
 - public: anyone, on the published site.
+
+Deactivated accounts and people with no membership see only public records, whatever their roles
+or names on a record; active superusers see everything.
 """
 
 from __future__ import annotations
@@ -76,8 +80,10 @@ def rule_for(model) -> AccessRule:
 
 
 def membership_of(user) -> Membership | None:
-    """The user's membership, cached on the user object; None for anonymous and unattached."""
-    if not getattr(user, "is_authenticated", False):
+    """The user's membership, cached on the user object; None for anonymous, unattached and
+    deactivated people. A deactivated account keeps its membership row for the record, but
+    whoever holds it (an old session, an email link, a task) must see no more than the public."""
+    if not getattr(user, "is_authenticated", False) or not getattr(user, "is_active", False):
         return None
     if not hasattr(user, "_hub_membership"):
         try:
@@ -147,7 +153,9 @@ def visibility_q(user, model) -> Q:
             f"{rule.partnership}__region_id": (membership.partnership.region_id),
         }
     )
-    q |= Q(**{level: SharingLevel.PARTNERSHIP}) & owners
+    # A wider level never shows a record to fewer people: a partnership taking part from another
+    # region (a cross-boundary review) keeps seeing it when the owner widens it to regional.
+    q |= Q(**{f"{level}__in": [SharingLevel.PARTNERSHIP, SharingLevel.REGIONAL]}) & owners
     for path in rule.named_people:
         q |= _lookup(model, path, user.pk)
     if rule.agency and membership.agency_id and has_role(user, Role.AGENCY_LEAD):

@@ -4,6 +4,8 @@ DATABASE_URL and CELERY_BROKER_URL still switch the suite onto PostgreSQL and a 
 .ci/run does for its second pass.
 """
 
+from pathlib import Path
+
 from .base import *  # noqa: F401,F403
 from .base import env
 
@@ -13,5 +15,10 @@ CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"
 STORAGES["staticfiles"] = {  # noqa: F405
     "BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"
 }
-MEDIA_ROOT = env.path("MEDIA_ROOT", default="/tmp/hub-test-media")
+# A pathlib.Path like base.py's: config/urls.py joins it with "/" (env.path would not).
+MEDIA_ROOT = Path(env.str("MEDIA_ROOT", default="/tmp/hub-test-media"))
 WAGTAILADMIN_BASE_URL = "http://testserver"
+
+# A test-only app whose record carries the access policy's facts (tests/accessapp); the default
+# settings never see it, so `makemigrations --check` there is unaffected.
+INSTALLED_APPS = [*INSTALLED_APPS, "tests.accessapp"]  # noqa: F405

@@ -1,0 +1,188 @@
+"""The access policy against the design's rules ("Who may see what"), case by case.
+
+The expected answers come from the explicit tables below, written from DESIGN.md, never from the
+policy itself. Every case also checks that `can_view` and `visible_to` agree, and that the
+many-to-many paths (participating partnerships, named people) never duplicate rows.
+"""
+
+import pytest
+from django.contrib.auth import get_user_model
+from django.contrib.auth.models import AnonymousUser, Group
+
+from partnership.access import SharingLevel, can_view, visible_to
+from partnership.models import Membership, Partnership, Region, Role
+from tests.accessapp.models import Record
+
+LEVELS = [
+    SharingLevel.RESTRICTED,
+    SharingLevel.PARTNERSHIP,
+    SharingLevel.REGIONAL,
+    SharingLevel.PUBLIC,
+]
+
+# Where the record's owner stands from the point of view of the person looking at it.
+RELATIONS = [
+    "own",  # owned by the person's partnership
+    "same_region",  # owned by another partnership of the person's region
+    "other_region",  # owned by a partnership of another region
+    "participating",  # owned in the region; the person's partnership takes part
+    "participating_other_region",  # a cross-boundary review led from another region
+]
+
+# What a signed-in, active member of a partnership sees, by relation, at each level
+# (restricted, partnership, regional, public).
+MEMBER_SEES = {
+    "own": (False, True, True, True),
+    "same_region": (False, False, True, True),
+    "other_region": (False, False, False, True),
+    "participating": (False, True, True, True),
+    # Regional is wider than partnership: widening a record never hides it from a partnership
+    # that takes part, even one outside the owner's region.
+    "participating_other_region": (False, True, True, True),
+}
+# A partnership manager also sees everything their own partnership owns, restricted included;
+# restricted records of partnerships they only take part in stay with the named people.
+MANAGER_SEES = {**MEMBER_SEES, "own": (True, True, True, True)}
+# The people named on a record see it at every level.
+NAMED_SEES = (True, True, True, True)
+PUBLIC_ONLY = (False, False, False, True)
+EVERYTHING = (True, True, True, True)
+
+# Those outside the partnerships: anonymous visitors, signed-in people with no membership (even if
+# named: leaving the partnership ends access), deactivated accounts (even managers, even named).
+OUTSIDERS = ("anonymous", "no_membership", "inactive_manager", "inactive_superuser")
+SUBJECTS = [role.value for role in Role] + [*OUTSIDERS, "superuser"]
+
+
+def expected(subject: str, relation: str, level: SharingLevel, named: bool) -> bool:
+    column = LEVELS.index(level)
+    if subject == "superuser":
+        return EVERYTHING[column]
+    if subject in OUTSIDERS:
+        return PUBLIC_ONLY[column]
+    if named:
+        return NAMED_SEES[column]
+    if subject == Role.PARTNERSHIP_MANAGER:
+        return MANAGER_SEES[relation][column]
+    return MEMBER_SEES[relation][column]
+
+
+CASES = [
+    pytest.param(subject, relation, level, named, id=f"{subject}-{relation}-{level}-{named_id}")
+    for subject in SUBJECTS
+    for relation in RELATIONS
+    for level in LEVELS
+    for named, named_id in ((False, "not-named"), (True, "named"))
+    # Nobody can name an anonymous visitor on a record.
+    if not (subject == "anonymous" and named)
+]
+
+
+def _partnership(region, short):
+    return Partnership.objects.create(
+        region=region,
+        name=f"{short} Safeguarding Partnership",
+        short_name=short,
+        slug=short.lower(),
+    )
+
+
+@pytest.fixture
+def places(db):
+    """Two regions: the person's partnership (Home) with a neighbour, and two partnerships away."""
+    north = Region.objects.create(name="North Test Region", slug="north-test")
+    south = Region.objects.create(name="South Test Region", slug="south-test")
+    return {
+        "home": _partnership(north, "Home"),
+        "neighbour": _partnership(north, "Neighbour"),
+        "away": _partnership(south, "Away"),
+        "faraway": _partnership(south, "Faraway"),
+    }
+
+
+def _person(username, partnership=None, roles=(), **flags):
+    user = get_user_model().objects.create_user(
+        username=username, email=f"{username}@example.org", password="x", **flags
+    )
+    user.groups.set([Group.objects.get(name=role.label) for role in roles])
+    if partnership is not None:
+        Membership.objects.create(user=user, partnership=partnership)
+    # A fresh object, so that no role or membership cache from the set-up leaks into the policy.
+    return get_user_model().objects.get(pk=user.pk)
+
+
+def _subject(subject, home):
+    if subject == "anonymous":
+        return AnonymousUser()
+    if subject == "no_membership":
+        return _person("unattached")
+    if subject == "inactive_manager":
+        return _person("leaver", home, [Role.PARTNERSHIP_MANAGER], is_active=False)
+    if subject == "inactive_superuser":
+        return _person("old-admin", is_superuser=True, is_staff=True, is_active=False)
+    if subject == "superuser":
+        return _person("sysadmin", is_superuser=True, is_staff=True)
+    return _person(subject, home, [Role(subject)])
+
+
+def _record(places, relation, level, named_person, bystanders):
+    owner, taking_part = {
+        "own": ("home", []),
+        "same_region": ("neighbour", []),
+        "other_region": ("away", []),
+        "participating": ("neighbour", ["home"]),
+        "participating_other_region": ("away", ["home"]),
+    }[relation]
+    record = Record.objects.create(
+        title=f"{relation} {level}", partnership=places[owner], sharing_level=level
+    )
+    # Other partnerships and people on every record, so that a join on either many-to-many path
+    # would show up as duplicate rows.
+    others = [p for key, p in places.items() if key not in ("home", owner)]
+    record.participating_partnerships.set([places[key] for key in taking_part] + others)
+    record.named_people.set(bystanders + ([named_person] if named_person else []))
+    return record
+
+
+@pytest.mark.parametrize(("subject", "relation", "level", "named"), CASES)
+def test_access_matrix(places, subject, relation, level, named):
+    user = _subject(subject, places["home"])
+    bystanders = [_person("bystander-1", places["away"]), _person("bystander-2", places["home"])]
+    record = _record(places, relation, level, user if named else None, bystanders)
+    # A second record nobody but the system administrators may see, so that the list is a real
+    # filter and not just "everything".
+    Record.objects.create(
+        title="elsewhere", partnership=places["faraway"], sharing_level=SharingLevel.RESTRICTED
+    )
+
+    visible = list(visible_to(user, Record.objects.all()).values_list("pk", flat=True))
+
+    assert len(visible) == len(set(visible)), "visible_to duplicated rows"
+    want = expected(subject, relation, level, named)
+    assert (record.pk in visible) is want
+    assert can_view(user, Record.objects.get(pk=record.pk)) is want
+
+
+def test_visible_to_never_duplicates_rows_on_many_to_many_paths(places):
+    """A member named several ways on a record with many participating partnerships."""
+    manager = _person("manager", places["home"], [Role.PARTNERSHIP_MANAGER])
+    people = [manager] + [_person(f"panel-{i}", places["away"]) for i in range(3)]
+    for level in LEVELS:
+        record = Record.objects.create(
+            title=str(level), partnership=places["home"], sharing_level=level
+        )
+        record.participating_partnerships.set(places.values())
+        record.named_people.set(people)
+
+    for user in (manager, people[1]):
+        rows = visible_to(user, Record.objects.all())
+        assert rows.count() == len(LEVELS)
+        assert len(list(rows)) == len(LEVELS)
+
+
+def test_the_matrix_covers_every_role_and_case():
+    """The truth tables above speak for every role the Hub has; a new role needs a decision."""
+    assert {s for s in SUBJECTS if s in set(Role)} == set(Role)
+    assert len(CASES) == len(SUBJECTS) * len(RELATIONS) * len(LEVELS) * 2 - len(RELATIONS) * len(
+        LEVELS
+    )
