@@ -8,7 +8,11 @@ def test_load_demo_is_rerunnable_without_duplicates(db):
     call_command("load_demo")
     counts = (Partnership.objects.count(), Agency.objects.count(), Membership.objects.count())
     call_command("load_demo")
-    assert (Partnership.objects.count(), Agency.objects.count(), Membership.objects.count()) == counts
+    assert (
+        Partnership.objects.count(),
+        Agency.objects.count(),
+        Membership.objects.count(),
+    ) == counts
     shorts = set(Partnership.objects.values_list("short_name", flat=True))
     assert {"Wirral", "Liverpool", "Sefton", "Knowsley", "St Helens", "Halton"} <= shorts
 
