@@ -51,12 +51,27 @@ def require_browser() -> None:
 @pytest.fixture(scope="session")
 def browser():
     require_browser()
+    from django.db import connections
     from playwright.sync_api import sync_playwright
 
+    # While Playwright runs, the test code runs in another contextvars context, and Django keeps
+    # its connections per context: the tests get fresh connection objects that lack the test
+    # database's serialized contents, so serialized rollback would silently restore nothing.
+    serialized = {
+        alias: connections[alias]._test_serialized_contents
+        for alias in connections
+        if hasattr(connections[alias], "_test_serialized_contents")
+    }
     with sync_playwright() as playwright:
+        for alias, contents in serialized.items():
+            if not hasattr(connections[alias], "_test_serialized_contents"):
+                connections[alias]._test_serialized_contents = contents
         browser = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
         yield browser
         browser.close()
+        # Close this context's connections while it is still current, so that none is left
+        # open when pytest-django drops the test database.
+        connections.close_all()
 
 
 @pytest.fixture

@@ -58,14 +58,21 @@ def test_practitioner_signs_in_and_out_with_the_keyboard_alone(page, world):
     assert_accessible(page)
 
 
-def test_wrong_password_shows_the_error_summary(page, world):
+def test_sign_in_errors_use_the_error_summary(page, world):
     page.goto("/sign-in/")
+    page.get_by_role("button", name="Sign in").click()
+    summary = page.locator(".govuk-error-summary")
+    summary.wait_for()
+    assert summary.get_by_role("link").all_inner_texts() == [
+        "Enter your username",
+        "Enter your password",
+    ]
+    assert_accessible(page)
+
     page.get_by_label("Username").fill("practitioner")
     page.get_by_label("Password").fill("not-the-password")
     page.get_by_role("button", name="Sign in").click()
-
-    summary = page.locator(".govuk-error-summary")
-    summary.wait_for()
+    page.get_by_text("Enter a correct username and password.").first.wait_for()
     assert page.title().startswith("Error: Sign in")
     assert "There is a problem" in summary.inner_text()
     # GOV.UK Frontend moves focus to the summary so screen readers announce it first.
@@ -78,32 +85,22 @@ def test_wrong_password_shows_the_error_summary(page, world):
     assert focused(page)["id"] == "id_username"
 
 
-def test_empty_sign_in_says_what_to_enter(page, world):
-    sign_in_page = "/sign-in/"
-    page.goto(sign_in_page)
-    page.get_by_role("button", name="Sign in").click()
-    summary = page.locator(".govuk-error-summary")
-    summary.wait_for()
-    assert summary.get_by_role("link").all_inner_texts() == [
-        "Enter your username",
-        "Enter your password",
-    ]
-    assert_accessible(page)
-
-
-@pytest.mark.parametrize("width", [320, 1280])
-@pytest.mark.parametrize("path", ["/", "/sign-in/", "/no-such-page/"])
-def test_public_pages_pass_axe_on_phones_and_desktops(page, world, path, width):
-    page.set_viewport_size({"width": width, "height": 900})
-    page.goto(path)
-    assert page.get_by_role("heading", level=1).count() == 1
-    # Nothing is cut off or scrolls sideways at 320 CSS pixels (WCAG 1.4.10 reflow).
-    assert page.evaluate("document.documentElement.scrollWidth") <= width
-    assert_accessible(page)
+def test_public_pages_pass_axe_on_phones_and_desktops(page, world):
+    """One test for many pages: each live-server test costs a database flush and reload."""
+    for width in [320, 1280]:
+        page.set_viewport_size({"width": width, "height": 900})
+        for path in ["/", "/sign-in/", "/no-such-page/"]:
+            page.goto(path)
+            assert page.get_by_role("heading", level=1).count() == 1, path
+            # Nothing is cut off or scrolls sideways at 320 CSS pixels (WCAG 1.4.10 reflow).
+            assert page.evaluate("document.documentElement.scrollWidth") <= width, (path, width)
+            assert_accessible(page)
 
 
 def test_signed_in_pages_pass_axe(page, world):
     sign_in(page, "practitioner")
     for path in ["/", "/no-such-page/"]:
         page.goto(path)
+        account = page.get_by_role("navigation", name="Your account")
+        assert "Signed in as Pat Okafor" in account.inner_text(), path
         assert_accessible(page)
