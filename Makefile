@@ -8,7 +8,7 @@ TEST_STAMP := $(VENV)/.installed-test
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: run test install install-test migrate demo lint format check bench browser clean
+.PHONY: run test install install-test migrate demo lint format check bench browser css clean
 
 $(PY):
 	$(PYTHON) -m venv $(VENV)
@@ -61,6 +61,14 @@ lint: install-test
 format: install-test
 	$(VENV)/bin/ruff check --fix .
 	$(VENV)/bin/ruff format .
+
+# Rebuilds site/static/css/hub.css and site/static/js/govuk-frontend.min.js from GOV.UK Frontend.
+# Only front-end work needs this (and Node with npm): the built files are committed, so that
+# `make run` and `make test` never need Node.
+css:
+	@command -v npm >/dev/null || { echo "make css needs Node.js and npm."; exit 1; }
+	npm ci --no-audit --no-fund
+	npm run build
 
 bench: install-test
 	$(PY) -m bench.run $(BENCH_ARGS)

@@ -1,25 +1,16 @@
 from django.conf import settings
-from django.contrib.auth import views as auth_views
 from django.urls import include, path
 from wagtail import urls as wagtail_urls
 from wagtail.admin import urls as wagtailadmin_urls
 from wagtail.documents import urls as wagtaildocs_urls
 
-from partnership.forms import SignInForm
+from partnership.views import SignInView, SignOutView
 
 urlpatterns = [
     path("admin/", include(wagtailadmin_urls)),
     path("documents/", include(wagtaildocs_urls)),
-    path(
-        "sign-in/",
-        auth_views.LoginView.as_view(
-            template_name="registration/sign_in.html",
-            authentication_form=SignInForm,
-            redirect_authenticated_user=True,
-        ),
-        name="sign-in",
-    ),
-    path("sign-out/", auth_views.LogoutView.as_view(), name="sign-out"),
+    path("sign-in/", SignInView.as_view(), name="sign-in"),
+    path("sign-out/", SignOutView.as_view(), name="sign-out"),
 ]
 
 if settings.HUB_BENCH:

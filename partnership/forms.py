@@ -12,6 +12,9 @@ class SignInForm(AuthenticationForm):
             {"autocomplete": "username", "spellcheck": "false", "autocapitalize": "none"}
         )
         self.fields["password"].widget.attrs.update({"autocomplete": "current-password"})
+        # GOV.UK's wording for a missing answer says what to do, not what went wrong.
+        self.fields["username"].error_messages["required"] = "Enter your username"
+        self.fields["password"].error_messages["required"] = "Enter your password"
         self.error_messages["invalid_login"] = (
             "Enter a correct username and password. Both are case-sensitive."
         )
