@@ -1,83 +1,27 @@
 """A reviewer writes a rapid review in the admin and submits it for sign-off; a practitioner of
-another partnership never sees it; axe finds nothing serious in our own admin components.
+another partnership never sees it; axe finds nothing serious in our own admin components."""
 
-The shared browser harness (tests/browser/conftest.py) was not on this branch when this was
-written, so the fixtures below are a minimal local set; on merge they give way to the harness's
-`browser_page`, `live_server`, `sign_in` and `assert_accessible`."""
-
-import os
 from pathlib import Path
 
 import axe_playwright_python
 import pytest
-from django.conf import settings
-from django.test import Client
 
 from partnership.access import SharingLevel
 from reviews.models import Review
-from tests.reviews.conftest import make_review
+from tests.reviews.conftest import make_admin_review
 
-CHROMIUM = "/usr/bin/chromium"
-CHROMIUM_ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--disable-quic",
-    "--no-first-run",
-]
 AXE_JS = Path(axe_playwright_python.__file__).with_name("axe.min.js").read_text()
 
-pytestmark = [
-    pytest.mark.browser,
-    pytest.mark.skipif(
-        not os.path.exists(CHROMIUM) and not os.environ.get("HUB_REQUIRE_BROWSER"),
-        reason="needs /usr/bin/chromium",
-    ),
-    # The live server reads the database from another thread: the data must be committed, and
-    # the migrations' groups and workflow restored for the tests that follow.
-    pytest.mark.django_db(transaction=True, serialized_rollback=True),
-]
+pytestmark = pytest.mark.browser
 
 
 @pytest.fixture
-def browser():
-    os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(
-            executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS
-        )
-        yield browser
-        browser.close()
-
-
-@pytest.fixture
-def sign_in(browser, live_server):
-    """A page signed in as `user`, by the session cookie of Django's test client."""
-    contexts = []
-
-    def _sign_in(user):
-        client = Client()
-        client.force_login(user)
-        context = browser.new_context(base_url=live_server.url)
-        context.add_cookies(
-            [
-                {
-                    "name": settings.SESSION_COOKIE_NAME,
-                    "value": client.cookies[settings.SESSION_COOKIE_NAME].value,
-                    "url": live_server.url,
-                }
-            ]
-        )
-        contexts.append(context)
-        return context.new_page()
-
-    yield _sign_in
-    for context in contexts:
-        context.close()
+def another_page(browser, hub):
+    """A second person's tab, with cookies of its own."""
+    context = browser.new_context(base_url=hub.url, locale="en-GB")
+    context.set_default_timeout(10_000)
+    yield context.new_page()
+    context.close()
 
 
 def serious_violations(page):
@@ -101,13 +45,11 @@ def serious_violations(page):
     return ours, wagtails
 
 
-def test_reviewer_adds_a_finding_and_submits_the_review_for_sign_off(
-    transactional_db, people, wirral, sign_in
-):
-    review = make_review(
+def test_reviewer_adds_a_finding_and_submits_the_review_for_sign_off(people, wirral, page, sign_in):
+    review = make_admin_review(
         wirral, "WIR-RR-2026-07", SharingLevel.RESTRICTED, panel=[people["reviewer"]]
     )
-    page = sign_in(people["reviewer"])
+    sign_in(page, "reviewer")
     page.goto(f"/admin/snippets/reviews/review/edit/{review.pk}/")
     assert page.get_by_role("heading", name="WIR-RR-2026-07").count() or page.title()
 
@@ -138,29 +80,32 @@ def test_reviewer_adds_a_finding_and_submits_the_review_for_sign_off(
 
 
 def test_practitioner_of_another_partnership_never_sees_the_review(
-    transactional_db, people, wirral, sign_in
+    people, wirral, page, another_page, sign_in
 ):
-    review = make_review(
+    review = make_admin_review(
         wirral, "WIR-RR-2026-08", SharingLevel.PARTNERSHIP, panel=[people["reviewer"]]
     )
-    page = sign_in(people["liverpool.practitioner"])
+    sign_in(page, "liverpool.practitioner")
     response = page.goto(f"/admin/snippets/reviews/review/edit/{review.pk}/")
     assert "WIR-RR-2026-08" not in page.content()
     assert response.status in (403, 404) or "/admin/" not in page.url or "login" in page.url
     page.goto("/admin/snippets/reviews/review/")
     assert "WIR-RR-2026-08" not in page.content()
     # A manager of that other partnership, who works in the admin, gets 404 and an empty list.
-    manager = sign_in(people["liverpool.manager"])
+    manager = another_page
+    sign_in(manager, "liverpool.manager")
     assert manager.goto(f"/admin/snippets/reviews/review/edit/{review.pk}/").status == 404
     manager.goto("/admin/snippets/reviews/review/")
     assert "WIR-RR-2026-08" not in manager.content()
 
 
 def test_review_listing_has_no_serious_accessibility_violations_of_ours(
-    transactional_db, people, wirral, sign_in
+    people, wirral, page, sign_in
 ):
-    make_review(wirral, "WIR-RR-2026-09", SharingLevel.PARTNERSHIP, panel=[people["reviewer"]])
-    page = sign_in(people["reviewer"])
+    make_admin_review(
+        wirral, "WIR-RR-2026-09", SharingLevel.PARTNERSHIP, panel=[people["reviewer"]]
+    )
+    sign_in(page, "reviewer")
     page.goto("/admin/snippets/reviews/review/")
     assert "WIR-RR-2026-09" in page.content()
     ours, wagtails = serious_violations(page)
