@@ -1,3 +1,6 @@
+from django.templatetags.static import static
+from django.utils.html import format_html
+from wagtail import hooks
 from wagtail.admin.panels import FieldPanel, HelpPanel, ObjectList
 from wagtail.snippets.models import register_snippet
 from wagtail.snippets.views.snippets import SnippetViewSet, SnippetViewSetGroup
@@ -87,3 +90,10 @@ class PartnershipGroup(SnippetViewSetGroup):
 
 
 register_snippet(PartnershipGroup)
+
+
+@hooks.register("insert_global_admin_js")
+def admin_accessibility_js():
+    return format_html(
+        '<script src="{}" defer></script>', static("partnership/js/admin-accessibility.js")
+    )
