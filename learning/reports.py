@@ -133,9 +133,7 @@ def _recommendation_stages(user) -> dict:
     has = Exists(_visible_actions_of_recommendation(user))
 
     def all_in(states):
-        return has & ~Exists(
-            _visible_actions_of_recommendation(user).exclude(state__in=states)
-        )
+        return has & ~Exists(_visible_actions_of_recommendation(user).exclude(state__in=states))
 
     return {
         "recommendations": Count("pk"),
@@ -268,9 +266,7 @@ def funnel(user, today: date, partnership=None, review: Review | None = None) ->
         setattr(total, name, value or 0)
     _set_measures(total, actions.order_by().aggregate(**measures))
 
-    reviews = visible_to(user, Review.objects.filter(pk__in=list(per_review))).order_by(
-        "reference"
-    )
+    reviews = visible_to(user, Review.objects.filter(pk__in=list(per_review))).order_by("reference")
     rows = []
     for item in reviews:
         row = per_review[item.pk]
