@@ -3,8 +3,7 @@ reports, evidence pack, admin and import tests."""
 
 import itertools
 from dataclasses import dataclass, field
-from datetime import date, datetime
-from datetime import timezone as dt_timezone
+from datetime import UTC, date, datetime
 
 import pytest
 import time_machine
@@ -22,7 +21,7 @@ _numbers = itertools.count(1)
 
 @pytest.fixture
 def frozen():
-    with time_machine.travel(datetime(2027, 3, 1, 12, tzinfo=dt_timezone.utc), tick=False):
+    with time_machine.travel(datetime(2027, 3, 1, 12, tzinfo=UTC), tick=False):
         yield TODAY
 
 
@@ -71,7 +70,7 @@ def complete(action, user, when, *states):
             from_state=previous,
             to_state=state,
             user=user,
-            at=datetime.combine(when, datetime.min.time(), tzinfo=dt_timezone.utc).replace(hour=10),
+            at=datetime.combine(when, datetime.min.time(), tzinfo=UTC).replace(hour=10),
         )
         previous = state
     action.state = previous
@@ -131,15 +130,19 @@ def reports_world(world, people, make_action, frozen):
         ("D", "Health visitors should record who lives in the household."),
     ]:
         w.recs[key] = Recommendation.objects.create(review=review, text=text)
-    w.recs["E"] = Recommendation.objects.create(review=other, text="Police should ask about fathers.")
+    w.recs["E"] = Recommendation.objects.create(
+        review=other, text="Police should ask about fathers."
+    )
     w.recs["L"] = Recommendation.objects.create(
         review=liverpool_review, text="Liverpool recommendation on transitions."
     )
     qa = people["qa"]
     a = w.actions
-    a["A1"] = make_action(recommendation=w.recs["A"], reference="WIR-A1", due_date=date(2027, 1, 31))
+    a["A1"] = make_action(
+        recommendation=w.recs["A"], reference="WIR-A1", due_date=date(2027, 1, 31)
+    )
     complete(a["A1"], qa, date(2027, 1, 20), "completed", "impact_evidenced", "embedded")
-    a["A1"].embedded_by, a["A1"].embedded_at = qa, datetime(2027, 2, 1, 9, tzinfo=dt_timezone.utc)
+    a["A1"].embedded_by, a["A1"].embedded_at = qa, datetime(2027, 2, 1, 9, tzinfo=UTC)
     a["A1"].save()
     Evidence.objects.create(
         action=a["A1"], kind=EvidenceKind.COMPLETION, text="Front door briefing delivered."
