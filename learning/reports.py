@@ -308,7 +308,7 @@ def evidence_pack(user, review: Review, today: date) -> EvidencePack:
     history and sign-off: six queries, however many there are."""
     actions = (
         visible_to(user, Action.objects.with_rag(today))
-        .select_related("owner_agency", "lead", "embedded_by")
+        .select_related("owner_agency__partnership", "lead", "embedded_by")
         .prefetch_related(
             Prefetch(
                 "evidence",

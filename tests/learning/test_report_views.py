@@ -150,7 +150,7 @@ def test_the_report_page_costs_the_same_queries_for_5_and_50_actions(
         return len(ctx.captured_queries)
 
     before = count()
-    template = Action.objects.get(reference="WIR-F1")
+    template = Action.objects.get(reference="WIR-D1")
     Action.objects.bulk_create(
         [
             Action(
@@ -160,6 +160,8 @@ def test_the_report_page_costs_the_same_queries_for_5_and_50_actions(
                 owner_agency=world.agencies[("Wirral", "Police" if i % 2 else "CSC")],
                 due_date=template.due_date,
                 review=template.review,
+                recommendation=template.recommendation,
+                state="open" if i % 3 else "embedded",
             )
             for i in range(45)
         ]

@@ -34,3 +34,58 @@ def test_rag_counts_by_agency(reports_world, people):
         RAG.BLUE: 4,
         RAG.GREY: 0,
     }
+
+
+def test_a_restricted_action_is_counted_only_for_those_who_may_see_it(reports_world, people):
+    # Quality assurance is not named on WIR-E1, which is restricted to its lead and the managers.
+    funnel = reports.funnel(people["qa"], TODAY)
+    assert [n for _, n in funnel.total.stages] == [5, 3, 2, 2, 1]
+    assert funnel.total.actions == 6
+    assert reports.action_summary(people["qa"], TODAY)["by_rag"].totals[RAG.AMBER] == 0
+
+
+def test_liverpool_counts_none_of_wirrals_actions(reports_world, people, liverpool_qa):
+    for user in (liverpool_qa, people["liverpool.manager"]):
+        funnel = reports.funnel(user, TODAY)
+        assert [row.review.reference for row in funnel.reviews] == ["LIV-LR-1"]
+        summary = reports.action_summary(user, TODAY)
+        assert summary["by_state"].total == (2 if user == people["liverpool.manager"] else 1)
+        refs = set(reports.report_actions(user, TODAY).values_list("reference", flat=True))
+        assert not {r for r in refs if r.startswith("WIR-")}
+    manager = reports.funnel(people["liverpool.manager"], TODAY).total
+    assert (manager.actions, manager.overdue) == (2, 1)
+
+
+def test_filters_narrow_the_report(reports_world, people, world):
+    manager = people["manager"]
+    police = world.agencies[("Wirral", "Police")]
+    refs = reports.report_actions(manager, TODAY, {"owner_agency": police, "rag": RAG.BLUE})
+    assert sorted(refs.values_list("reference", flat=True)) == ["WIR-A1", "WIR-B1"]
+    audit = reports.report_actions(manager, TODAY, {"source": "audit"})
+    assert list(audit.values_list("reference", flat=True)) == ["WIR-F1"]
+    themed = reports.report_actions(manager, TODAY, {"theme": reports_world.review.themes.get()})
+    assert list(themed.values_list("reference", flat=True)) == ["WIR-F1"]
+
+
+def test_the_evidence_pack_costs_the_same_queries_however_many_actions(
+    reports_world, people, make_action
+):
+    from learning.models import Evidence
+
+    def pack_queries():
+        from django.db import connection
+        from django.test.utils import CaptureQueriesContext
+
+        with CaptureQueriesContext(connection) as ctx:
+            pack = reports.evidence_pack(people["manager"], reports_world.review, TODAY)
+            for action in reports.pack_actions(pack):
+                list(action.evidence.all()), list(action.events.all())
+                str(action.owner_agency), str(action.lead), str(action.embedded_by)
+        return len(ctx.captured_queries)
+
+    pack_queries()  # the reader's membership and roles are read once, then cached on the user
+    before = pack_queries()
+    for i in range(10):
+        action = make_action(recommendation=reports_world.recs["C"], reference=f"WIR-C{i}")
+        Evidence.objects.create(action=action, kind="completion", text="Done.")
+    assert pack_queries() == before == 5
