@@ -9,10 +9,11 @@ reader may not see is not found (404), never merely refused, so that its existen
 import django_filters
 from django.http import Http404
 from django.utils import timezone
+from django.utils.formats import date_format
 from wagtail.admin.filters import WagtailFilterSet
 from wagtail.admin.forms import WagtailAdminModelForm
 from wagtail.admin.panels import FieldPanel, FieldRowPanel, MultiFieldPanel, ObjectList
-from wagtail.admin.ui.tables import Column, DateColumn, StatusTagColumn
+from wagtail.admin.ui.tables import Column, StatusTagColumn
 from wagtail.coreutils import multigetattr
 from wagtail.snippets.views import chooser as snippet_chooser
 from wagtail.snippets.views import snippets
@@ -70,6 +71,17 @@ class RagColumn(StatusTagColumn):
 
     def get_value(self, instance):
         return RAG_LABELS.get(instance.rag, instance.rag)
+
+
+def lead_name(action) -> str:
+    if action.lead is None:
+        return "The agency's leads"
+    return action.lead.get_full_name() or action.lead.get_username()
+
+
+def due_date(action) -> str:
+    # A calendar date, not "2 months ago": due dates are read against the tracker.
+    return date_format(action.due_date, "j M Y")
 
 
 def rag_label(value):
@@ -242,8 +254,8 @@ class ActionViewSet(snippets.SnippetViewSet):
         "reference",
         Column("description", label="Description"),
         Column("owner_agency", label="Owner agency"),
-        Column("lead", label="Lead"),
-        DateColumn("due_date", label="Due", sort_key="due_date"),
+        Column("lead", label="Lead", accessor=lead_name),
+        Column("due_date", label="Due", sort_key="due_date", accessor=due_date),
         Column("state", label="State", accessor="get_state_display", sort_key="state"),
         RagColumn(),
     ]

@@ -10,7 +10,7 @@ from django.shortcuts import get_object_or_404
 from django.urls import reverse
 from django.utils import timezone
 from django.views.generic import TemplateView, View
-from wagtail.admin.ui.tables import Column, DateColumn
+from wagtail.admin.ui.tables import Column
 from wagtail.admin.views.generic.base import WagtailAdminTemplateMixin
 from wagtail.admin.views.mixins import SpreadsheetExportMixin
 from wagtail.admin.views.reports import ReportView
@@ -26,6 +26,7 @@ from ..action_admin import (
     ActionFilterSet,
     AuditedExportMixin,
     RagColumn,
+    due_date,
 )
 
 
@@ -57,7 +58,7 @@ class ActionReportView(ReportReaderMixin, AuditedExportMixin, ReportView):
         Column("description", label="Description"),
         Column("owner_agency", label="Owner agency"),
         Column("review", label="Review", accessor="review.reference"),
-        DateColumn("due_date", label="Due", sort_key="due_date"),
+        Column("due_date", label="Due", sort_key="due_date", accessor=due_date),
         Column("state", label="State", accessor="get_state_display", sort_key="state"),
         RagColumn(),
     ]
