@@ -20,3 +20,5 @@ class LearningConfig(AppConfig):
         post_save.connect(page_cache.invalidate_on_page_save, dispatch_uid="hub-page-cache-save")
         post_save.connect(page_cache.invalidate, sender=Site, dispatch_uid="hub-page-cache-site")
         post_delete.connect(page_cache.invalidate, sender=Site, dispatch_uid="hub-page-cache-sdel")
+
+        from . import report_hooks  # noqa: F401

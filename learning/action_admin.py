@@ -1,0 +1,316 @@
+"""Actions in the admin, for quality assurance: every action the reader may see, rated red, amber,
+green or blue today, filtered and exported; and the edit form, where the state is read-only
+because state changes go through the lifecycle services (`learning.actions`), which check their
+rules and keep the history.
+
+Every list, export, chooser and object view is narrowed by `partnership.access`: an action the
+reader may not see is not found (404), never merely refused, so that its existence is not told."""
+
+import django_filters
+from django.http import Http404
+from django.utils import timezone
+from django.utils.formats import date_format
+from wagtail.admin.filters import WagtailFilterSet
+from wagtail.admin.forms import WagtailAdminModelForm
+from wagtail.admin.panels import FieldPanel, FieldRowPanel, MultiFieldPanel, ObjectList
+from wagtail.admin.ui.tables import Column, StatusTagColumn
+from wagtail.coreutils import multigetattr
+from wagtail.snippets.views import chooser as snippet_chooser
+from wagtail.snippets.views import snippets
+
+from partnership.access import can_view, visible_to
+from partnership.models import Agency, Partnership, Theme
+from reviews.models import Review
+
+from . import reports
+from .models import RAG, Action, ActionEvent, ActionSource, ActionState
+
+RAG_LABELS = dict(RAG.choices)
+
+
+def _agencies_for_filter(request):
+    visible = visible_to(request.user, Action.objects.all())
+    return Agency.objects.filter(pk__in=visible.values("owner_agency")).select_related(
+        "partnership"
+    )
+
+
+def _reviews_for_filter(request):
+    return visible_to(request.user, Review.objects.all()).order_by("reference")
+
+
+class ActionFilterSet(WagtailFilterSet):
+    """The filters of the action list and the actions report; `reports.filter_actions` applies
+    them, so the list, the report and their exports agree."""
+
+    state = django_filters.ChoiceFilter(choices=ActionState.choices, label="State")
+    rag = django_filters.ChoiceFilter(choices=RAG.choices, label="RAG")
+    owner_agency = django_filters.ModelChoiceFilter(
+        queryset=_agencies_for_filter, label="Owner agency"
+    )
+    theme = django_filters.ModelChoiceFilter(queryset=Theme.objects.all(), label="Theme")
+    source = django_filters.ChoiceFilter(choices=ActionSource.choices, label="Source")
+    review = django_filters.ModelChoiceFilter(queryset=_reviews_for_filter, label="Review")
+    partnership = django_filters.ModelChoiceFilter(
+        queryset=Partnership.objects.all(), label="Partnership"
+    )
+
+    class Meta:
+        model = Action
+        fields = []
+
+    def filter_queryset(self, queryset):
+        return reports.filter_actions(queryset, self.form.cleaned_data)
+
+
+class RagColumn(StatusTagColumn):
+    """The RAG rating annotated by `with_rag`, shown as a status tag."""
+
+    def __init__(self, **kwargs):
+        super().__init__("rag", label="RAG", sort_key="rag", primary=lambda a: False, **kwargs)
+
+    def get_value(self, instance):
+        return RAG_LABELS.get(instance.rag, instance.rag)
+
+
+def lead_name(action) -> str:
+    if action.lead is None:
+        return "The agency's leads"
+    return action.lead.get_full_name() or action.lead.get_username()
+
+
+def due_date(action) -> str:
+    # A calendar date, not "2 months ago": due dates are read against the tracker.
+    return date_format(action.due_date, "j M Y")
+
+
+def rag_label(value):
+    return str(RAG_LABELS.get(value, value))
+
+
+ACTION_EXPORT = [
+    "reference",
+    "description",
+    "get_source_display",
+    "review.reference",
+    "partnership.short_name",
+    "owner_agency.name",
+    "lead.get_full_name",
+    "due_date",
+    "get_state_display",
+    "rag",
+    "get_sharing_level_display",
+]
+ACTION_EXPORT_HEADINGS = {
+    "get_source_display": "Source",
+    "review.reference": "Review",
+    "partnership.short_name": "Partnership",
+    "owner_agency.name": "Owner agency",
+    "lead.get_full_name": "Lead",
+    "get_state_display": "State",
+    "rag": "RAG",
+    "get_sharing_level_display": "Sharing level",
+}
+
+
+def export_cell(item, name):
+    """A dotted value of the export; a missing review or lead is an empty cell, not an error."""
+    try:
+        return multigetattr(item, name)
+    except AttributeError:
+        return ""
+
+
+class AuditedExportMixin:
+    """Exports of restricted actions leave an audit entry for each, naming the reader."""
+
+    custom_field_preprocess = {"rag": {"csv": rag_label, "xlsx": rag_label}}
+
+    def to_row_dict(self, item):
+        return {name: export_cell(item, name) for name in self.list_export}
+
+    def as_spreadsheet(self, queryset, spreadsheet_format):
+        reports.log_export(self.request.user, queryset)
+        return super().as_spreadsheet(queryset, spreadsheet_format)
+
+
+class ActionIndexView(AuditedExportMixin, snippets.IndexView):
+    pass
+
+
+class VisibleObjectMixin:
+    """Object views find only what the reader may see."""
+
+    def get_object(self, *args, **kwargs):
+        obj = super().get_object(*args, **kwargs)
+        if not can_view(self.request.user, obj):
+            raise Http404
+        return obj
+
+
+class ActionForm(WagtailAdminModelForm):
+    def clean(self):
+        data = super().clean()
+        agency, partnership = data.get("owner_agency"), data.get("partnership")
+        if agency and partnership and agency.partnership_id != partnership.pk:
+            self.add_error("owner_agency", "The agency must work in the action's partnership.")
+        recommendation, review = data.get("recommendation"), data.get("review")
+        if recommendation and review and recommendation.review_id != review.pk:
+            self.add_error("recommendation", "The recommendation must be one of the review's.")
+        if recommendation and not review:
+            data["review"] = recommendation.review
+        return data
+
+
+class HistoryRecordingMixin:
+    """Creating or editing in the admin is part of the action's history, as imports are."""
+
+    event_kind = ActionEvent.Kind.EDITED
+
+    def save_instance(self):
+        instance = super().save_instance()
+        ActionEvent.objects.create(action=instance, kind=self.event_kind, user=self.request.user)
+        return instance
+
+
+class ActionCreateView(HistoryRecordingMixin, snippets.CreateView):
+    event_kind = ActionEvent.Kind.CREATED
+
+
+class ActionEditView(HistoryRecordingMixin, VisibleObjectMixin, snippets.EditView):
+    pass
+
+
+class ActionDeleteView(VisibleObjectMixin, snippets.DeleteView):
+    pass
+
+
+class ActionInspectView(VisibleObjectMixin, snippets.InspectView):
+    pass
+
+
+class ActionHistoryView(VisibleObjectMixin, snippets.HistoryView):
+    pass
+
+
+class ActionUsageView(VisibleObjectMixin, snippets.UsageView):
+    pass
+
+
+class VisibleChoicesMixin:
+    def get_object_list(self):
+        return visible_to(self.request.user, Action.objects.all())
+
+
+class ActionChooseView(VisibleChoicesMixin, snippet_chooser.ChooseView):
+    pass
+
+
+class ActionChooseResultsView(VisibleChoicesMixin, snippet_chooser.ChooseResultsView):
+    pass
+
+
+class ActionChosenView(snippet_chooser.SnippetChosenView):
+    def get_object(self, pk):
+        return visible_to(self.request.user, Action.objects.all()).get(pk=pk)
+
+
+class ActionChosenMultipleView(snippet_chooser.SnippetChosenMultipleView):
+    def get_objects(self, pks):
+        return visible_to(self.request.user, Action.objects.filter(pk__in=pks))
+
+
+class ActionChooserViewSet(snippet_chooser.SnippetChooserViewSet):
+    choose_view_class = ActionChooseView
+    choose_results_view_class = ActionChooseResultsView
+    chosen_view_class = ActionChosenView
+    chosen_multiple_view_class = ActionChosenMultipleView
+
+
+class ActionViewSet(snippets.SnippetViewSet):
+    model = Action
+    icon = "tasks"
+    menu_label = "Actions"
+    menu_name = "actions"
+    add_to_admin_menu = True
+    menu_order = 220
+    index_view_class = ActionIndexView
+    add_view_class = ActionCreateView
+    edit_view_class = ActionEditView
+    delete_view_class = ActionDeleteView
+    inspect_view_class = ActionInspectView
+    history_view_class = ActionHistoryView
+    usage_view_class = ActionUsageView
+    chooser_viewset_class = ActionChooserViewSet
+    inspect_view_enabled = True
+    copy_view_enabled = False
+    filterset_class = ActionFilterSet
+    # The ORM rather than the search backend: the list's RAG annotation must survive searching.
+    search_backend_name = None
+    search_fields = ["reference", "description"]
+    list_per_page = 50
+    ordering = ["due_date", "reference"]
+    list_display = [
+        "reference",
+        Column("description", label="Description"),
+        Column("owner_agency", label="Owner agency"),
+        Column("lead", label="Lead", accessor=lead_name),
+        Column("due_date", label="Due", sort_key="due_date", accessor=due_date),
+        Column("state", label="State", accessor="get_state_display", sort_key="state"),
+        RagColumn(),
+    ]
+    list_export = ACTION_EXPORT
+    export_headings = ACTION_EXPORT_HEADINGS
+    export_filename = "actions"
+    inspect_view_fields = [
+        "reference",
+        "source",
+        "review",
+        "recommendation",
+        "description",
+        "partnership",
+        "owner_agency",
+        "lead",
+        "due_date",
+        "original_due_date",
+        "state",
+        "progress",
+        "embedded_by",
+        "embedded_at",
+        "sharing_level",
+    ]
+    edit_handler = ObjectList(
+        [
+            MultiFieldPanel(
+                [
+                    FieldPanel("reference"),
+                    FieldRowPanel([FieldPanel("source"), FieldPanel("source_detail")]),
+                    FieldRowPanel([FieldPanel("review"), FieldPanel("recommendation")]),
+                ],
+                heading="Where it comes from",
+            ),
+            FieldPanel("description"),
+            MultiFieldPanel(
+                [
+                    FieldPanel("partnership"),
+                    FieldPanel("owner_agency"),
+                    FieldPanel("lead"),
+                    FieldRowPanel([FieldPanel("due_date"), FieldPanel("original_due_date")]),
+                ],
+                heading="Who and when",
+            ),
+            # Moved only by the lifecycle services, which check evidence and sign-off.
+            FieldPanel("state", read_only=True),
+            FieldPanel("progress"),
+            FieldPanel("themes"),
+            FieldPanel("sharing_level"),
+        ],
+        base_form_class=ActionForm,
+    )
+
+    def get_queryset(self, request):
+        return visible_to(
+            request.user, Action.objects.with_rag(timezone.localdate())
+        ).select_related(
+            "owner_agency", "owner_agency__partnership", "lead", "review", "partnership"
+        )

@@ -1,0 +1,107 @@
+"""Demo follow-up actions: for each demo review's recommendations, actions in every state, with
+evidence, some overdue. Keyed on reference, so re-running changes nothing; nothing happens until
+the reviews demo has made reviews. With scale > 1, thousands more in bulk for the benchmark."""
+
+from datetime import timedelta
+
+from django.utils import timezone
+
+from partnership.demo import World
+from reviews.models import Review
+
+from .models import Action, ActionEvent, ActionState, Evidence, EvidenceKind, ImpactType
+
+STATES = list(ActionState)
+AGENCIES = ["Police", "NHS trust", "CSC", "Education", "Early help", "ICB"]
+
+
+def build(world: World, scale: int) -> None:
+    reviews = list(
+        Review.objects.filter(recommendations__isnull=False)
+        .distinct()
+        .select_related("lead_partnership")
+        .prefetch_related("recommendations")
+        .order_by("reference")
+    )
+    if not reviews:
+        return
+    today = timezone.localdate()
+    qa = world.people.get("qa")
+    n = 0
+    for review in reviews:
+        short = review.lead_partnership.short_name
+        for rec_index, recommendation in enumerate(review.recommendations.all()):
+            state = STATES[n % len(STATES)]
+            n += 1
+            agency = world.agencies.get((short, AGENCIES[n % len(AGENCIES)]))
+            if agency is None:
+                continue
+            # Every fourth open action is overdue; the rest fall due over the coming months.
+            offset = -20 if n % 4 == 0 else 10 + 15 * (n % 6)
+            action, created = Action.objects.get_or_create(
+                reference=f"{review.reference}-A{rec_index + 1}",
+                defaults={
+                    "review": review,
+                    "recommendation": recommendation,
+                    "partnership": review.lead_partnership,
+                    "owner_agency": agency,
+                    "description": f"Fictional action answering: {recommendation.text[:150]}",
+                    "due_date": today + timedelta(days=offset),
+                    "state": state,
+                    "sharing_level": review.sharing_level
+                    if review.sharing_level != "public"
+                    else "partnership",
+                },
+            )
+            if not created:
+                continue
+            action.themes.set(review.themes.all())
+            ActionEvent.objects.create(action=action, kind=ActionEvent.Kind.CREATED, to_state=state)
+            if state in (ActionState.COMPLETED, ActionState.IMPACT_EVIDENCED, ActionState.EMBEDDED):
+                Evidence.objects.create(
+                    action=action, kind=EvidenceKind.COMPLETION, text="Briefing delivered."
+                )
+            if state in (ActionState.IMPACT_EVIDENCED, ActionState.EMBEDDED):
+                Evidence.objects.create(
+                    action=action,
+                    kind=EvidenceKind.IMPACT,
+                    impact_type=ImpactType.RE_AUDIT,
+                    text="Re-audit of ten cases: practice changed in eight.",
+                )
+            if state == ActionState.EMBEDDED:
+                action.embedded_by, action.embedded_at = qa, timezone.now()
+                action.save(update_fields=["embedded_by", "embedded_at"])
+            if state == ActionState.NOT_ACHIEVED:
+                action.closed_reason = "The service was recommissioned."
+                action.save(update_fields=["closed_reason"])
+    world.log.append(f"learning: actions for {len(reviews)} reviews")
+    if scale > 1:
+        _bulk(world, reviews, scale, today)
+
+
+def _bulk(world: World, reviews, scale: int, today) -> None:
+    """2,000 x scale actions spread over the demo reviews, made in bulk."""
+    wanted = [f"BENCH-{i:07d}" for i in range(2000 * scale)]
+    existing = set(Action.objects.filter(reference__in=wanted).values_list("reference", flat=True))
+    new = []
+    for i, reference in enumerate(wanted):
+        if reference in existing:
+            continue
+        review = reviews[i % len(reviews)]
+        agency = world.agencies.get((review.lead_partnership.short_name, AGENCIES[i % 6]))
+        if agency is None:
+            continue
+        new.append(
+            Action(
+                reference=reference,
+                review=review,
+                partnership=review.lead_partnership,
+                owner_agency=agency,
+                description=f"Benchmark action {i}",
+                due_date=today + timedelta(days=(i % 120) - 30),
+                state=STATES[i % len(STATES)],
+                sharing_level=("restricted", "partnership", "regional")[i % 3],
+            )
+        )
+    Action.objects.bulk_create(new, batch_size=2000)
+    world.log.append(f"learning: {len(new)} benchmark actions")

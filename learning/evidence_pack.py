@@ -1,0 +1,42 @@
+"""A review's evidence pack as a printable page and a PDF.
+
+The PDF is made by xhtml2pdf from the same template, because it installs from PyPI wheels alone
+(reportlab underneath) where WeasyPrint needs Pango from the operating system: a fresh machine or
+CI image can print packs without system packages."""
+
+from io import BytesIO
+
+from django.template.loader import render_to_string
+from xhtml2pdf import pisa
+
+from .reports import EvidencePack
+
+TEMPLATE = "learning/reports/evidence_pack.html"
+
+
+class PackRenderError(RuntimeError):
+    pass
+
+
+def _context(request, pack: EvidencePack, for_pdf: bool) -> dict:
+    return {
+        "pack": pack,
+        "review": pack.review,
+        "today": pack.today,
+        "for_pdf": for_pdf,
+        # Document links in a PDF leave the admin, so they must carry the host.
+        "base_url": request.build_absolute_uri("/").rstrip("/"),
+    }
+
+
+def render_html(request, pack: EvidencePack) -> str:
+    return render_to_string(TEMPLATE, _context(request, pack, for_pdf=False), request=request)
+
+
+def render_pdf(request, pack: EvidencePack) -> bytes:
+    html = render_to_string(TEMPLATE, _context(request, pack, for_pdf=True), request=request)
+    output = BytesIO()
+    result = pisa.CreatePDF(html, dest=output, encoding="utf-8")
+    if result.err:
+        raise PackRenderError(f"the evidence pack of {pack.review.reference} could not be made")
+    return output.getvalue()

@@ -1,0 +1,414 @@
+"""Import follow-up actions from a partnership's tracker (CSV or XLSX), whole or nothing.
+
+Every row is checked before anything is written, and every problem is reported in words with its
+row and column ("row 3, due_date: 31/02/2026 is not a date"; the header is row 1), so that a
+business unit can fix the whole spreadsheet in one pass. Re-importing a file updates the actions
+by reference. Imports set the state directly: they bring an existing tracker into the Hub, and
+its history starts with the import."""
+
+import csv
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from pathlib import Path
+
+from django.contrib.auth import get_user_model
+from django.db import transaction
+from django.db.models import Max
+from django.utils import timezone
+
+from partnership.models import Agency, Theme
+from reviews.models import Recommendation, Review, ReviewType
+
+from .models import Action, ActionEvent, ActionSource, ActionState
+
+COLUMNS = [
+    "reference",
+    "review_reference",
+    "recommendation",
+    "description",
+    "owner_agency",
+    "lead_email",
+    "due_date",
+    "state",
+    "themes",
+]
+REQUIRED = ["reference", "review_reference", "description", "owner_agency", "due_date"]
+
+SOURCE_BY_REVIEW_TYPE = {
+    ReviewType.MULTI_AGENCY_AUDIT: ActionSource.AUDIT,
+    ReviewType.SECTION_11_AUDIT: ActionSource.AUDIT,
+    ReviewType.SECTION_175_AUDIT: ActionSource.AUDIT,
+    ReviewType.PEER_REVIEW: ActionSource.PEER_REVIEW,
+}
+
+
+@dataclass(frozen=True)
+class RowError:
+    row: int
+    column: str
+    message: str
+
+    def __str__(self):
+        return f"row {self.row}, {self.column}: {self.message}"
+
+
+class ImportFailed(Exception):
+    def __init__(self, errors: list[RowError]):
+        self.errors = errors
+        super().__init__(f"{len(errors)} problem(s); nothing was imported")
+
+
+@dataclass
+class ImportResult:
+    created: list[str] = field(default_factory=list)
+    updated: list[str] = field(default_factory=list)
+    recommendations_added: int = 0
+
+
+@dataclass
+class PlannedRow:
+    row: int
+    reference: str
+    review: Review
+    recommendation_key: str | None
+    recommendation_text: str
+    description: str
+    agency: Agency
+    lead: object
+    due_date: date
+    state: ActionState | None
+    themes: list[Theme]
+
+
+Progress = Callable[[str, int, int], None]
+
+
+def read_file(path: str | Path) -> list[dict]:
+    """The rows of a CSV or XLSX file as dicts keyed by the normalised header, each with its
+    spreadsheet row number under "_row"."""
+    path = Path(path)
+    if path.suffix.lower() in (".xlsx", ".xlsm"):
+        import openpyxl
+
+        book = openpyxl.load_workbook(path, read_only=True, data_only=True)
+        lines = [list(r) for r in book.worksheets[0].iter_rows(values_only=True)]
+        book.close()
+    else:
+        with path.open(newline="", encoding="utf-8-sig") as handle:
+            lines = list(csv.reader(handle))
+    if not lines:
+        raise ImportFailed([RowError(1, "header", "the file is empty")])
+    header = [_column_name(cell) for cell in lines[0]]
+    missing = [name for name in COLUMNS if name not in header]
+    if missing:
+        raise ImportFailed([RowError(1, name, "the column is missing") for name in missing])
+    rows = []
+    for number, values in enumerate(lines[1:], start=2):
+        if all(_blank(v) for v in values):
+            continue
+        row = {name: (values[i] if i < len(values) else None) for i, name in enumerate(header)}
+        row["_row"] = number
+        rows.append(row)
+    return rows
+
+
+def _column_name(cell) -> str:
+    return "_".join(str(cell or "").strip().casefold().split())
+
+
+def _blank(value) -> bool:
+    return value is None or (isinstance(value, str) and not value.strip())
+
+
+def _text(value) -> str:
+    if value is None:
+        return ""
+    return str(value).strip()
+
+
+def fold(text: str) -> str:
+    """Text compared as people mean it: case and runs of whitespace ignored."""
+    return " ".join((text or "").split()).casefold()
+
+
+def parse_date(value) -> date | None:
+    """A date from a spreadsheet cell: a real date, ISO (2026-03-31) or dd/mm/yyyy."""
+    if isinstance(value, datetime):
+        return value.date()
+    if isinstance(value, date):
+        return value
+    text = _text(value)
+    for fmt in ("%Y-%m-%d", "%d/%m/%Y"):
+        try:
+            return datetime.strptime(text, fmt).date()
+        except ValueError:
+            continue
+    return None
+
+
+class _Resolver:
+    """Looks things up once per distinct value, so a file of thousands of rows costs queries in
+    proportion to its reviews, agencies, leads and themes, not its rows."""
+
+    def __init__(self, rows: list[dict]):
+        references = {_text(r.get("review_reference")) for r in rows}
+        self.reviews = {
+            fold(r.reference): r
+            for r in Review.objects.filter(reference__in=references).select_related(
+                "lead_partnership"
+            )
+        }
+        # Matched exactly first; a case-insensitive fallback catches "wir-rr-1" (and remembers
+        # a miss, so a wrong reference on a thousand rows is asked about once).
+        self._agencies: dict = {}
+        self._users: dict = {}
+        self._themes: dict = {}
+        self._review_themes: dict = {}
+        self.recommendations: dict[int, dict[str, Recommendation]] = {}
+        for rec in Recommendation.objects.filter(review__in=list(self.reviews.values())):
+            self.recommendations.setdefault(rec.review_id, {}).setdefault(fold(rec.text), rec)
+
+    def review(self, reference: str) -> Review | None:
+        key = fold(reference)
+        if key not in self.reviews:
+            self.reviews[key] = (
+                Review.objects.filter(reference__iexact=reference)
+                .select_related("lead_partnership")
+                .first()
+            )
+        return self.reviews[key]
+
+    def agencies(self, partnership, term: str) -> list[Agency]:
+        key = (partnership.pk, fold(term))
+        if key not in self._agencies:
+            self._agencies[key] = list(
+                Agency.objects.filter(partnership=partnership).matching(term)
+            )
+        return self._agencies[key]
+
+    def user(self, email: str):
+        key = fold(email)
+        if key not in self._users:
+            self._users[key] = get_user_model().objects.filter(email__iexact=email).first()
+        return self._users[key]
+
+    def themes(self, term: str) -> list[Theme]:
+        key = fold(term)
+        if key not in self._themes:
+            self._themes[key] = list(Theme.objects.matching(term))
+        return self._themes[key]
+
+    def review_themes(self, review: Review) -> list[Theme]:
+        if review.pk not in self._review_themes:
+            self._review_themes[review.pk] = list(review.themes.all())
+        return self._review_themes[review.pk]
+
+
+@dataclass
+class Plan:
+    rows: list[PlannedRow]
+    # The reviews' recommendations by folded text, which the import adds to.
+    recommendations: dict[int, dict[str, Recommendation]]
+
+
+def validate(rows: list[dict], progress: Progress | None = None) -> Plan:
+    """Every row checked, every problem collected; raises ImportFailed naming them all."""
+    resolver = _Resolver(rows)
+    errors: list[RowError] = []
+    planned: list[PlannedRow] = []
+    seen: dict[str, int] = {}
+    for index, raw in enumerate(rows, start=1):
+        n = raw["_row"]
+        row_errors: list[RowError] = []
+
+        def problem(column, message, n=n, row_errors=row_errors):
+            row_errors.append(RowError(n, column, message))
+
+        for column in REQUIRED:
+            if _blank(raw.get(column)):
+                problem(column, "is empty")
+
+        reference = _text(raw.get("reference"))
+        if reference:
+            if len(reference) > Action._meta.get_field("reference").max_length:
+                problem("reference", f"{reference} is longer than 40 characters")
+            elif fold(reference) in seen:
+                problem("reference", f"{reference} is also on row {seen[fold(reference)]}")
+            else:
+                seen[fold(reference)] = n
+
+        review = None
+        review_reference = _text(raw.get("review_reference"))
+        if review_reference:
+            review = resolver.review(review_reference)
+            if review is None:
+                problem("review_reference", f"no review has the reference {review_reference}")
+
+        agency = None
+        agency_term = _text(raw.get("owner_agency"))
+        if agency_term and review is not None:
+            matches = resolver.agencies(review.lead_partnership, agency_term)
+            if not matches:
+                problem(
+                    "owner_agency",
+                    f"no agency of {review.lead_partnership} is called {agency_term}",
+                )
+            elif len(matches) > 1:
+                names = "; ".join(a.name for a in matches)
+                problem(
+                    "owner_agency",
+                    f"{agency_term} could be any of {len(matches)} agencies ({names}): "
+                    "give the agency's name",
+                )
+            else:
+                agency = matches[0]
+
+        lead = None
+        email = _text(raw.get("lead_email"))
+        if email:
+            lead = resolver.user(email)
+            if lead is None:
+                problem("lead_email", f"no one in the Hub has the email address {email}")
+
+        due = None
+        if not _blank(raw.get("due_date")):
+            due = parse_date(raw.get("due_date"))
+            if due is None:
+                problem("due_date", f"{_text(raw.get('due_date'))} is not a date")
+
+        state = None
+        state_text = _text(raw.get("state"))
+        if state_text:
+            state = ActionState.from_text(state_text)
+            if state is None:
+                names = ", ".join(str(label).casefold() for _, label in ActionState.choices)
+                problem("state", f"{state_text} is not a state (one of: {names})")
+
+        themes: list[Theme] = []
+        themes_text = _text(raw.get("themes"))
+        if themes_text:
+            for term in (t.strip() for t in themes_text.split(";")):
+                if not term:
+                    continue
+                found = resolver.themes(term)
+                if not found:
+                    problem("themes", f"{term} is not a theme")
+                else:
+                    themes.extend(found)
+        elif review is not None:
+            themes = resolver.review_themes(review)
+
+        recommendation_text = " ".join(_text(raw.get("recommendation")).split())
+        if row_errors:
+            errors.extend(row_errors)
+        else:
+            planned.append(
+                PlannedRow(
+                    row=n,
+                    reference=reference,
+                    review=review,
+                    recommendation_key=fold(recommendation_text) or None,
+                    recommendation_text=recommendation_text,
+                    description=_text(raw.get("description")),
+                    agency=agency,
+                    lead=lead,
+                    due_date=due,
+                    state=state,
+                    themes=list(dict.fromkeys(themes)),
+                )
+            )
+        if progress:
+            progress("checked", index, len(rows))
+    if errors:
+        raise ImportFailed(errors)
+    return Plan(rows=planned, recommendations=resolver.recommendations)
+
+
+def import_rows(
+    rows: list[dict], user=None, note: str = "Imported", progress: Progress | None = None
+) -> ImportResult:
+    """Validate every row, then write them all in one transaction or none at all."""
+    checked = validate(rows, progress)
+    planned = checked.rows
+    result = ImportResult()
+    existing = {
+        a.reference: a for a in Action.objects.filter(reference__in=[p.reference for p in planned])
+    }
+    now = timezone.now()
+    with transaction.atomic():
+        for index, plan in enumerate(planned, start=1):
+            recommendation = _recommendation_for(plan, checked.recommendations, result)
+            action = existing.get(plan.reference)
+            fields = {
+                "review": plan.review,
+                "recommendation": recommendation,
+                "partnership": plan.review.lead_partnership,
+                "description": plan.description,
+                "owner_agency": plan.agency,
+                "lead": plan.lead,
+                "due_date": plan.due_date,
+                "source": SOURCE_BY_REVIEW_TYPE.get(
+                    plan.review.review_type, ActionSource.RECOMMENDATION
+                ),
+            }
+            if action is None:
+                action = Action(reference=plan.reference, **fields)
+                action.state = plan.state or ActionState.OPEN
+                action.state_changed_at = now
+                action.save()
+                ActionEvent.objects.create(
+                    action=action,
+                    kind=ActionEvent.Kind.CREATED,
+                    to_state=action.state,
+                    user=user,
+                    note=note,
+                )
+                result.created.append(action.reference)
+            else:
+                previous = action.state
+                for name, value in fields.items():
+                    setattr(action, name, value)
+                if plan.state and plan.state != previous:
+                    action.state = plan.state
+                    action.state_changed_at = now
+                action.save()
+                ActionEvent.objects.create(
+                    action=action,
+                    kind=ActionEvent.Kind.EDITED,
+                    from_state=previous if action.state != previous else "",
+                    to_state=action.state if action.state != previous else "",
+                    user=user,
+                    note=note,
+                )
+                result.updated.append(action.reference)
+            action.themes.set(plan.themes)
+            if progress:
+                progress("imported", index, len(planned))
+    return result
+
+
+def _recommendation_for(plan: PlannedRow, by_review: dict, result: ImportResult):
+    """The review's recommendation with this text, added to the review if it has none."""
+    if not plan.recommendation_key:
+        return None
+    known = by_review.setdefault(plan.review.pk, {})
+    if plan.recommendation_key not in known:
+        last = Recommendation.objects.filter(review=plan.review).aggregate(n=Max("sort_order"))
+        known[plan.recommendation_key] = Recommendation.objects.create(
+            review=plan.review,
+            text=plan.recommendation_text,
+            sort_order=(last["n"] if last["n"] is not None else -1) + 1,
+        )
+        result.recommendations_added += 1
+    return known[plan.recommendation_key]
+
+
+def import_file(path, user=None, progress: Progress | None = None) -> ImportResult:
+    return import_rows(
+        read_file(path), user=user, note=f"Imported from {Path(path).name}", progress=progress
+    )
+
+
+def describe(errors: Iterable[RowError]) -> list[str]:
+    return [str(e) for e in errors]

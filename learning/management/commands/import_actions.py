@@ -1,0 +1,57 @@
+"""python manage.py import_actions FILE: follow-up actions from a CSV or XLSX tracker.
+
+Whole or nothing: every problem is listed by row and column and the command exits non-zero
+without writing anything."""
+
+from django.contrib.auth import get_user_model
+from django.core.management.base import BaseCommand, CommandError
+
+from learning.importing import COLUMNS, ImportFailed, import_file
+
+PROGRESS_EVERY = 500
+
+
+class Command(BaseCommand):
+    help = (
+        "Import follow-up actions from a CSV or XLSX file with the columns "
+        + ", ".join(COLUMNS)
+        + ". Re-importing updates actions by reference."
+    )
+
+    def add_arguments(self, parser):
+        parser.add_argument("file")
+        parser.add_argument(
+            "--by", metavar="USERNAME", help="Whose import it is, for the actions' history."
+        )
+
+    def handle(self, *args, file, by=None, verbosity=1, **options):
+        user = None
+        if by:
+            user = get_user_model().objects.filter(username=by).first()
+            if user is None:
+                raise CommandError(f"no user is called {by}")
+
+        def progress(stage, done, total):
+            if (
+                verbosity
+                and total >= PROGRESS_EVERY
+                and (done % PROGRESS_EVERY == 0 or done == total)
+            ):
+                self.stderr.write(f"{stage} {done} of {total} rows")
+
+        try:
+            result = import_file(file, user=user, progress=progress)
+        except FileNotFoundError as error:
+            raise CommandError(f"{file}: no such file") from error
+        except ImportFailed as failure:
+            for error in failure.errors:
+                self.stderr.write(str(error))
+            raise CommandError(
+                f"{len(failure.errors)} problem(s) in {file}; nothing was imported"
+            ) from failure
+        self.stdout.write(
+            self.style.SUCCESS(
+                f"{len(result.created)} actions created, {len(result.updated)} updated, "
+                f"{result.recommendations_added} recommendations added to their reviews."
+            )
+        )

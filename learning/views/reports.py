@@ -1,0 +1,160 @@
+"""The action reports in the admin (Reports menu): actions by agency, state, RAG, theme, source
+and review with summary tables; the "learning embedded" funnel; and each review's evidence pack
+as a printable page and a PDF. Views stay thin: the numbers come from `learning.reports`."""
+
+import datetime
+
+from django.core.exceptions import PermissionDenied
+from django.http import Http404, HttpResponse
+from django.shortcuts import get_object_or_404
+from django.urls import reverse
+from django.utils import timezone
+from django.views.generic import TemplateView, View
+from wagtail.admin.ui.tables import Column
+from wagtail.admin.views.generic.base import WagtailAdminTemplateMixin
+from wagtail.admin.views.mixins import SpreadsheetExportMixin
+from wagtail.admin.views.reports import ReportView
+
+from partnership.access import can_view
+from reviews.models import Review
+
+from .. import evidence_pack as packs
+from .. import reports
+from ..action_admin import (
+    ACTION_EXPORT,
+    ACTION_EXPORT_HEADINGS,
+    ActionFilterSet,
+    AuditedExportMixin,
+    RagColumn,
+    due_date,
+)
+
+
+class ReportReaderMixin:
+    """Reports are for quality assurance, partnership managers and the independent scrutineer."""
+
+    def dispatch(self, request, *args, **kwargs):
+        if not reports.can_see_reports(request.user):
+            raise PermissionDenied
+        return super().dispatch(request, *args, **kwargs)
+
+    @property
+    def today(self) -> datetime.date:
+        return timezone.localdate()
+
+
+class ActionReportView(ReportReaderMixin, AuditedExportMixin, ReportView):
+    page_title = "Follow-up actions"
+    header_icon = "tasks"
+    results_template_name = "learning/reports/actions_results.html"
+    index_url_name = "learning_reports:actions"
+    index_results_url_name = "learning_reports:actions_results"
+    filterset_class = ActionFilterSet
+    list_export = ACTION_EXPORT
+    export_headings = ACTION_EXPORT_HEADINGS
+    default_ordering = "due_date"
+    columns = [
+        Column("reference", label="Reference", sort_key="reference"),
+        Column("description", label="Description"),
+        Column("owner_agency", label="Owner agency"),
+        Column("review", label="Review", accessor="review.reference"),
+        Column("due_date", label="Due", sort_key="due_date", accessor=due_date),
+        Column("state", label="State", accessor="get_state_display", sort_key="state"),
+        RagColumn(),
+    ]
+
+    def get_filename(self):
+        return f"actions-{self.today:%Y-%m-%d}"
+
+    def get_base_queryset(self):
+        return reports.report_actions(self.request.user, self.today)
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        filters = self.filters.form.cleaned_data if self.filters and self.filters.is_valid() else {}
+        context["summary"] = reports.action_summary(self.request.user, self.today, filters)
+        return context
+
+
+FUNNEL_EXPORT = [
+    "label",
+    "recommendations",
+    "with_actions",
+    "actions_completed",
+    "impact_evidenced",
+    "embedded",
+    "actions",
+    "done",
+    "completed_on_time",
+    "overdue",
+    "not_achieved",
+    "better_off",
+    "actions_embedded",
+]
+FUNNEL_HEADINGS = {
+    "label": "Review",
+    "recommendations": "Recommendations",
+    "with_actions": "With actions",
+    "actions_completed": "All actions completed",
+    "impact_evidenced": "Impact evidenced",
+    "embedded": "Embedded",
+    "actions": "Actions",
+    "done": "Actions completed",
+    "completed_on_time": "Completed by the due date",
+    "overdue": "Overdue",
+    "not_achieved": "Closed: not achieved",
+    "better_off": "Actions with impact evidenced",
+    "actions_embedded": "Actions embedded",
+}
+
+
+class FunnelView(
+    ReportReaderMixin, SpreadsheetExportMixin, WagtailAdminTemplateMixin, TemplateView
+):
+    """The funnel for the reader's partnership: each review and the partnership as a whole."""
+
+    template_name = "learning/reports/funnel.html"
+    page_title = "Learning embedded"
+    header_icon = "tick-inverse"
+    list_export = FUNNEL_EXPORT
+    export_headings = FUNNEL_HEADINGS
+
+    def get_filename(self):
+        return f"learning-embedded-{self.today:%Y-%m-%d}"
+
+    def get(self, request, *args, **kwargs):
+        self.funnel = reports.funnel(request.user, self.today)
+        if self.is_export:
+            rows = [*self.funnel.reviews, self.funnel.total]
+            return self.as_spreadsheet(rows, request.GET["export"])
+        return super().get(request, *args, **kwargs)
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context["funnel"] = self.funnel
+        context["today"] = self.today
+        return context
+
+
+class EvidencePackView(ReportReaderMixin, View):
+    """A review's evidence pack: printable HTML, or a PDF with `?format=pdf`. A review the reader
+    may not see is not found."""
+
+    def get(self, request, pk):
+        review = get_object_or_404(Review, pk=pk)
+        if not can_view(request.user, review):
+            raise Http404
+        pack = reports.evidence_pack(request.user, review, self.today)
+        reports.log_export(request.user, reports.pack_actions(pack))
+        if request.GET.get("format") == "pdf":
+            pdf = packs.render_pdf(request, pack)
+            response = HttpResponse(pdf, content_type="application/pdf")
+            response["Content-Disposition"] = (
+                f'attachment; filename="evidence-pack-{review.reference}.pdf"'
+            )
+            return response
+        return HttpResponse(packs.render_html(request, pack))
+
+
+def pack_url(review) -> str:
+    return reverse("learning_reports:evidence_pack", args=[review.pk])
