@@ -11,8 +11,9 @@ else:
 Both come from a single Q expression, so they cannot disagree.
 
 The levels:
-- restricted: only the people named on the record (the review panel, the action's owner) and the
-  owning partnership's managers;
+- restricted: only the people named on the record (the review panel, the action's lead), the
+  owning agency's leads (for an action), and the owning partnership's managers (and, for
+  actions, its quality assurance team, who sign them off as embedded);
 - partnership: any signed-in member of the owning partnership, or of a partnership taking part
   (a cross-boundary review);
 - regional: any signed-in member of any partnership in the owning partnership's region, and of
@@ -63,6 +64,8 @@ class AccessRule:
     named_people: lookup paths to users named on the record (M2M allowed).
     agency: lookup path to the agency that owns the record (an action): that agency's leads see
         it at any level, since they answer for it.
+    overseen_by: the roles that see every record their own partnership owns, restricted
+        included: its managers, and for actions the quality assurance team who sign them off.
     """
 
     partnership: str = "partnership"
@@ -70,6 +73,7 @@ class AccessRule:
     participating: tuple[str, ...] = field(default_factory=tuple)
     named_people: tuple[str, ...] = field(default_factory=tuple)
     agency: str | None = None
+    overseen_by: tuple[Role, ...] = (Role.PARTNERSHIP_MANAGER,)
 
 
 DEFAULT_RULE = AccessRule()
@@ -160,7 +164,7 @@ def visibility_q(user, model) -> Q:
         q |= _lookup(model, path, user.pk)
     if rule.agency and membership.agency_id and has_role(user, Role.AGENCY_LEAD):
         q |= Q(**{f"{rule.agency}_id": membership.agency_id})
-    if is_partnership_manager(user):
+    if has_role(user, *rule.overseen_by):
         q |= Q(**{f"{rule.partnership}_id": own})
     return q
 

@@ -16,7 +16,7 @@ from taggit.models import ItemBase
 from wagtail.search import index
 
 from partnership.access import AccessRule, SharingLevel
-from partnership.models import Theme
+from partnership.models import Role, Theme
 
 
 class ActionSource(models.TextChoices):
@@ -178,8 +178,12 @@ class Action(index.Indexed, models.Model):
 
     objects = ActionQuerySet.as_manager()
 
+    # Quality assurance signs actions off as embedded, so it oversees all of its partnership's.
     access_rule = AccessRule(
-        partnership="partnership", named_people=("lead",), agency="owner_agency"
+        partnership="partnership",
+        named_people=("lead",),
+        agency="owner_agency",
+        overseen_by=(Role.PARTNERSHIP_MANAGER, Role.QUALITY_ASSURANCE),
     )
 
     search_fields = [

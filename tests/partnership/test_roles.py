@@ -7,9 +7,11 @@ from django.contrib.auth.models import Group
 from partnership.models import Role
 from partnership.roles import ROLE_GROUPS
 
-# The roles that work in the Wagtail admin (editing reviews, briefings, courses, scrutiny);
-# practitioners and agency leads use the published site only.
+# The roles that work in the Wagtail admin (editing reviews, briefings, courses, scrutiny, and the
+# delegated safeguarding partners' sign-off of reviews); practitioners and agency leads use the
+# published site only.
 ADMIN_ROLES = {
+    Role.DELEGATED_SAFEGUARDING_PARTNER,
     Role.PARTNERSHIP_MANAGER,
     Role.REVIEWER,
     Role.QUALITY_ASSURANCE,
