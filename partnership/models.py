@@ -100,6 +100,7 @@ class Role(models.TextChoices):
     TRAINER = "trainer", "Trainer"
     PRACTITIONER = "practitioner", "Practitioner"
     INDEPENDENT_SCRUTINEER = "independent_scrutineer", "Independent scrutineer"
+    EXECUTIVE_GROUP = "executive_group", "Executive group member"
 
     @property
     def group_name(self) -> str:

@@ -13,6 +13,7 @@ ROLE_GROUPS = {
     "trainer": "Trainer",
     "practitioner": "Practitioner",
     "independent_scrutineer": "Independent scrutineer",
+    "executive_group": "Executive group member",
 }
 
 
