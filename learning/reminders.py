@@ -18,17 +18,20 @@ the access policy, so nobody is told about an action they may not see.
 Once and only once: each notice is first *claimed* by inserting an `ActionNotice` row, which unique
 constraints allow once per (stage, action, recipient, due date) or (digest, agency, recipient,
 week); the insert ignores conflicts, so of two runs at once only one holds each claim. The run sends
-what it claimed, then marks it sent. Should a run die between claiming and marking, its claims go
-stale after `HUB_ACTION_NOTICE_RETRY_MINUTES` and the next run releases and claims them again: a
-notice is never lost. The one window left is a crash after the mail server accepted a message but
-before its batch was marked sent; that notice may be sent a second time, the choice that never
-loses one. A send that fails with an error marks what went out and releases the rest at once.
+what it claimed, a chunk of `CLAIM_CHUNK` at a time, then marks it sent. A claim row is never
+deleted unsent, which is what lets a run skip every action that has one. Should a run die between
+claiming and marking, its claims go stale after `HUB_ACTION_NOTICE_RETRY_MINUTES` and the next run
+takes them over (SKIP LOCKED on PostgreSQL) and sends them: a notice is never lost. The one window
+left is a crash after the mail server accepted a message but before its chunk was marked sent;
+that notice may go a second time, the choice that never loses one. A send that fails with an error
+marks what went out and makes the rest stale at once, so the task's retry sends only those.
 """
 
 from __future__ import annotations
 
 import dataclasses
 import logging
+import time
 import uuid
 from collections import defaultdict
 from collections.abc import Callable
@@ -47,12 +50,27 @@ from django.utils import timezone
 from partnership.access import visible_to
 from partnership.models import Role
 
-from .models import RAG, Action, ActionNotice, NoticeStage, digest_period
+from .models import ACTION_STAGES, RAG, Action, ActionNotice, NoticeStage, digest_period
 
 logger = logging.getLogger(__name__)
 
-BATCH_SIZE = 1000
+BATCH_SIZE = 5000
+CLAIM_CHUNK = 200
 DIGEST_LIST_LIMIT = 25
+ROW_FIELDS = (
+    "pk",
+    "reference",
+    "description",
+    "due_date",
+    "lead_id",
+    "owner_agency_id",
+    "owner_agency__name",
+    "partnership_id",
+)
+
+
+def long_date(day: date) -> str:
+    return f"{day.day} {day:%B %Y}"
 
 
 @dataclasses.dataclass
@@ -76,24 +94,6 @@ def my_actions_url(reference: str | None = None) -> str:
     if reference is None:
         return f"{base}/my-actions/"
     return f"{base}/my-actions/{quote(reference, safe='')}/"
-
-
-def release_stale_claims(now=None) -> int:
-    """Delete claims whose run died before sending, so this run can claim them afresh.
-
-    On PostgreSQL the rows are locked with SKIP LOCKED first: a run releasing them at the same
-    moment takes the others instead of waiting, and the delete re-checks that each is still
-    unsent and stale."""
-    now = now or timezone.now()
-    stale = ActionNotice.objects.stale(now)
-    with transaction.atomic():
-        if db_connection.features.has_select_for_update_skip_locked:
-            pks = list(stale.select_for_update(skip_locked=True).values_list("pk", flat=True))
-            if not pks:
-                return 0
-            stale = stale.filter(pk__in=pks)
-        deleted, _ = stale.delete()
-    return deleted
 
 
 class Directory:
@@ -172,22 +172,95 @@ class ReminderRun:
         self.token = uuid.uuid4()
         self.counts = ReminderCounts()
         self.directory = Directory()
-        self.notice_template = get_template("learning/email/action_notice.txt")
-        self.notice_html_template = get_template("learning/email/action_notice.html")
-        self.subject_template = get_template("learning/email/action_notice_subject.txt")
+        self.templates = {
+            name: get_template(f"learning/email/{name}")
+            for name in (
+                "action_notice_subject.txt",
+                "action_notice.txt",
+                "action_notice.html",
+                "action_digest.txt",
+            )
+        }
 
     def run(self) -> ReminderCounts:
-        released = release_stale_claims()
-        if released:
-            self.progress(f"Released {released} claims left unsent by a run that stopped.")
+        self.retry_stale_claims()
         self.send_action_notices()
         if self.today.weekday() >= settings.HUB_ACTION_DIGEST_WEEKDAY:
             self.send_digests()
         return self.counts
 
+    # Claims -------------------------------------------------------------------------------
+
+    def _claim(self, claims: list[ActionNotice]) -> list[tuple]:
+        """Insert the claims and return the ones this run holds: those carrying its token, as
+        (pk, stage, action, agency, recipient). Sorted, so two runs inserting overlapping
+        claims take their locks in the same order and cannot deadlock."""
+        claims.sort(key=lambda n: (n.action_id or 0, n.agency_id or 0, n.stage, n.recipient_id))
+        with transaction.atomic():
+            ActionNotice.objects.bulk_create(claims, ignore_conflicts=True, batch_size=1000)
+        return self._held({c.stage for c in claims})
+
+    def _held(self, stages) -> list[tuple]:
+        return list(
+            ActionNotice.objects.filter(claim=self.token, sent_at__isnull=True, stage__in=stages)
+            .order_by("pk")
+            .values_list("pk", "stage", "action_id", "agency_id", "recipient_id")
+        )
+
+    def retry_stale_claims(self) -> None:
+        """Take over the claims of runs that died before sending them, and send them now.
+
+        On PostgreSQL the stale rows are locked with SKIP LOCKED, so a run doing the same at the
+        same moment takes none of them, and the update re-checks that each is still unsent and
+        stale. A notice that no longer applies (the action closed, its due date moved, the
+        person may no longer see it) is dropped instead of sent."""
+        now = timezone.now()
+        with transaction.atomic():
+            stale = ActionNotice.objects.stale(now)
+            if db_connection.features.has_select_for_update_skip_locked:
+                pks = list(stale.select_for_update(skip_locked=True).values_list("pk", flat=True))
+            else:
+                pks = list(stale.values_list("pk", flat=True))
+            taken = stale.filter(pk__in=pks).update(claim=self.token, claimed_at=now)
+        if not taken:
+            return
+        self.progress(f"Retrying {taken} notices claimed by a run that stopped.")
+        held = self._held(ACTION_STAGES)
+        action_ids = sorted({action_id for _pk, _stage, action_id, _a, _r in held})
+        for start in range(0, len(action_ids), self.batch_size):
+            chunk = set(action_ids[start : start + self.batch_size])
+            rows = {
+                row["pk"]: row
+                for row in Action.objects.open().filter(pk__in=chunk).values(*ROW_FIELDS)
+            }
+            mine = [h for h in held if h[2] in chunk]
+            self.directory.load(h[4] for h in mine)
+            asked = defaultdict(set)
+            for _pk, _stage, action_id, _agency, recipient_id in mine:
+                asked[recipient_id].add(action_id)
+            allowed = visible_pairs(asked, self.directory)
+            keep, drop = [], []
+            for notice in mine:
+                notice_pk, stage, action_id, _agency, recipient_id = notice
+                row = rows.get(action_id)
+                still = (
+                    row is not None
+                    and (recipient_id, action_id) in allowed
+                    and stage in self._stages(row, already_sent=False)
+                )
+                (keep if still else drop).append(notice)
+            ActionNotice.objects.filter(pk__in=[n[0] for n in drop], claim=self.token).delete()
+            self._send_action_notices(keep, rows)
+        digests = self._held([NoticeStage.DIGEST])
+        if digests:
+            self._send_digest_notices(digests, self._agency_names())
+
+    # Reminders and escalations ------------------------------------------------------------
+
     def candidates(self):
-        """Open actions with a notice still to send: the Exists filters make a second run on
-        the same day read nothing but the index."""
+        """Open actions with a notice still to claim: the Exists filters make a second run on
+        the same day read nothing but the index. A notice once claimed is always sent (by its
+        run, or by the run that takes it over), so its existence means it is handled."""
 
         def already(stage):
             return Exists(
@@ -210,19 +283,7 @@ class ReminderRun:
                 | Q(due_date__lt=self.escalate_before, escalation_done=False)
             )
             .order_by("pk")
-            .values(
-                "pk",
-                "reference",
-                "description",
-                "due_date",
-                "lead_id",
-                "owner_agency_id",
-                "owner_agency__name",
-                "partnership_id",
-                "due_soon_done",
-                "overdue_done",
-                "escalation_done",
-            )
+            .values(*ROW_FIELDS, "due_soon_done", "overdue_done", "escalation_done")
         )
 
     def batches(self):
@@ -243,14 +304,15 @@ class ReminderRun:
             sent = self._send_batch(rows)
             self.progress(f"Batch {number}: {len(rows)} actions, {sent} notices sent.")
 
-    def _stages(self, row) -> list[NoticeStage]:
+    def _stages(self, row, already_sent=True) -> list[NoticeStage]:
         due = row["due_date"]
         stages = []
-        if self.today <= due <= self.window_end and not row["due_soon_done"]:
-            stages.append(NoticeStage.DUE_SOON)
-        if due < self.today and not row["overdue_done"]:
+        if self.today <= due <= self.window_end:
+            if not (already_sent and row["due_soon_done"]):
+                stages.append(NoticeStage.DUE_SOON)
+        if due < self.today and not (already_sent and row["overdue_done"]):
             stages.append(NoticeStage.OVERDUE)
-        if due < self.escalate_before and not row["escalation_done"]:
+        if due < self.escalate_before and not (already_sent and row["escalation_done"]):
             stages.append(NoticeStage.ESCALATION)
         return stages
 
@@ -272,34 +334,27 @@ class ReminderRun:
                 asked[pk].add(row["pk"])
         allowed = visible_pairs(asked, directory)
 
-        claims = []
-        for row, stages in staged:
-            for stage in stages:
-                for user_id in self._recipients(row, stage, allowed):
-                    claims.append(
-                        ActionNotice(
-                            stage=stage,
-                            action_id=row["pk"],
-                            recipient_id=user_id,
-                            period=row["due_date"],
-                            claim=self.token,
-                        )
-                    )
-        if not claims:
-            return 0
-        by_pk = {row["pk"]: row for row in rows}
-        ours = self._claim(claims)
-        messages = [
-            (notice_pk, stage, self._notice_message(by_pk[action_id], stage, recipient_id))
-            for notice_pk, stage, action_id, _agency_id, recipient_id in ours
+        claims = [
+            ActionNotice(
+                stage=stage,
+                action_id=row["pk"],
+                recipient_id=user_id,
+                period=row["due_date"],
+                claim=self.token,
+            )
+            for row, stages in staged
+            for stage in stages
+            for user_id in self._recipients(row, stage, allowed)
         ]
-        sent = self._deliver(messages)
-        for stage in sent:
-            if stage == NoticeStage.ESCALATION:
-                self.counts.escalations += 1
-            else:
-                self.counts.reminders += 1
-        return len(sent)
+        claims.sort(key=lambda n: (n.action_id, n.stage, n.recipient_id))
+        by_pk = {row["pk"]: row for row in rows}
+        before = self.counts.reminders + self.counts.escalations
+        # Claimed a chunk at a time, just before sending it: a claim is never older than the
+        # time one chunk takes to send, far inside HUB_ACTION_NOTICE_RETRY_MINUTES.
+        for start in range(0, len(claims), CLAIM_CHUNK):
+            held = self._claim(claims[start : start + CLAIM_CHUNK])
+            self._send_action_notices(held, by_pk)
+        return self.counts.reminders + self.counts.escalations - before
 
     def _recipients(self, row, stage, allowed) -> list[int]:
         action_id = row["pk"]
@@ -312,25 +367,54 @@ class ReminderRun:
         people = [u.pk for u in self.directory.agency_leads[row["owner_agency_id"]]]
         return [pk for pk in people if (pk, action_id) in allowed]
 
-    def _claim(self, claims: list[ActionNotice]) -> list[tuple]:
-        """Insert the claims and return the ones this run holds: those carrying its token, as
-        (pk, stage, action, agency, recipient). Sorted, so two runs inserting overlapping
-        claims take their locks in the same order and cannot deadlock."""
-        claims.sort(key=lambda n: (n.action_id or 0, n.agency_id or 0, n.stage, n.recipient_id))
-        with transaction.atomic():
-            ActionNotice.objects.bulk_create(claims, ignore_conflicts=True, batch_size=1000)
-        return list(
-            ActionNotice.objects.filter(
-                claim=self.token, sent_at__isnull=True, stage__in={c.stage for c in claims}
+    def _send_action_notices(self, held, rows) -> None:
+        """Build and send the held notices; one rendering serves every recipient of an action."""
+        rendered = {}
+        messages = []
+        for notice_pk, stage, action_id, _agency_id, recipient_id in held:
+            key = (action_id, stage)
+            if key not in rendered:
+                rendered[key] = self._render_notice(rows[action_id], stage)
+            subject, text, html = rendered[key]
+            message = EmailMultiAlternatives(
+                subject, text, None, [self.directory.get(recipient_id).email]
             )
-            .order_by("pk")
-            .values_list("pk", "stage", "action_id", "agency_id", "recipient_id")
+            message.attach_alternative(html, "text/html")
+            messages.append((notice_pk, stage, message))
+        for stage in self._deliver(messages):
+            if stage == NoticeStage.ESCALATION:
+                self.counts.escalations += 1
+            else:
+                self.counts.reminders += 1
+
+    def _render_notice(self, row, stage) -> tuple[str, str, str]:
+        due = row["due_date"]
+        context = {
+            "stage": stage,
+            "reference": row["reference"],
+            "description": row["description"],
+            # Formatted here, once: the date filter costs more than the rest of the template.
+            "due_date": long_date(due),
+            "agency": row["owner_agency__name"],
+            "days_left": (due - self.today).days,
+            "days_overdue": (self.today - due).days,
+            "escalation_days": self.escalation_days,
+            "url": my_actions_url(row["reference"]),
+        }
+        subject = " ".join(self.templates["action_notice_subject.txt"].render(context).split())
+        return (
+            subject,
+            self.templates["action_notice.txt"].render(context),
+            self.templates["action_notice.html"].render(context),
         )
 
     def _deliver(self, messages) -> list[str]:
         """Send over one connection, then mark what went out. If sending fails part way, what
-        was sent is marked and the rest released, so a retry sends only what is missing."""
+        was sent is marked and the rest made stale at once, so the task's retry (or the next
+        run) takes them over and sends only what is missing."""
         sent_pks, sent_stages = [], []
+        if not messages:
+            return sent_stages
         try:
             with get_connection() as mail:
                 for notice_pk, stage, message in messages:
@@ -338,9 +422,12 @@ class ReminderRun:
                     sent_pks.append(notice_pk)
                     sent_stages.append(stage)
         except Exception:
+            retry_now = timezone.now() - timedelta(
+                minutes=settings.HUB_ACTION_NOTICE_RETRY_MINUTES + 1
+            )
             ActionNotice.objects.filter(claim=self.token, sent_at__isnull=True).exclude(
                 pk__in=sent_pks
-            ).delete()
+            ).update(claimed_at=retry_now)
             raise
         finally:
             if sent_pks:
@@ -348,27 +435,15 @@ class ReminderRun:
         logger.info("action notices sent: %s", len(sent_pks))
         return sent_stages
 
-    def _notice_message(self, row, stage, recipient_id):
-        recipient = self.directory.get(recipient_id)
-        due = row["due_date"]
-        context = {
-            "stage": stage,
-            "reference": row["reference"],
-            "description": row["description"],
-            "due_date": due,
-            "agency": row["owner_agency__name"],
-            "days_left": (due - self.today).days,
-            "days_overdue": (self.today - due).days,
-            "escalation_days": self.escalation_days,
-            "recipient_name": recipient.first_name or recipient.get_username(),
-            "url": my_actions_url(row["reference"]),
-        }
-        subject = " ".join(self.subject_template.render(context).split())
-        message = EmailMultiAlternatives(
-            subject, self.notice_template.render(context), None, [recipient.email]
+    # Digests ------------------------------------------------------------------------------
+
+    def _agency_names(self) -> dict[int, str]:
+        return dict(
+            Action.objects.open()
+            .order_by()
+            .values_list("owner_agency_id", "owner_agency__name")
+            .distinct()
         )
-        message.attach_alternative(self.notice_html_template.render(context), "text/html")
-        return message
 
     def send_digests(self) -> None:
         period = digest_period(self.today)
@@ -377,49 +452,45 @@ class ReminderRun:
                 "agency_id", "recipient_id"
             )
         )
-        agencies = dict(
-            Action.objects.open()
-            .order_by()
-            .values_list("owner_agency_id", "owner_agency__name")
-            .distinct()
-        )
-        contents, claims = {}, []
-        for agency_id in sorted(agencies):
-            for user in self.directory.agency_leads.get(agency_id, []):
-                if (agency_id, user.pk) in done:
-                    continue
-                content = self._digest_content(user, agency_id)
-                if content is None:
-                    continue
-                contents[(agency_id, user.pk)] = content
-                claims.append(
-                    ActionNotice(
-                        stage=NoticeStage.DIGEST,
-                        agency_id=agency_id,
-                        recipient_id=user.pk,
-                        period=period,
-                        claim=self.token,
-                    )
-                )
-        if not claims:
-            self.progress("Digests: none to send this week.")
-            return
-        ours = self._claim(claims)
-        template = get_template("learning/email/action_digest.txt")
-        messages = []
-        for notice_pk, stage, _action_id, agency_id, recipient_id in ours:
+        agencies = self._agency_names()
+        claims = [
+            ActionNotice(
+                stage=NoticeStage.DIGEST,
+                agency_id=agency_id,
+                recipient_id=user.pk,
+                period=period,
+                claim=self.token,
+            )
+            for agency_id in sorted(agencies)
+            for user in self.directory.agency_leads.get(agency_id, [])
+            if (agency_id, user.pk) not in done
+        ]
+        before = self.counts.digests
+        if claims:
+            self._send_digest_notices(self._claim(claims), agencies)
+        self.progress(f"Digests: {self.counts.digests - before} sent.")
+
+    def _send_digest_notices(self, held, agencies) -> None:
+        """Build each digest from what its recipient may see now; one that would list nothing
+        is dropped rather than sent."""
+        template = self.templates["action_digest.txt"]
+        self.directory.load(h[4] for h in held)
+        messages, empty = [], []
+        for notice_pk, stage, _action_id, agency_id, recipient_id in held:
             user = self.directory.get(recipient_id)
+            content = self._digest_content(user, agency_id) if user else None
+            if content is None:
+                empty.append(notice_pk)
+                continue
+            period = digest_period(self.today)
             context = {
-                **contents[(agency_id, recipient_id)],
+                **content,
                 "agency": agencies[agency_id],
-                "week_of": period,
-                "recipient_name": user.first_name or user.get_username(),
+                "week_of": long_date(period),
                 "url": my_actions_url(),
                 "reminder_days": settings.HUB_ACTION_REMINDER_DAYS,
             }
-            subject = (
-                f"Weekly actions digest: {agencies[agency_id]}, week of {period.day} {period:%B %Y}"
-            )
+            subject = f"Weekly actions digest: {agencies[agency_id]}, week of {long_date(period)}"
             messages.append(
                 (
                     notice_pk,
@@ -427,8 +498,8 @@ class ReminderRun:
                     EmailMultiAlternatives(subject, template.render(context), None, [user.email]),
                 )
             )
+        ActionNotice.objects.filter(pk__in=empty, claim=self.token).delete()
         self.counts.digests += len(self._deliver(messages))
-        self.progress(f"Digests: {self.counts.digests} sent.")
 
     def _digest_list(self, actions) -> list[dict]:
         first = actions.order_by("due_date", "reference")[:DIGEST_LIST_LIMIT]
@@ -436,6 +507,7 @@ class ReminderRun:
         for item in listed:
             item["url"] = my_actions_url(item["reference"])
             item["days"] = abs((item["due_date"] - self.today).days)
+            item["due_date"] = long_date(item["due_date"])
         return listed
 
     def _digest_content(self, user, agency_id) -> dict | None:
@@ -446,14 +518,12 @@ class ReminderRun:
         by_rag = dict(rated.order_by().values_list("rag").annotate(n=Count("pk")))
         if not by_rag:
             return None
-        overdue = self._digest_list(rated.filter(rag=RAG.RED))
-        due_soon = self._digest_list(rated.filter(rag=RAG.AMBER))
         return {
             "overdue_count": by_rag.get(RAG.RED, 0),
             "due_soon_count": by_rag.get(RAG.AMBER, 0),
             "on_track_count": by_rag.get(RAG.GREEN, 0),
-            "overdue": overdue,
-            "due_soon": due_soon,
+            "overdue": self._digest_list(rated.filter(rag=RAG.RED)),
+            "due_soon": self._digest_list(rated.filter(rag=RAG.AMBER)),
         }
 
 
@@ -468,3 +538,86 @@ def send_action_reminders(
     counts = ReminderRun(today, progress=progress, batch_size=batch_size).run()
     logger.info("action reminders for %s: %s", today.isoformat(), counts)
     return counts
+
+
+def bench_send_action_reminders(
+    actions: int = 100_000, today: date | None = None, leads_per_agency: int = 3
+) -> dict:
+    """Time the job over `actions` fictional open actions, for `make bench`.
+
+    Builds (once, keyed on the BENCH- reference prefix) actions spread over every agency with due
+    dates from 60 days overdue to 120 days ahead, a third of them with a named lead, then times a
+    first run, which sends everything due, and a second, which must send nothing. Mail goes to
+    Django's dummy backend: the messages are built in full, not delivered."""
+    import resource
+
+    from django.contrib.auth.models import Group
+    from django.db import connection as db
+    from django.test.utils import CaptureQueriesContext, override_settings
+
+    from partnership import demo
+    from partnership.models import Agency, Membership
+
+    today = today or timezone.localdate()
+    if not Agency.objects.exists():
+        demo.build(demo.World(), scale=1)
+    agencies = list(Agency.objects.select_related("partnership").order_by("pk"))
+    User = get_user_model()
+    group = Group.objects.get(name=Role.AGENCY_LEAD.label)
+    wanted = [f"bench-lead-{a.pk}-{i}" for a in agencies for i in range(leads_per_agency)]
+    have = set(User.objects.filter(username__in=wanted).values_list("username", flat=True))
+    new = [
+        User(username=u, email=f"{u}@example.org", first_name="Bench", password="!")
+        for u in wanted
+        if u not in have
+    ]
+    User.objects.bulk_create(new)
+    created = User.objects.filter(username__in=[u.username for u in new])
+    by_agency = {a.pk: a for a in agencies}
+    Membership.objects.bulk_create(
+        Membership(
+            user=u,
+            partnership_id=by_agency[int(u.username.split("-")[2])].partnership_id,
+            agency_id=int(u.username.split("-")[2]),
+        )
+        for u in created
+    )
+    User.groups.through.objects.bulk_create(
+        User.groups.through(user_id=u.pk, group_id=group.pk) for u in created
+    )
+    leads = defaultdict(list)
+    for pk, username in User.objects.filter(username__in=wanted).values_list("pk", "username"):
+        leads[int(username.split("-")[2])].append(pk)
+
+    existing = Action.objects.filter(reference__startswith="BENCH-").count()
+    batch = []
+    for n in range(existing, actions):
+        agency = agencies[n % len(agencies)]
+        batch.append(
+            Action(
+                reference=f"BENCH-{n:07d}",
+                description="Audit a sample of neglect referrals against the refreshed toolkit.",
+                partnership_id=agency.partnership_id,
+                owner_agency_id=agency.pk,
+                lead_id=leads[agency.pk][n % leads_per_agency] if n % 3 == 0 else None,
+                due_date=today + timedelta(days=(n * 7919) % 181 - 60),
+            )
+        )
+        if len(batch) == 5000:
+            Action.objects.bulk_create(batch)
+            batch = []
+    Action.objects.bulk_create(batch)
+    ActionNotice.objects.filter(action__reference__startswith="BENCH-").delete()
+    ActionNotice.objects.filter(stage=NoticeStage.DIGEST, period=digest_period(today)).delete()
+
+    results = {"actions": Action.objects.filter(reference__startswith="BENCH-").count()}
+    with override_settings(EMAIL_BACKEND="django.core.mail.backends.dummy.EmailBackend"):
+        for name in ("first", "second"):
+            with CaptureQueriesContext(db) as queries:
+                started = time.perf_counter()
+                counts = send_action_reminders(today)
+                results[f"{name}_seconds"] = round(time.perf_counter() - started, 2)
+            results[f"{name}_counts"] = str(counts)
+            results[f"{name}_queries"] = len(queries)
+    results["max_rss_mb"] = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss // 1024
+    return results

@@ -2,7 +2,9 @@
 
 A notice row is claimed before its email is sent and marked sent after, and unique constraints
 make the claim the guard: two runs of the reminder job (a retried Celery task, a second worker, a
-manual command) cannot both claim the same notice, so nobody hears the same thing twice."""
+manual command) cannot both claim the same notice, so nobody hears the same thing twice. A row is
+never deleted unsent: once claimed, a notice is sent by its run or, if that run dies, taken over
+by a later one."""
 
 from datetime import date, timedelta
 
@@ -37,7 +39,7 @@ class ActionNoticeQuerySet(models.QuerySet):
         now = now or timezone.now()
         if minutes is None:
             minutes = settings.HUB_ACTION_NOTICE_RETRY_MINUTES
-        return self.unsent().filter(created_at__lt=now - timedelta(minutes=minutes))
+        return self.unsent().filter(claimed_at__lt=now - timedelta(minutes=minutes))
 
 
 class ActionNotice(models.Model):
@@ -66,7 +68,10 @@ class ActionNotice(models.Model):
     claim = models.UUIDField(
         null=True, blank=True, help_text="The run that claimed the notice and sends it."
     )
-    created_at = models.DateTimeField(default=timezone.now, help_text="When it was claimed.")
+    created_at = models.DateTimeField(default=timezone.now)
+    claimed_at = models.DateTimeField(
+        default=timezone.now, help_text="When the run now sending it claimed it."
+    )
     sent_at = models.DateTimeField(null=True, blank=True)
 
     objects = ActionNoticeQuerySet.as_manager()
@@ -94,7 +99,7 @@ class ActionNotice(models.Model):
         ]
         indexes = [
             models.Index(
-                fields=["created_at"],
+                fields=["claimed_at"],
                 condition=Q(sent_at__isnull=True),
                 name="actionnotice_unsent",
             ),
