@@ -133,6 +133,15 @@ PEOPLE = [
         "Independent scrutineer",
     ),
     (
+        "exec",
+        "Elin",
+        "Marsh",
+        "Wirral",
+        "CSC",
+        [Role.EXECUTIVE_GROUP],
+        "Director of children's services",
+    ),
+    (
         "liverpool.practitioner",
         "Lee",
         "Varga",

@@ -106,6 +106,7 @@ class Role(models.TextChoices):
         "delegated_safeguarding_partner",
         "Delegated safeguarding partner",
     )
+    EXECUTIVE_GROUP = "executive_group", "Executive group member"
 
     @property
     def group_name(self) -> str:

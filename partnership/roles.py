@@ -14,6 +14,7 @@ ROLE_GROUPS = {
     "practitioner": "Practitioner",
     "independent_scrutineer": "Independent scrutineer",
     "delegated_safeguarding_partner": "Delegated safeguarding partner",
+    "executive_group": "Executive group member",
 }
 
 

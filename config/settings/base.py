@@ -9,6 +9,7 @@ CELERY_BROKER_URL, ELASTICSEARCH_URL and EMAIL_URL.
 from pathlib import Path
 
 import environ
+from celery.schedules import crontab
 from django.core.exceptions import ImproperlyConfigured
 
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
@@ -167,7 +168,14 @@ CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_TASK_REJECT_ON_WORKER_LOST = True
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_TIMEZONE = TIME_ZONE
-CELERY_BEAT_SCHEDULE: dict = {}
+CELERY_BEAT_SCHEDULE: dict = {
+    # Reminders, escalations and (on the first run of each week) the agencies' digests: one job,
+    # safe to run twice, so a missed or repeated beat never loses or doubles a notice.
+    "send-action-reminders": {
+        "task": "learning.tasks.send_action_reminders_task",
+        "schedule": crontab(hour=7, minute=0),
+    },
+}
 
 # Search: the database engine unless ELASTICSEARCH_URL names a cluster.
 ELASTICSEARCH_URL = env.str("ELASTICSEARCH_URL", default="")
@@ -220,6 +228,15 @@ LOGGING = {
         "django_tasks": {"level": "WARNING"},
     },
 }
+
+# Follow-up actions: the lead hears about an action this many days before it is due and once it
+# is overdue; more than HUB_ACTION_ESCALATION_DAYS overdue, the executive group hears too.
+HUB_ACTION_REMINDER_DAYS = env.int("HUB_ACTION_REMINDER_DAYS", default=14)
+HUB_ACTION_ESCALATION_DAYS = env.int("HUB_ACTION_ESCALATION_DAYS", default=30)
+# The weekly digest goes out on the first run on or after this weekday (0 = Monday).
+HUB_ACTION_DIGEST_WEEKDAY = env.int("HUB_ACTION_DIGEST_WEEKDAY", default=0)
+# A notice claimed but not marked sent after this long belongs to a run that died: retry it.
+HUB_ACTION_NOTICE_RETRY_MINUTES = env.int("HUB_ACTION_NOTICE_RETRY_MINUTES", default=15)
 
 HUB_DEMO_PASSWORD = env.str("HUB_DEMO_PASSWORD", default="")
 # Served only by `make bench`: a minimal view that shows the framework's ceiling.

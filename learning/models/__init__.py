@@ -13,3 +13,10 @@ from .action import (  # noqa: F401
     ImpactType,
 )
 from .home import HomePage  # noqa: F401
+from .notice import (  # noqa: F401
+    ACTION_STAGES,
+    ActionNotice,
+    ActionNoticeQuerySet,
+    NoticeStage,
+    digest_period,
+)
