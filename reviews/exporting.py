@@ -48,19 +48,19 @@ def may_export_reviews(user) -> bool:
     )
 
 
-def due_dates(review: Review) -> dict[str, date | None]:
-    """The review's milestone due dates by kind.
-
-    Prefers the milestone engine (`reviews.milestones.due_dates_for`) once it is merged; until
-    then works out the two statutory dates the export must carry: the notification 5 working
-    days after the partnership became aware, the rapid review 15 working days after the
-    notification."""
+def due_dates_engine():
+    """The milestone engine (`reviews.milestones.due_dates_for`) once it is merged, or, until
+    then, `statutory_due_dates`. Looked up once per export: a failed import is not cached."""
     try:
         from .milestones import due_dates_for
     except ImportError:
-        due_dates_for = None
-    if due_dates_for is not None:
-        return {str(kind): value for kind, value in due_dates_for(review).items()}
+        return statutory_due_dates
+    return due_dates_for
+
+
+def statutory_due_dates(review: Review) -> dict[str, date | None]:
+    """The two statutory dates the export must carry: the notification 5 working days after
+    the partnership became aware, the rapid review 15 working days after the notification."""
     return {
         "notification": (
             add_working_days(review.aware_date, NOTIFICATION_WORKING_DAYS)
@@ -73,6 +73,12 @@ def due_dates(review: Review) -> dict[str, date | None]:
             else None
         ),
     }
+
+
+def due_dates(review: Review, engine=None) -> dict[str, date | None]:
+    """The review's milestone due dates by kind (a kind may be a TextChoices member)."""
+    engine = engine or due_dates_engine()
+    return {str(kind): value for kind, value in engine(review).items()}
 
 
 def _label(choices, value) -> str:
@@ -123,9 +129,10 @@ def build_export(user) -> Export:
     )
     values, dues = [], []
     kinds = list(REQUIRED_MILESTONES)
+    engine = due_dates_engine()
     for review in reviews:
         values.append(_review_values(review))
-        due = due_dates(review)
+        due = due_dates(review, engine)
         dues.append(due)
         kinds.extend(kind for kind in due if kind not in kinds)
     columns = [*REVIEW_COLUMNS, *REVIEW_OPTIONAL_COLUMNS, *(f"due_{kind}" for kind in kinds)]
