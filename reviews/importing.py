@@ -13,8 +13,11 @@ from __future__ import annotations
 
 import csv
 import io
+import logging
 import re
+import threading
 from collections.abc import Callable, Iterable
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from pathlib import Path
@@ -22,6 +25,7 @@ from pathlib import Path
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Max
+from django.db.models.signals import post_save
 from wagtail.actions import action_registry
 
 from partnership.access import (
@@ -84,6 +88,8 @@ FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 IMPORT_ROLES = (Role.PARTNERSHIP_MANAGER, Role.REVIEWER)
 
 Progress = Callable[[str], None]
+
+logger = logging.getLogger(__name__)
 
 
 class ImportFileError(Exception):
@@ -380,6 +386,74 @@ def _report(progress: Progress | None, message: str) -> None:
         progress(message)
 
 
+_deferral = threading.local()
+_deferral_lock = threading.Lock()
+_deferral_users = 0
+DEFERRED_MODELS = (Review, Finding, Recommendation)
+
+
+def _deferring_post_save(sender, instance, **kwargs):
+    """Stands in for the search index's post_save handler while an import runs: the importing
+    thread notes what to index later; every other thread indexes at once, as usual."""
+    from modelsearch.signal_handlers import post_save_signal_handler
+
+    pending = getattr(_deferral, "pending", None)
+    if pending is not None and sender in pending and not kwargs.get("raw", False):
+        pending[sender].add(instance.pk)
+        return
+    post_save_signal_handler(instance=instance, sender=sender, **kwargs)
+
+
+@contextmanager
+def search_index_deferred():
+    """Index what the import saved once, after it is saved, instead of after every save.
+
+    Saving a review through Wagtail's publish re-saves it and each of its findings and
+    recommendations; indexing each save inside one long transaction makes a PostgreSQL index
+    table rewrite the same rows thousands of times (minutes for a few hundred rows). The design
+    wants index updates after the data is written anyway."""
+    from modelsearch.signal_handlers import post_save_signal_handler
+
+    global _deferral_users
+    with _deferral_lock:
+        if _deferral_users == 0:
+            for model in DEFERRED_MODELS:
+                if post_save.disconnect(post_save_signal_handler, sender=model):
+                    post_save.connect(_deferring_post_save, sender=model)
+        _deferral_users += 1
+    pending = {model: set() for model in DEFERRED_MODELS}
+    _deferral.pending = pending
+    try:
+        yield pending
+    finally:
+        _deferral.pending = None
+        with _deferral_lock:
+            _deferral_users -= 1
+            if _deferral_users == 0:
+                for model in DEFERRED_MODELS:
+                    if post_save.disconnect(_deferring_post_save, sender=model):
+                        post_save.connect(post_save_signal_handler, sender=model)
+
+
+def index_saved(pending: dict) -> None:
+    """Index, in one batch per model, the records an import saved."""
+    from modelsearch.backends import get_search_backends
+
+    for model, pks in pending.items():
+        if not pks:
+            continue
+        objects = list(model.get_indexed_objects().filter(pk__in=pks))
+        for backend in get_search_backends(with_auto_update=True):
+            try:
+                backend.add_bulk(model, objects)
+            except Exception:
+                # As the search index's own handler does: an external engine being down must
+                # not undo an import that has been saved; a database engine's error must.
+                logger.exception("Could not index imported %s", model._meta.verbose_name_plural)
+                if not backend.catch_indexing_errors:
+                    raise
+
+
 class _Rollback(Exception):
     """Leaves `transaction.atomic` with everything undone when saving finds a problem."""
 
@@ -453,13 +527,15 @@ def import_reviews(
         return result
 
     try:
-        with transaction.atomic():
+        with search_index_deferred() as pending, transaction.atomic():
             for index, change in enumerate(changes, start=1):
                 _save_review(change, user, result)
                 if index % PROGRESS_EVERY == 0:
                     _report(progress, f"saved {index} of {len(changes)} reviews")
     except _Rollback:
         result.created = result.updated = 0
+        return result
+    index_saved(pending)
     return result
 
 
@@ -793,7 +869,7 @@ def import_findings(
         return result
 
     try:
-        with transaction.atomic():
+        with search_index_deferred() as pending, transaction.atomic():
             touched: dict[int, int] = {}
             recommendations: dict[tuple[int, str], Recommendation] = {}
             for index, change in enumerate(changes, start=1):
@@ -805,6 +881,8 @@ def import_findings(
                 _run_action(Review.objects.get(pk=review_pk), "edit", user, row, result)
     except _Rollback:
         result.created = result.updated = 0
+        return result
+    index_saved(pending)
     return result
 
 

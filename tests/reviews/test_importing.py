@@ -344,3 +344,15 @@ def test_theme_synonyms_match_as_the_import_reads_them(db):
     assert list(Theme.objects.matching("toxic trio").values_list("slug", flat=True)) == [
         "trilogy-of-risk"
     ]
+
+
+def test_imported_reviews_and_findings_are_indexed_for_search(people, baby_r):
+    from wagtail.search.backends import get_search_backend
+
+    rows = [["WIR-RR-2026-01", "Safer sleep advice was never repeated.", "", "", "", ""]]
+    assert import_findings(csv_bytes(FINDING_HEADER, rows), user=people["reviewer"]).ok
+    backend = get_search_backend()
+    assert list(backend.search("bruising", Review)) == [baby_r]
+    assert [f.title for f in backend.search("safer sleep", Finding)] == [
+        "Safer sleep advice was never repeated."
+    ]
