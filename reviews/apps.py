@@ -8,9 +8,11 @@ class ReviewsConfig(AppConfig):
     def ready(self):
         # Deadlines, timescales and the dashboard are registered here rather than in
         # wagtail_hooks.py so that they stay one concern, apart from the review admin; signoff
-        # connects the handler that marks a review signed off when its workflow completes.
+        # connects the handler that marks a review signed off when its workflow completes;
+        # import_hooks adds the import and export pages.
         from . import (  # noqa: F401
             dashboard,
+            import_hooks,
             log_actions_deadlines,
             signals,
             signoff,

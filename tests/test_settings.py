@@ -57,7 +57,10 @@ print(json.dumps({name: getattr(settings, name) for name in sys.argv[1:]}, defau
 
 
 def _run(args, **env):
-    clean = {key: value for key, value in os.environ.items() if key not in HUB_VARIABLES}
+    # The browser tests allow Django's ORM under Playwright's event loop for this whole process;
+    # a child process reading production settings must not inherit that.
+    leaked = HUB_VARIABLES | {"DJANGO_ALLOW_ASYNC_UNSAFE"}
+    clean = {key: value for key, value in os.environ.items() if key not in leaked}
     return subprocess.run(
         [sys.executable, *args],
         cwd=settings.BASE_DIR,

@@ -1,0 +1,56 @@
+"""Admin menu and URLs for importing and exporting reviews.
+
+Kept apart from `reviews/wagtail_hooks.py`, which the review admin owns; `ReviewsConfig.ready`
+imports this module so that its hooks are registered before Wagtail reads them."""
+
+from django.urls import include, path, reverse
+from wagtail import hooks
+from wagtail.admin.menu import Menu, MenuItem, SubmenuMenuItem
+
+from . import urls_admin
+from .exporting import may_export_reviews
+from .importing import may_import_reviews
+
+
+class ImportMenuItem(MenuItem):
+    def is_shown(self, request):
+        return may_import_reviews(request.user)
+
+
+class ExportMenuItem(MenuItem):
+    def is_shown(self, request):
+        return may_export_reviews(request.user)
+
+
+@hooks.register("register_admin_urls")
+def register_transfer_urls():
+    return [path("reviews/transfer/", include(urls_admin, namespace="reviews_transfer"))]
+
+
+@hooks.register("register_admin_menu_item")
+def register_transfer_menu():
+    menu = Menu(
+        items=[
+            ImportMenuItem(
+                "Import reviews",
+                reverse("reviews_transfer:import_reviews"),
+                icon_name="upload",
+                order=100,
+            ),
+            ImportMenuItem(
+                "Import findings",
+                reverse("reviews_transfer:import_findings"),
+                icon_name="upload",
+                order=200,
+            ),
+            ExportMenuItem(
+                "Export reviews (CSV / XLSX)",
+                reverse("reviews_transfer:export_reviews"),
+                icon_name="download",
+                order=300,
+            ),
+        ]
+    )
+    return SubmenuMenuItem(
+        "Import and export", menu, name="reviews-transfer", icon_name="table", order=310
+    )

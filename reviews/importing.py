@@ -1,0 +1,1017 @@
+"""Bringing a partnership's existing review tracker into the Hub, from CSV or XLSX.
+
+A tracker is a spreadsheet kept by hand for years: headers in any case, dates as 31/03/2025 or as
+real date cells, types as "Rapid review" or "LCSPR", agencies as "Police" or "Health". The import
+reads it the way the partnership wrote it, checks every row before it changes anything, and lands
+whole or not at all, so that nobody ever has to untangle a half-imported tracker.
+
+Management commands and admin views call `import_reviews` and `import_findings`; the rules live
+here and nowhere else.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import logging
+import re
+import threading
+from collections.abc import Callable, Iterable
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from pathlib import Path
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.db.models import Max
+from django.db.models.signals import post_save
+from wagtail.actions import action_registry
+
+from partnership.access import (
+    SharingLevel,
+    has_role,
+    membership_of,
+    sees_everything,
+    visible_to,
+)
+from partnership.models import Agency, Partnership, Role, Theme
+
+from .models import Decision, Finding, Recommendation, Review, ReviewStatus, ReviewType
+
+REVIEW_COLUMNS = (
+    "reference",
+    "type",
+    "title",
+    "subject_pseudonym",
+    "lead_partnership",
+    "sharing_level",
+    "themes",
+    "agencies",
+    "incident_date",
+    "aware_date",
+    "notification_date",
+    "decision",
+    "summary",
+)
+# Not in a typical tracker, but written by the export so that a round trip keeps who takes part
+# in a cross-boundary review (which decides who sees it) and where each review has got to.
+REVIEW_OPTIONAL_COLUMNS = ("participating_partnerships", "status")
+REVIEW_REQUIRED_COLUMNS = ("reference", "type", "title", "lead_partnership")
+
+FINDING_COLUMNS = (
+    "review_reference",
+    "finding",
+    "recommendation",
+    "themes",
+    "agencies",
+    "sharing_level",
+)
+FINDING_REQUIRED_COLUMNS = ("review_reference", "finding")
+
+# Columns the export adds that an import reads past: due dates are computed, never imported.
+IGNORED_COLUMN_PREFIXES = ("due_",)
+
+# Dates each type cannot do without; every other column may be empty.
+DATES_REQUIRED_BY_TYPE = {
+    ReviewType.RAPID_REVIEW: ("aware_date",),
+}
+
+DATE_COLUMNS = ("incident_date", "aware_date", "notification_date")
+PROGRESS_EVERY = 500
+MAX_UPLOAD_BYTES = 20 * 1024 * 1024
+
+# A spreadsheet opens a cell that starts with one of these as a formula; the export guards such
+# text with a leading apostrophe, which the import takes off again.
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+IMPORT_ROLES = (Role.PARTNERSHIP_MANAGER, Role.REVIEWER)
+
+Progress = Callable[[str], None]
+
+logger = logging.getLogger(__name__)
+
+
+class ImportFileError(Exception):
+    """The file as a whole cannot be read: not CSV or XLSX, not UTF-8, no header."""
+
+
+@dataclass(frozen=True)
+class RowError:
+    """One problem, placed where a spreadsheet user will look for it (the header is row 1)."""
+
+    row: int | None
+    column: str | None
+    message: str
+
+    def __str__(self) -> str:
+        if self.row is None:
+            return f"{self.column}: {self.message}" if self.column else self.message
+        return f"row {self.row}, {self.column}: {self.message}"
+
+
+@dataclass
+class ImportResult:
+    noun: str
+    created: int = 0
+    updated: int = 0
+    errors: list[RowError] = field(default_factory=list)
+    ignored_columns: list[str] = field(default_factory=list)
+
+    @property
+    def ok(self) -> bool:
+        return not self.errors
+
+    @property
+    def total(self) -> int:
+        return self.created + self.updated
+
+    def summary(self) -> str:
+        if not self.ok:
+            count = len(self.errors)
+            problems = "problem" if count == 1 else "problems"
+            return f"Nothing was imported: the file has {count} {problems}."
+        plural = self.noun if self.total == 1 else f"{self.noun}s"
+        return f"{self.total} {plural} imported ({self.created} new, {self.updated} updated)"
+
+
+def may_import_reviews(user) -> bool:
+    """Partnership managers and reviewers bring their partnership's tracker in."""
+    return sees_everything(user) or (
+        membership_of(user) is not None and has_role(user, *IMPORT_ROLES)
+    )
+
+
+@dataclass
+class Table:
+    columns: list[str]
+    rows: list[tuple[int, dict[str, object]]]
+
+
+def normalise_header(text) -> str:
+    """ "Lead partnership", "LEAD_PARTNERSHIP " and "lead-partnership" are one column."""
+    text = str(text or "").replace("\ufeff", "").strip().casefold()
+    return re.sub(r"[\s\-_]+", "_", text).strip("_")
+
+
+def read_table(source, name: str = "") -> Table:
+    """The header and rows of a CSV (UTF-8, with or without BOM) or XLSX (first sheet) file.
+
+    `source` is a path, bytes or a binary file object; `name` helps tell the format apart when
+    the content does not (an uploaded file's name)."""
+    if isinstance(source, str | Path):
+        name = name or str(source)
+        try:
+            data = Path(source).read_bytes()
+        except OSError as exc:
+            raise ImportFileError(f"cannot read {source}: {exc.strerror}") from exc
+    elif isinstance(source, bytes):
+        data = source
+    else:
+        data = source.read()
+    if not data.strip():
+        raise ImportFileError("the file is empty")
+    lower = name.lower()
+    if data[:4] == b"PK\x03\x04" or lower.endswith((".xlsx", ".xlsm")):
+        raw_rows = _xlsx_rows(data)
+    elif data[:8] == b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" or lower.endswith(".xls"):
+        raise ImportFileError(
+            "this is an old Excel (.xls) file: save it as .xlsx or as CSV UTF-8 and try again"
+        )
+    else:
+        raw_rows = _csv_rows(data)
+
+    header = None
+    rows = []
+    for number, values in raw_rows:
+        if header is None:
+            header = [normalise_header(v) for v in values]
+            if not any(header):
+                raise ImportFileError("row 1 must hold the column names")
+            continue
+        if all(_is_blank(v) for v in values):
+            continue
+        cells = {}
+        for column, value in zip(header, values, strict=False):
+            if column and column not in cells:
+                cells[column] = value
+        rows.append((number, cells))
+    if header is None:
+        raise ImportFileError("the file is empty")
+    return Table(columns=[c for c in header if c], rows=rows)
+
+
+def _csv_rows(data: bytes) -> Iterable[tuple[int, list]]:
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        raise ImportFileError(
+            "the file is not UTF-8 text: in Excel choose Save As, CSV UTF-8 (comma delimited)"
+        ) from exc
+    # One record is one spreadsheet row, even when a quoted cell spans several lines.
+    reader = csv.reader(io.StringIO(text, newline=""))
+    try:
+        yield from enumerate(reader, start=1)
+    except csv.Error as exc:
+        raise ImportFileError(f"the CSV file cannot be read: {exc}") from exc
+
+
+def _xlsx_rows(data: bytes) -> Iterable[tuple[int, list]]:
+    from openpyxl import load_workbook
+
+    try:
+        workbook = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
+    except Exception as exc:  # openpyxl raises many kinds for a damaged or foreign file
+        raise ImportFileError(f"the XLSX file cannot be read: {exc}") from exc
+    try:
+        sheet = workbook.worksheets[0]
+        for row in sheet.iter_rows():
+            cells = [c for c in row if getattr(c, "row", None) is not None]
+            if not cells:
+                continue
+            values = []
+            for cell in cells:
+                # Read-only sheets skip empty cells at the start of a row: keep columns aligned.
+                while len(values) < cell.column - 1:
+                    values.append(None)
+                values.append(cell.value)
+            yield cells[0].row, values
+    finally:
+        workbook.close()
+
+
+def _is_blank(value) -> bool:
+    return value is None or (isinstance(value, str) and not value.strip())
+
+
+def cell_text(value) -> str:
+    """A cell as the text its user typed: whole numbers without ".0", dates as ISO."""
+    if value is None:
+        return ""
+    if isinstance(value, datetime):
+        return value.date().isoformat()
+    if isinstance(value, date):
+        return value.isoformat()
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    text = str(value).strip()
+    if text.startswith("'") and text[1:2] in FORMULA_STARTS and text[1:2]:
+        text = text[1:]
+    return text
+
+
+def split_list(value) -> list[str]:
+    """Themes and agencies are separated by semicolons (commas live inside agency names)."""
+    return [part.strip() for part in cell_text(value).split(";") if part.strip()]
+
+
+_DMY = re.compile(r"^(\d{1,2})/(\d{1,2})/(\d{4})$")
+
+
+def parse_date(value) -> date | None:
+    """An ISO 8601 date, a dd/mm/yyyy date (the UK way), or a spreadsheet date cell."""
+    if isinstance(value, datetime):
+        return value.date()
+    if isinstance(value, date):
+        return value
+    text = cell_text(value)
+    if not text:
+        return None
+    match = _DMY.match(text)
+    try:
+        if match:
+            day, month, year = (int(g) for g in match.groups())
+            return date(year, month, day)
+        if re.match(r"^\d{4}-\d{2}-\d{2}$", text):
+            return date.fromisoformat(text)
+        if re.match(r"^\d{4}-\d{2}-\d{2}[T ]", text):
+            return datetime.fromisoformat(text).date()
+    except ValueError:
+        pass
+    raise ValueError(f"{text} is not a date (write 2026-03-31 or 31/03/2026)")
+
+
+def parse_sharing_level(text: str) -> SharingLevel | None:
+    folded = " ".join(text.split()).casefold()
+    for level in SharingLevel:
+        if folded in (level.value, level.short_label.casefold(), level.label.casefold()):
+            return level
+    return None
+
+
+def parse_status(text: str) -> ReviewStatus | None:
+    folded = " ".join(text.replace("_", " ").split()).casefold()
+    for status in ReviewStatus:
+        if folded in (status.value.replace("_", " "), status.label.casefold()):
+            return status
+    return None
+
+
+class Vocabulary:
+    """Looks up partnerships, themes and agencies the way a tracker names them, once per name."""
+
+    def __init__(self):
+        self.partnerships = list(Partnership.objects.all())
+        self._themes: dict[str, list[Theme]] = {}
+        self._agencies: dict[tuple, list[Agency]] = {}
+
+    def partnership(self, text: str) -> Partnership | None:
+        folded = text.strip().casefold()
+        for partnership in self.partnerships:
+            if folded in (
+                partnership.short_name.casefold(),
+                partnership.name.casefold(),
+                partnership.slug.casefold(),
+            ):
+                return partnership
+        return None
+
+    def themes(self, term: str) -> list[Theme]:
+        key = term.casefold()
+        if key not in self._themes:
+            self._themes[key] = list(Theme.objects.matching(term))
+        return self._themes[key]
+
+    def agencies(self, lead: Partnership, others: Iterable[Partnership], term: str) -> list[Agency]:
+        """Agencies of the lead partnership by name, short name or sector (a sector links every
+        agency of that sector); failing that, an agency of a partnership taking part, by its full
+        name, as the export writes it for a cross-boundary review."""
+        others = tuple(sorted(p.pk for p in others if p.pk != lead.pk))
+        key = (lead.pk, others, term.casefold())
+        if key not in self._agencies:
+            found = list(Agency.objects.filter(partnership=lead).matching(term))
+            if not found and others:
+                found = list(Agency.objects.filter(partnership__in=others, name__iexact=term))
+            self._agencies[key] = found
+        return self._agencies[key]
+
+
+def _column_errors(table: Table, known: tuple, required: tuple) -> tuple[list, list]:
+    errors = []
+    found = ", ".join(table.columns) or "none"
+    for column in required:
+        if column not in table.columns:
+            errors.append(
+                RowError(
+                    None,
+                    None,
+                    f"the file has no {column} column (row 1 must name the columns; found: "
+                    f"{found})",
+                )
+            )
+    ignored = [
+        c for c in table.columns if c not in known and not c.startswith(IGNORED_COLUMN_PREFIXES)
+    ]
+    return errors, ignored
+
+
+def _check_length(errors, row, column, text, limit):
+    if len(text) > limit:
+        errors.append(RowError(row, column, f"is {len(text)} characters long; at most {limit}"))
+
+
+def _scope_error(user, partnership: Partnership) -> str | None:
+    """Why `user` may not import records led by `partnership`, or None if they may."""
+    if user is None or sees_everything(user):
+        return None
+    membership = membership_of(user)
+    if membership is None or membership.partnership_id != partnership.pk:
+        own = membership.partnership.short_name if membership else "no partnership"
+        return f"you can import only your own partnership's reviews ({own}), not {partnership}'s"
+    return None
+
+
+def _report(progress: Progress | None, message: str) -> None:
+    if progress is not None:
+        progress(message)
+
+
+_deferral = threading.local()
+_deferral_lock = threading.Lock()
+_deferral_users = 0
+DEFERRED_MODELS = (Review, Finding, Recommendation)
+
+
+def _deferring_post_save(sender, instance, **kwargs):
+    """Stands in for the search index's post_save handler while an import runs: the importing
+    thread notes what to index later; every other thread indexes at once, as usual."""
+    from modelsearch.signal_handlers import post_save_signal_handler
+
+    pending = getattr(_deferral, "pending", None)
+    if pending is not None and sender in pending and not kwargs.get("raw", False):
+        pending[sender].add(instance.pk)
+        return
+    post_save_signal_handler(instance=instance, sender=sender, **kwargs)
+
+
+@contextmanager
+def search_index_deferred():
+    """Index what the import saved once, after it is saved, instead of after every save.
+
+    Saving a review through Wagtail's publish re-saves it and each of its findings and
+    recommendations; indexing each save inside one long transaction makes a PostgreSQL index
+    table rewrite the same rows thousands of times (minutes for a few hundred rows). The design
+    wants index updates after the data is written anyway."""
+    from modelsearch.signal_handlers import post_save_signal_handler
+
+    global _deferral_users
+    with _deferral_lock:
+        if _deferral_users == 0:
+            for model in DEFERRED_MODELS:
+                if post_save.disconnect(post_save_signal_handler, sender=model):
+                    post_save.connect(_deferring_post_save, sender=model)
+        _deferral_users += 1
+    pending = {model: set() for model in DEFERRED_MODELS}
+    _deferral.pending = pending
+    try:
+        yield pending
+    finally:
+        _deferral.pending = None
+        with _deferral_lock:
+            _deferral_users -= 1
+            if _deferral_users == 0:
+                for model in DEFERRED_MODELS:
+                    if post_save.disconnect(_deferring_post_save, sender=model):
+                        post_save.connect(post_save_signal_handler, sender=model)
+
+
+def index_saved(pending: dict) -> None:
+    """Index, in one batch per model, the records an import saved."""
+    from modelsearch.backends import get_search_backends
+
+    for model, pks in pending.items():
+        if not pks:
+            continue
+        objects = list(model.get_indexed_objects().filter(pk__in=pks))
+        for backend in get_search_backends(with_auto_update=True):
+            try:
+                backend.add_bulk(model, objects)
+            except Exception:
+                # As the search index's own handler does: an external engine being down must
+                # not undo an import that has been saved; a database engine's error must.
+                logger.exception("Could not index imported %s", model._meta.verbose_name_plural)
+                if not backend.catch_indexing_errors:
+                    raise
+
+
+class _Rollback(Exception):
+    """Leaves `transaction.atomic` with everything undone when saving finds a problem."""
+
+
+@dataclass
+class _ReviewChange:
+    row: int
+    reference: str
+    existing_pk: int | None
+    fields: dict
+    themes: list | None = None
+    agencies: list | None = None
+    participating: list | None = None
+
+
+def import_reviews(
+    source, *, name: str = "", user=None, progress: Progress | None = None
+) -> ImportResult:
+    """Create or update one review per row, all or none.
+
+    Every row is checked first and every problem reported; only a clean file is saved. Each
+    review is saved through Wagtail's create or edit action and published, with a revision and a
+    `wagtail.create` or `wagtail.edit` log entry by `user`: the tracker holds the partnership's
+    live records, so they arrive live."""
+    result = ImportResult(noun="review")
+    try:
+        table = read_table(source, name)
+    except ImportFileError as exc:
+        result.errors.append(RowError(None, None, str(exc)))
+        return result
+    known = REVIEW_COLUMNS + REVIEW_OPTIONAL_COLUMNS
+    errors, result.ignored_columns = _column_errors(table, known, REVIEW_REQUIRED_COLUMNS)
+    if errors:
+        result.errors = errors
+        return result
+
+    present = set(table.columns)
+    vocab = Vocabulary()
+    references = [cell_text(cells.get("reference")) for _, cells in table.rows]
+    existing = {
+        review.reference: review
+        for review in Review.objects.filter(reference__in=[r for r in references if r]).only(
+            "pk",
+            "reference",
+            "lead_partnership_id",
+            "review_type",
+            "incident_date",
+            "aware_date",
+            "notification_date",
+        )
+    }
+    editable: set[int] = set()
+    if user is not None and existing:
+        editable = set(
+            visible_to(
+                user, Review.objects.filter(pk__in=[r.pk for r in existing.values()])
+            ).values_list("pk", flat=True)
+        )
+    seen: dict[str, int] = {}
+    changes: list[_ReviewChange] = []
+    total = len(table.rows)
+    for index, (row, cells) in enumerate(table.rows, start=1):
+        change = _check_review_row(
+            row, cells, present, vocab, existing, editable, seen, user, result.errors
+        )
+        if change is not None:
+            changes.append(change)
+        if index % PROGRESS_EVERY == 0:
+            _report(progress, f"checked {index} of {total} rows")
+    if result.errors:
+        return result
+
+    try:
+        with search_index_deferred() as pending, transaction.atomic():
+            for index, change in enumerate(changes, start=1):
+                _save_review(change, user, result)
+                if index % PROGRESS_EVERY == 0:
+                    _report(progress, f"saved {index} of {len(changes)} reviews")
+    except _Rollback:
+        result.created = result.updated = 0
+        return result
+    index_saved(pending)
+    return result
+
+
+def _check_review_row(row, cells, present, vocab, existing, editable, seen, user, errors):
+    count_before = len(errors)
+
+    def text(column):
+        return cell_text(cells.get(column))
+
+    reference = text("reference")
+    if not reference:
+        errors.append(RowError(row, "reference", "is empty; every review needs its reference"))
+    else:
+        _check_length(errors, row, "reference", reference, 40)
+        if reference in seen:
+            errors.append(
+                RowError(row, "reference", f"{reference} is also on row {seen[reference]}")
+            )
+        else:
+            seen[reference] = row
+    current = existing.get(reference)
+    fields: dict = {}
+
+    review_type = ReviewType.from_text(text("type"))
+    if not text("type"):
+        errors.append(RowError(row, "type", "is empty; say which kind of review this is"))
+    elif review_type is None:
+        errors.append(
+            RowError(
+                row,
+                "type",
+                f"{text('type')} is not a type of review (use a name such as Rapid review, "
+                "LCSPR, SAR, DARDR, Multi-agency audit, Section 11 audit or Peer review)",
+            )
+        )
+    else:
+        fields["review_type"] = review_type.value
+
+    title = text("title")
+    if not title:
+        errors.append(RowError(row, "title", "is empty"))
+    else:
+        _check_length(errors, row, "title", title, 255)
+        fields["title"] = title
+
+    if "subject_pseudonym" in present:
+        pseudonym = text("subject_pseudonym")
+        _check_length(errors, row, "subject_pseudonym", pseudonym, 60)
+        fields["subject_pseudonym"] = pseudonym
+
+    lead = None
+    if not text("lead_partnership"):
+        errors.append(RowError(row, "lead_partnership", "is empty"))
+    else:
+        lead = vocab.partnership(text("lead_partnership"))
+        if lead is None:
+            errors.append(
+                RowError(
+                    row,
+                    "lead_partnership",
+                    f"there is no partnership called {text('lead_partnership')}",
+                )
+            )
+        else:
+            fields["lead_partnership"] = lead
+            problem = _scope_error(user, lead)
+            if problem:
+                errors.append(RowError(row, "lead_partnership", problem))
+    if current is not None and user is not None and not sees_everything(user):
+        owner = next((p for p in vocab.partnerships if p.pk == current.lead_partnership_id), None)
+        if current.pk not in editable or (owner and _scope_error(user, owner)):
+            errors.append(RowError(row, "reference", f"{reference} is a review you may not change"))
+
+    participating = None
+    if "participating_partnerships" in present:
+        participating = []
+        for term in split_list(cells.get("participating_partnerships")):
+            partnership = vocab.partnership(term)
+            if partnership is None:
+                errors.append(
+                    RowError(
+                        row, "participating_partnerships", f"there is no partnership called {term}"
+                    )
+                )
+            elif partnership != lead and partnership not in participating:
+                participating.append(partnership)
+
+    if "sharing_level" in present and text("sharing_level"):
+        level = parse_sharing_level(text("sharing_level"))
+        if level is None:
+            errors.append(
+                RowError(
+                    row,
+                    "sharing_level",
+                    f"{text('sharing_level')} is not a sharing level (use Restricted, "
+                    "Partnership, Regional or Public)",
+                )
+            )
+        else:
+            fields["sharing_level"] = level.value
+
+    themes = _themes_of(row, cells, present, vocab, errors)
+    agencies = None
+    if "agencies" in present and lead is not None:
+        agencies = _agencies_of(row, cells, vocab, lead, participating or [], errors)
+
+    dates = {}
+    for column in DATE_COLUMNS:
+        if column in present:
+            try:
+                dates[column] = parse_date(cells.get(column))
+            except ValueError as exc:
+                errors.append(RowError(row, column, str(exc)))
+                continue
+            fields[column] = dates[column]
+        elif current is not None:
+            dates[column] = getattr(current, column)
+    if review_type is not None:
+        for column in DATES_REQUIRED_BY_TYPE.get(review_type, ()):
+            if column in dates and dates[column] is None:
+                errors.append(
+                    RowError(row, column, f"is empty; a {review_type.label.lower()} needs it")
+                )
+            elif column not in dates and not any(e.column == column for e in errors[count_before:]):
+                errors.append(
+                    RowError(row, column, f"is missing; a {review_type.label.lower()} needs it")
+                )
+    for earlier, later in (("incident_date", "aware_date"), ("aware_date", "notification_date")):
+        if dates.get(earlier) and dates.get(later) and dates[later] < dates[earlier]:
+            errors.append(
+                RowError(
+                    row,
+                    later,
+                    f"{dates[later].isoformat()} is before {earlier} {dates[earlier].isoformat()}",
+                )
+            )
+
+    if "decision" in present:
+        if text("decision"):
+            decision = Decision.from_text(text("decision"))
+            if decision is None:
+                errors.append(
+                    RowError(
+                        row,
+                        "decision",
+                        f"{text('decision')} is not a decision (use LCSPR, national review, "
+                        "no further review, SAR or DARDR)",
+                    )
+                )
+            else:
+                fields["decision"] = decision.value
+        else:
+            fields["decision"] = ""
+
+    if "summary" in present:
+        fields["summary"] = text("summary")
+
+    if "status" in present and text("status"):
+        status = parse_status(text("status"))
+        if status is None:
+            errors.append(
+                RowError(
+                    row,
+                    "status",
+                    f"{text('status')} is not a status (use Draft, In progress, Awaiting "
+                    "sign-off, Signed off / submitted, Published, Not published or Embargoed)",
+                )
+            )
+        else:
+            fields["status"] = status.value
+
+    if len(errors) > count_before:
+        return None
+    return _ReviewChange(
+        row=row,
+        reference=reference,
+        existing_pk=current.pk if current else None,
+        fields=fields,
+        themes=themes,
+        agencies=agencies,
+        participating=participating,
+    )
+
+
+def _themes_of(row, cells, present, vocab, errors):
+    if "themes" not in present:
+        return None
+    themes = []
+    for term in split_list(cells.get("themes")):
+        found = vocab.themes(term)
+        if not found:
+            errors.append(RowError(row, "themes", f"there is no theme called {term}"))
+        elif len(found) > 1:
+            names = " and ".join(t.name for t in found)
+            errors.append(
+                RowError(row, "themes", f"{term} could mean {names}: use the theme's own name")
+            )
+        elif found[0] not in themes:
+            themes.append(found[0])
+    return themes
+
+
+def _agencies_of(row, cells, vocab, lead, others, errors):
+    agencies = []
+    for term in split_list(cells.get("agencies")):
+        found = vocab.agencies(lead, others, term)
+        if not found:
+            errors.append(RowError(row, "agencies", f"there is no agency called {term} in {lead}"))
+        for agency in found:
+            if agency not in agencies:
+                agencies.append(agency)
+    return agencies
+
+
+def _run_action(instance, action_name: str, user, row: int, result: ImportResult):
+    """Save through Wagtail's own create or edit action, so revisions, the history log and any
+    project-specific action registered for reviews all see the import."""
+    action_class = action_registry.get_action_class(type(instance), action_name)
+    try:
+        action_class(instance, user=user, publish=True).execute(skip_permission_checks=True)
+    except ValidationError as exc:
+        for column, messages in exc.message_dict.items():
+            for message in messages:
+                result.errors.append(RowError(row, column, message))
+        raise _Rollback() from exc
+
+
+def _save_review(change: _ReviewChange, user, result: ImportResult) -> None:
+    if change.existing_pk:
+        review = Review.objects.get(pk=change.existing_pk)
+        action = "edit"
+    else:
+        review = Review(reference=change.reference)
+        action = "create"
+    for name, value in change.fields.items():
+        setattr(review, name, value)
+    if change.themes is not None:
+        review.themes.set(change.themes)
+    if change.agencies is not None:
+        review.agencies.set(change.agencies)
+    if change.participating is not None:
+        review.participating_partnerships.set(change.participating)
+    _run_action(review, action, user, change.row, result)
+    if action == "create":
+        result.created += 1
+    else:
+        result.updated += 1
+
+
+def normalise_text(text: str) -> str:
+    """Findings and recommendations are the same if they differ only in spacing."""
+    return " ".join(text.split())
+
+
+_SENTENCE = re.compile(r"^(.+?[.!?])(?:\s|$)")
+
+
+def finding_title(text: str) -> str:
+    """The first line of a finding, or its first sentence, cut to fit the title."""
+    first_line = next((line.strip() for line in text.splitlines() if line.strip()), "")
+    match = _SENTENCE.match(first_line)
+    title = match.group(1) if match else first_line
+    if len(title) > 255:
+        title = title[:254].rstrip() + "…"
+    return title
+
+
+@dataclass
+class _FindingChange:
+    row: int
+    review: Review
+    text: str
+    existing: Finding | None
+    sharing_level: str | None
+    themes: list | None
+    agencies: list | None
+    recommendation: str
+
+
+def import_findings(
+    source, *, name: str = "", user=None, progress: Progress | None = None
+) -> ImportResult:
+    """Create or update one finding per row, with its recommendation, all or none.
+
+    A finding is known again by its review and its text, a recommendation by its review and
+    its text, so importing the same file twice changes nothing and the same recommendation on
+    several rows answers all of their findings. Each review whose findings changed gets a new
+    published revision, so that the admin's edit form, which starts from the latest revision,
+    shows the imported findings instead of quietly dropping them on the next save."""
+    result = ImportResult(noun="finding")
+    try:
+        table = read_table(source, name)
+    except ImportFileError as exc:
+        result.errors.append(RowError(None, None, str(exc)))
+        return result
+    errors, result.ignored_columns = _column_errors(
+        table, FINDING_COLUMNS, FINDING_REQUIRED_COLUMNS
+    )
+    if errors:
+        result.errors = errors
+        return result
+
+    present = set(table.columns)
+    vocab = Vocabulary()
+    references = {cell_text(cells.get("review_reference")) for _, cells in table.rows}
+    reviews = {
+        review.reference: review
+        for review in Review.objects.filter(reference__in=references)
+        .select_related("lead_partnership")
+        .prefetch_related("participating_partnerships", "findings")
+    }
+    visible = set(reviews)
+    if user is not None and not sees_everything(user):
+        visible = set(
+            visible_to(user, Review.objects.filter(reference__in=references)).values_list(
+                "reference", flat=True
+            )
+        )
+    seen: dict[tuple, int] = {}
+    changes: list[_FindingChange] = []
+    total = len(table.rows)
+    for index, (row, cells) in enumerate(table.rows, start=1):
+        change = _check_finding_row(
+            row, cells, present, vocab, reviews, visible, seen, user, result.errors
+        )
+        if change is not None:
+            changes.append(change)
+        if index % PROGRESS_EVERY == 0:
+            _report(progress, f"checked {index} of {total} rows")
+    if result.errors:
+        return result
+
+    try:
+        with search_index_deferred() as pending, transaction.atomic():
+            touched: dict[int, int] = {}
+            recommendations: dict[tuple[int, str], Recommendation] = {}
+            for index, change in enumerate(changes, start=1):
+                _save_finding(change, recommendations, result)
+                touched.setdefault(change.review.pk, change.row)
+                if index % PROGRESS_EVERY == 0:
+                    _report(progress, f"saved {index} of {len(changes)} findings")
+            for review_pk, row in touched.items():
+                _run_action(Review.objects.get(pk=review_pk), "edit", user, row, result)
+    except _Rollback:
+        result.created = result.updated = 0
+        return result
+    index_saved(pending)
+    return result
+
+
+def _check_finding_row(row, cells, present, vocab, reviews, visible, seen, user, errors):
+    count_before = len(errors)
+    reference = cell_text(cells.get("review_reference"))
+    review = reviews.get(reference)
+    if not reference:
+        errors.append(RowError(row, "review_reference", "is empty"))
+    elif review is None or reference not in visible:
+        errors.append(
+            RowError(row, "review_reference", f"there is no review {reference} that you can see")
+        )
+    else:
+        problem = _scope_error(user, review.lead_partnership)
+        if problem:
+            errors.append(RowError(row, "review_reference", problem))
+
+    text = cell_text(cells.get("finding"))
+    if not text:
+        errors.append(RowError(row, "finding", "is empty"))
+    key = (reference, normalise_text(text))
+    if text and key in seen:
+        errors.append(RowError(row, "finding", f"the same finding is also on row {seen[key]}"))
+    elif text:
+        seen[key] = row
+
+    level = None
+    if "sharing_level" in present and cell_text(cells.get("sharing_level")):
+        level = parse_sharing_level(cell_text(cells.get("sharing_level")))
+        if level is None:
+            errors.append(
+                RowError(
+                    row,
+                    "sharing_level",
+                    f"{cell_text(cells.get('sharing_level'))} is not a sharing level (use "
+                    "Restricted, Partnership, Regional or Public)",
+                )
+            )
+
+    themes = _themes_of(row, cells, present, vocab, errors)
+    agencies = None
+    if "agencies" in present and review is not None:
+        others = list(review.participating_partnerships.all())
+        agencies = _agencies_of(row, cells, vocab, review.lead_partnership, others, errors)
+
+    if len(errors) > count_before:
+        return None
+    existing = next(
+        (f for f in review.findings.all() if normalise_text(f.text) == normalise_text(text)),
+        None,
+    )
+    return _FindingChange(
+        row=row,
+        review=review,
+        text=text,
+        existing=existing,
+        sharing_level=level.value if level else None,
+        themes=themes,
+        agencies=agencies,
+        recommendation=cell_text(cells.get("recommendation")),
+    )
+
+
+def _save_finding(change: _FindingChange, recommendations: dict, result: ImportResult) -> None:
+    review = change.review
+    finding = change.existing
+    if finding is None:
+        finding = Finding(review=review, sharing_level=review.sharing_level)
+        last = Finding.objects.filter(review=review).aggregate(m=Max("sort_order"))["m"]
+        finding.sort_order = 0 if last is None else last + 1
+        result.created += 1
+    else:
+        result.updated += 1
+    finding.title = finding_title(change.text)
+    finding.text = change.text
+    if change.sharing_level:
+        finding.sharing_level = change.sharing_level
+    if change.themes is not None:
+        finding.themes.set(change.themes)
+    if change.agencies is not None:
+        finding.agencies.set(change.agencies)
+    finding.save()
+
+    # The finding answers exactly the recommendation its row names; a recommendation that no
+    # longer names it keeps its other findings (and any actions that hang off it).
+    wanted = normalise_text(change.recommendation)
+    for old in Recommendation.objects.filter(review=review, findings=finding):
+        if normalise_text(old.text) != wanted:
+            old.findings.set([f for f in old.findings.all() if f.pk != finding.pk])
+            old.save()
+    if not wanted:
+        return
+    key = (review.pk, wanted)
+    recommendation = recommendations.get(key)
+    if recommendation is None:
+        recommendation = next(
+            (
+                r
+                for r in Recommendation.objects.filter(review=review)
+                if normalise_text(r.text) == wanted
+            ),
+            None,
+        )
+    if recommendation is None:
+        last = Recommendation.objects.filter(review=review).aggregate(m=Max("sort_order"))["m"]
+        recommendation = Recommendation(
+            review=review,
+            text=change.recommendation,
+            sharing_level=finding.sharing_level,
+            sort_order=0 if last is None else last + 1,
+        )
+        recommendation.save()
+    linked = list(recommendation.findings.all())
+    if finding not in linked:
+        recommendation.findings.set([*linked, finding])
+        recommendation.save()
+    recommendations[key] = recommendation
+
+
+__all__ = [
+    "FINDING_COLUMNS",
+    "REVIEW_COLUMNS",
+    "REVIEW_OPTIONAL_COLUMNS",
+    "ImportFileError",
+    "ImportResult",
+    "RowError",
+    "import_findings",
+    "import_reviews",
+    "may_import_reviews",
+    "read_table",
+]

@@ -1,0 +1,98 @@
+import csv
+import io
+
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.urls import reverse
+
+from reviews.models import Review
+from tests.reviews.conftest import review_row
+
+IMPORT_URL = "reviews_transfer:import_reviews"
+FINDINGS_URL = "reviews_transfer:import_findings"
+EXPORT_URL = "reviews_transfer:export_reviews"
+
+
+def upload(content, name="tracker.csv"):
+    return {"file": SimpleUploadedFile(name, content, content_type="text/csv")}
+
+
+def test_a_manager_uploads_a_tracker_and_sees_the_count(client, people, review_file):
+    client.force_login(people["manager"])
+    assert client.get(reverse(IMPORT_URL)).status_code == 200
+
+    response = client.post(reverse(IMPORT_URL), upload(review_file(review_row())))
+    assert response.status_code == 200
+    assert "1 review imported (1 new, 0 updated)" in response.content.decode()
+    assert Review.objects.filter(reference="WIR-RR-2026-01").exists()
+
+
+def test_an_upload_with_a_bad_row_lists_it_and_changes_nothing(client, people, review_file):
+    client.force_login(people["reviewer"])
+    rows = [review_row(reference="G-1"), review_row(reference="B-2", aware_date="2026-13-45")]
+    response = client.post(reverse(IMPORT_URL), upload(review_file(*rows)))
+
+    page = response.content.decode()
+    assert "row 3, aware_date: 2026-13-45 is not a date" in page
+    assert "Nothing was imported" in page
+    assert not Review.objects.exists()
+
+
+def test_an_upload_must_be_csv_or_xlsx(client, people):
+    client.force_login(people["manager"])
+    response = client.post(reverse(IMPORT_URL), upload(b"hello", name="tracker.pdf"))
+    assert "Choose a .csv or .xlsx file." in response.content.decode()
+
+
+def test_findings_upload_page(client, people):
+    client.force_login(people["reviewer"])
+    page = client.get(reverse(FINDINGS_URL)).content.decode()
+    assert "review_reference, finding, recommendation, themes, agencies, sharing_level" in page
+
+
+@pytest.mark.parametrize("url", [IMPORT_URL, FINDINGS_URL, EXPORT_URL])
+def test_an_admin_user_without_the_role_gets_403(client, people, url):
+    client.force_login(people["trainer"])  # may use the admin, not reviews
+    assert client.get(reverse(url)).status_code == 403
+    assert client.get(reverse(url), {"format": "csv"}).status_code == 403
+
+
+@pytest.mark.parametrize("url", [IMPORT_URL, FINDINGS_URL, EXPORT_URL])
+def test_a_practitioner_never_reaches_the_pages(client, people, url, review_file):
+    """Practitioners cannot use the Wagtail admin at all: Wagtail turns them away (to sign-in)
+    before the view runs; nothing is imported or exported."""
+    client.force_login(people["practitioner"])
+    response = client.get(reverse(url), {"format": "csv"})
+    assert response.status_code in (302, 403)
+    assert b"reference" not in response.content
+    client.post(reverse(IMPORT_URL), upload(review_file(review_row())))
+    assert not Review.objects.exists()
+
+
+def test_export_view_downloads_what_the_user_may_see(client, people, wirral, liverpool):
+    Review.objects.create(
+        reference="WIR-R", title="r", review_type="sar", lead_partnership=wirral,
+        sharing_level="restricted", confidential_details="[fictional] secret",
+    )  # fmt: skip
+    Review.objects.create(
+        reference="LIV-P", title="p", review_type="sar", lead_partnership=liverpool,
+        sharing_level="partnership",
+    )  # fmt: skip
+    client.force_login(people["liverpool.manager"])
+    page = client.get(reverse(EXPORT_URL))
+    assert "Download CSV" in page.content.decode()
+
+    response = client.get(reverse(EXPORT_URL), {"format": "csv"})
+    assert response.status_code == 200
+    assert response["Content-Disposition"].startswith('attachment; filename="reviews-')
+    rows = list(csv.DictReader(io.StringIO(response.content.decode("utf-8-sig"))))
+    assert [r["reference"] for r in rows] == ["LIV-P"]
+
+    xlsx = client.get(reverse(EXPORT_URL), {"format": "xlsx"})
+    assert xlsx["Content-Type"].startswith("application/vnd.openxmlformats")
+
+
+def test_the_menu_offers_import_and_export_to_a_manager(client, people):
+    client.force_login(people["manager"])
+    page = client.get(reverse("wagtailadmin_home")).content.decode()
+    assert "Import reviews" in page and "Export reviews (CSV / XLSX)" in page
