@@ -266,8 +266,10 @@ def test_only_quality_assurance_of_the_partnership_embeds(world, people, who):
     assert action.state == S.IMPACT_EVIDENCED
 
 
-@pytest.mark.parametrize(("who", "allowed"), [("qa", True), ("manager", True), ("agencylead", False)])
-def test_quality_assurance_or_a_manager_closes_an_action_as_not_achieved(world, people, who, allowed):
+@pytest.mark.parametrize(
+    ("who", "allowed"), [("qa", True), ("manager", True), ("agencylead", False)]
+)
+def test_qa_or_a_manager_closes_an_action_as_not_achieved(world, people, who, allowed):
     action = make_action(world, state=S.IN_PROGRESS)
     with pytest.raises(ActionStateError, match="Enter why"):
         services.close_not_achieved(action, people["qa"], " ")
