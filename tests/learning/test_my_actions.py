@@ -324,3 +324,57 @@ def test_the_list_shows_actions_the_lead_completes(client, world, people):
     text = signed_in(client, people, "agencylead").get("/my-actions/").content.decode()
     assert "Blue: complete" in text and "Completed" in text
     assert Action.objects.get(pk=action.pk).state == ActionState.COMPLETED
+
+
+# Quality assurance's queues in the admin
+
+
+def test_quality_assurance_decides_extension_requests_in_the_admin(client, people, shared_action):
+    first_due = shared_action.due_date
+    services.request_extension(
+        shared_action, people["agencylead"], first_due + timedelta(days=30), "Dates moved."
+    )
+    request = shared_action.extension_requests.get()
+    client = signed_in(client, people, "qa")
+    page = client.get("/admin/actions/extension-requests/")
+    assert page.status_code == 200 and "WIR-ACT-POL-2" in page.content.decode()
+    refused = client.post(
+        f"/admin/actions/extension-requests/{request.pk}/",
+        {"decision": "refuse", f"decision-{request.pk}-note": ""},
+    )
+    assert refused.status_code == 302
+    request.refresh_from_db()
+    assert request.decision == "pending"  # a refusal needs a note
+    client.post(
+        f"/admin/actions/extension-requests/{request.pk}/",
+        {"decision": "approve", f"decision-{request.pk}-note": "Agreed."},
+    )
+    shared_action.refresh_from_db()
+    assert shared_action.due_date == first_due + timedelta(days=30)
+    assert shared_action.original_due_date == first_due
+    after = client.get("/admin/actions/extension-requests/")
+    assert list(after.context["requests"]) == []
+    assert "Enter why the extension is refused" in after.content.decode()  # the earlier refusal
+
+
+@pytest.mark.parametrize("who", ["manager", "reviewer", "liverpool.manager"])
+def test_only_quality_assurance_open_the_decision_queues(client, people, who, world):
+    client = signed_in(client, people, who)
+    # Wagtail answers a refusal in the admin by sending the person to the dashboard.
+    for path in ("/admin/actions/extension-requests/", "/admin/actions/sign-off/"):
+        response = client.get(path)
+        assert (response.status_code, response["Location"]) == (302, "/admin/")
+
+
+def test_quality_assurance_signs_off_an_action_as_embedded_in_the_admin(client, world, people):
+    action = make_action(world, "WIR-ACT-EMBED", state=ActionState.COMPLETED)
+    services.add_evidence(
+        action, people["agencylead"], EvidenceKind.IMPACT, "Re-audit: 9 of 10.", ImpactType.RE_AUDIT
+    )
+    services.evidence_impact(action, people["agencylead"])
+    client = signed_in(client, people, "qa")
+    page = client.get("/admin/actions/sign-off/").content.decode()
+    assert "WIR-ACT-EMBED" in page and "Re-audit: 9 of 10." in page
+    assert client.post(f"/admin/actions/sign-off/{action.pk}/").status_code == 302
+    action.refresh_from_db()
+    assert action.state == ActionState.EMBEDDED and action.embedded_by == people["qa"]
