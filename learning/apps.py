@@ -10,6 +10,8 @@ class LearningConfig(AppConfig):
         from wagtail.models import Page, Site
         from wagtail.signals import page_published, page_unpublished, post_page_move
 
+        import learning.qa_hooks  # noqa: F401
+
         from . import page_cache
 
         # Anything that changes what a visitor could see on a published page starts a new

@@ -80,6 +80,20 @@ class ActionQuerySet(models.QuerySet):
     def open(self):
         return self.filter(state__in=OPEN_STATES)
 
+    def mine(self, user):
+        """The actions a person answers for: those they lead and, for an agency lead, every
+        action their agency owns. Within what the access policy lets them see."""
+        from partnership.access import has_role, membership_of
+        from partnership.models import Role
+
+        membership = membership_of(user)
+        if membership is None:
+            return self.none()
+        answerable = Q(lead_id=user.pk)
+        if membership.agency_id and has_role(user, Role.AGENCY_LEAD):
+            answerable |= Q(owner_agency_id=membership.agency_id)
+        return self.visible_to(user).filter(answerable)
+
     def overdue(self, today: date):
         return self.open().filter(due_date__lt=today)
 

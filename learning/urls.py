@@ -1,0 +1,12 @@
+from django.urls import path
+
+from .views import my_actions
+
+urlpatterns = [
+    path("my-actions/", my_actions.action_list, name="my-actions"),
+    path("my-actions/<str:reference>/", my_actions.action_detail, name="my-action"),
+    path("my-actions/<str:reference>/progress/", my_actions.progress, name="my-action-progress"),
+    path("my-actions/<str:reference>/evidence/", my_actions.evidence, name="my-action-evidence"),
+    path("my-actions/<str:reference>/extension/", my_actions.extension, name="my-action-extension"),
+    path("my-actions/<str:reference>/<slug:verb>/", my_actions.move, name="my-action-move"),
+]
