@@ -24,4 +24,11 @@ PAGES = [
     Page("Home", "/", cached=True),
     Page("Home", "/", who="practitioner"),
     Page("Sign in", "/sign-in/"),
+    Page("Reviews dashboard", "/admin/reviews/dashboard/", who="manager"),
+    Page("Reviews listing (admin)", "/admin/snippets/reviews/review/", who="reviewer"),
+    Page("My actions", "/my-actions/", who="agencylead"),
+    Page("Actions report (admin)", "/admin/reports/learning/actions/", who="qa"),
+    Page(
+        "Learning embedded funnel (admin)", "/admin/reports/learning/learning-embedded/", who="qa"
+    ),
 ]

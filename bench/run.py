@@ -7,6 +7,7 @@ loopback; the database named by BENCH_DATABASE_URL is dropped and made anew.
 
 import argparse
 import datetime
+import json
 import os
 import platform
 import re
@@ -53,6 +54,12 @@ def main(argv=None) -> int:
     parser.add_argument(
         "--no-write", action="store_true", help="Print the table only; leave the files alone."
     )
+    parser.add_argument(
+        "--reminder-actions",
+        type=int,
+        default=int(os.environ.get("BENCH_REMINDER_ACTIONS", 100_000)),
+        help="Time the daily action reminder job over this many open actions (0: skip).",
+    )
     args = parser.parse_args(argv)
     # A plain `kill` of the bench must still reach the finally that stops gunicorn.
     signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))
@@ -87,12 +94,15 @@ def main(argv=None) -> int:
         load_after = os.getloadavg()[0]
     finally:
         _stop(server)
+    reminders = _time_reminders(env, args.reminder_actions) if args.reminder_actions else None
 
     table = _table(results)
     print()
     print(table)
     if not args.no_write:
         facts = _facts(args, load_seconds, records, (load_before, load_after))
+        if reminders:
+            facts["reminder job"] = _reminder_line(reminders)
         RESULTS.write_text(_results_markdown(facts, table))
         _update_readme(_readme_block(facts, table))
         print(f"\nWrote {RESULTS.relative_to(ROOT)} and the benchmark block of README.md.")
@@ -140,6 +150,36 @@ def _manage(env, *args, quiet=False) -> None:
         env=env,
         check=True,
         stdout=subprocess.DEVNULL if quiet else None,
+    )
+
+
+def _time_reminders(env, actions: int) -> dict:
+    """The daily reminder job over `actions` open actions, in its own process after the pages."""
+    print(f"Timing the action reminder job over {actions:,} actions...", flush=True)
+    script = (
+        "import json; from learning.reminders import bench_send_action_reminders; "
+        f"print('BENCH-RESULT ' + json.dumps(bench_send_action_reminders({actions})))"
+    )
+    done = subprocess.run(
+        [sys.executable, "manage.py", "shell", "-c", script],
+        cwd=ROOT,
+        env=env,
+        check=True,
+        capture_output=True,
+        text=True,
+    )
+    line = next(x for x in done.stdout.splitlines() if x.startswith("BENCH-RESULT "))
+    result = json.loads(line.removeprefix("BENCH-RESULT "))
+    print(f"  {_reminder_line(result)}")
+    return result
+
+
+def _reminder_line(r: dict) -> str:
+    return (
+        f"{r['actions']:,} open actions: first run {r['first_seconds']:.1f} s "
+        f"({r['first_counts']}, {r['first_queries']:,} queries), second run "
+        f"{r['second_seconds']:.1f} s ({r['second_counts']}, {r['second_queries']} queries), "
+        f"peak memory {r['max_rss_mb']} MB"
     )
 
 

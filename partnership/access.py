@@ -13,7 +13,8 @@ Both come from a single Q expression, so they cannot disagree.
 The levels:
 - restricted: only the people named on the record (the review panel, the action's lead), the
   owning agency's leads (for an action), and the owning partnership's managers (and, for
-  actions, its quality assurance team, who sign them off as embedded);
+  recommendations and actions, its quality assurance team, who follow them to embedded
+  learning);
 - partnership: any signed-in member of the owning partnership, or of a partnership taking part
   (a cross-boundary review);
 - regional: any signed-in member of any partnership in the owning partnership's region, and of

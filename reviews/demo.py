@@ -15,15 +15,18 @@ from partnership.access import SharingLevel
 from partnership.models import Theme
 
 from .deadlines import add_working_days
+from .milestones import milestone_due_dates, specs_for
 from .models import (
     AgeBand,
     Decision,
     Finding,
     LevelOfNeed,
+    Milestone,
     Recommendation,
     Review,
     ReviewStatus,
     ReviewTheme,
+    ReviewTimescale,
     ReviewType,
 )
 
@@ -755,4 +758,32 @@ def _build_scaled_reviews(world, scale: int, themes: dict, today: date) -> None:
         for pk, title in made
     ]
     through.objects.bulk_create(links, batch_size=2000)
-    world.log.append(f"{len(new)} scaled reviews with {len(findings)} findings")
+    milestones = _bulk_milestones(new)
+    world.log.append(
+        f"{len(new)} scaled reviews with {len(findings)} findings and {milestones} milestones"
+    )
+
+
+def _bulk_milestones(reviews) -> int:
+    """The milestones `recompute_milestones` would give these reviews, made in bulk: bulk_create
+    sends no post_save, and the deadlines dashboard must be measured with its rows in place."""
+    timescales = {
+        partnership_id: ReviewTimescale.objects.for_partnership(partnership_id)
+        for partnership_id in {review.lead_partnership_id for review in reviews}
+    }
+    rows = []
+    for review in Review.objects.filter(reference__in=[r.reference for r in reviews]):
+        due = milestone_due_dates(review, timescales[review.lead_partnership_id], {})
+        for position, spec in enumerate(specs_for(review.review_type)):
+            rows.append(
+                Milestone(
+                    review=review,
+                    kind=spec.kind,
+                    label=spec.label,
+                    position=position,
+                    due_date=due[spec.kind],
+                    statutory=spec.statutory,
+                )
+            )
+    Milestone.objects.bulk_create(rows, batch_size=2000, ignore_conflicts=True)
+    return len(rows)

@@ -7,6 +7,7 @@ from wagtail.models import Orderable
 from wagtail.search import index
 
 from partnership.access import AccessRule, SharingLevel
+from partnership.models import Role
 
 from .review import LevelOfNeed
 
@@ -71,7 +72,13 @@ class Recommendation(index.Indexed, Orderable, ClusterableModel):
 
     objects = FindingQuerySet.as_manager()
 
-    access_rule = Finding.access_rule
+    # Quality assurance follows each recommendation to embedded learning, as it does its actions.
+    access_rule = AccessRule(
+        partnership="review__lead_partnership",
+        participating=("review__participating_partnerships",),
+        named_people=("review__panel",),
+        overseen_by=(Role.PARTNERSHIP_MANAGER, Role.QUALITY_ASSURANCE),
+    )
 
     search_fields = [index.SearchField("text"), index.FilterField("sharing_level")]
 
