@@ -6,10 +6,9 @@ business unit can fix the whole spreadsheet in one pass. Re-importing a file upd
 by reference. Imports set the state directly: they bring an existing tracker into the Hub, and
 its history starts with the import."""
 
-import csv
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
-from datetime import date, datetime
+from datetime import date
 from pathlib import Path
 
 from django.contrib.auth import get_user_model
@@ -18,6 +17,7 @@ from django.db.models import Max
 from django.utils import timezone
 
 from partnership.models import Agency, Theme
+from partnership.spreadsheets import ImportFileError, RowError, cell_text, parse_date, read_table
 from reviews.models import Recommendation, Review, ReviewType
 
 from .models import Action, ActionEvent, ActionSource, ActionState
@@ -41,16 +41,6 @@ SOURCE_BY_REVIEW_TYPE = {
     ReviewType.SECTION_175_AUDIT: ActionSource.AUDIT,
     ReviewType.PEER_REVIEW: ActionSource.PEER_REVIEW,
 }
-
-
-@dataclass(frozen=True)
-class RowError:
-    row: int
-    column: str
-    message: str
-
-    def __str__(self):
-        return f"row {self.row}, {self.column}: {self.message}"
 
 
 class ImportFailed(Exception):
@@ -87,64 +77,27 @@ Progress = Callable[[str, int, int], None]
 def read_file(path: str | Path) -> list[dict]:
     """The rows of a CSV or XLSX file as dicts keyed by the normalised header, each with its
     spreadsheet row number under "_row"."""
-    path = Path(path)
-    if path.suffix.lower() in (".xlsx", ".xlsm"):
-        import openpyxl
-
-        book = openpyxl.load_workbook(path, read_only=True, data_only=True)
-        lines = [list(r) for r in book.worksheets[0].iter_rows(values_only=True)]
-        book.close()
-    else:
-        with path.open(newline="", encoding="utf-8-sig") as handle:
-            lines = list(csv.reader(handle))
-    if not lines:
-        raise ImportFailed([RowError(1, "header", "the file is empty")])
-    header = [_column_name(cell) for cell in lines[0]]
-    missing = [name for name in COLUMNS if name not in header]
+    try:
+        table = read_table(path)
+    except ImportFileError as exc:
+        raise ImportFailed([RowError(1, "file", str(exc))]) from exc
+    missing = [name for name in COLUMNS if name not in table.columns]
     if missing:
         raise ImportFailed([RowError(1, name, "the column is missing") for name in missing])
-    rows = []
-    for number, values in enumerate(lines[1:], start=2):
-        if all(_blank(v) for v in values):
-            continue
-        row = {name: (values[i] if i < len(values) else None) for i, name in enumerate(header)}
-        row["_row"] = number
-        rows.append(row)
-    return rows
-
-
-def _column_name(cell) -> str:
-    return "_".join(str(cell or "").strip().casefold().split())
+    return [{**cells, "_row": number} for number, cells in table.rows]
 
 
 def _blank(value) -> bool:
-    return value is None or (isinstance(value, str) and not value.strip())
+    return not cell_text(value)
 
 
 def _text(value) -> str:
-    if value is None:
-        return ""
-    return str(value).strip()
+    return cell_text(value)
 
 
 def fold(text: str) -> str:
     """Text compared as people mean it: case and runs of whitespace ignored."""
     return " ".join((text or "").split()).casefold()
-
-
-def parse_date(value) -> date | None:
-    """A date from a spreadsheet cell: a real date, ISO (2026-03-31) or dd/mm/yyyy."""
-    if isinstance(value, datetime):
-        return value.date()
-    if isinstance(value, date):
-        return value
-    text = _text(value)
-    for fmt in ("%Y-%m-%d", "%d/%m/%Y"):
-        try:
-            return datetime.strptime(text, fmt).date()
-        except ValueError:
-            continue
-    return None
 
 
 class _Resolver:
@@ -273,9 +226,10 @@ def validate(rows: list[dict], progress: Progress | None = None) -> Plan:
 
         due = None
         if not _blank(raw.get("due_date")):
-            due = parse_date(raw.get("due_date"))
-            if due is None:
-                problem("due_date", f"{_text(raw.get('due_date'))} is not a date")
+            try:
+                due = parse_date(raw.get("due_date"))
+            except ValueError as exc:
+                problem("due_date", str(exc))
 
         state = None
         state_text = _text(raw.get("state"))

@@ -14,9 +14,10 @@ from datetime import date
 
 from partnership.access import SharingLevel, has_role, sees_everything, visible_to
 from partnership.models import Role
+from partnership.spreadsheets import FORMULA_STARTS
 
 from .audit import log_review_export
-from .importing import FORMULA_STARTS, REVIEW_COLUMNS, REVIEW_OPTIONAL_COLUMNS
+from .importing import REVIEW_COLUMNS, REVIEW_OPTIONAL_COLUMNS
 from .milestones import due_dates_for
 from .models import Decision, Review, ReviewStatus, ReviewType
 

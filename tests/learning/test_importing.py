@@ -141,7 +141,7 @@ def test_one_bad_row_changes_nothing_and_names_row_and_column(review, tmp_path, 
     bad = list(GOOD[1])
     bad[6] = "31/02/2026"
     error, lines = failure_lines(capsys, write_csv(tmp_path / "a.csv", [GOOD[0], bad]))
-    assert lines == ["row 3, due_date: 31/02/2026 is not a date"]
+    assert lines == ["row 3, due_date: 31/02/2026 is not a date (write 2026-03-31 or 31/03/2026)"]
     assert "nothing was imported" in str(error)
     assert Action.objects.count() == 0
     assert review.recommendations.count() == 1
@@ -167,7 +167,7 @@ def test_every_kind_of_problem_is_reported_at_once(review, tmp_path, capsys):
     assert (
         lines[4] == "row 6, lead_email: no one in the Hub has the email address nobody@example.org"
     )
-    assert lines[5] == "row 7, due_date: soon is not a date"
+    assert lines[5] == "row 7, due_date: soon is not a date (write 2026-03-31 or 31/03/2026)"
     assert lines[6].startswith("row 8, state: finished is not a state (one of: open, in progress")
     assert lines[7] == "row 9, themes: cooking is not a theme"
     assert lines[8:] == [
