@@ -12,6 +12,7 @@ from .action import (  # noqa: F401
     ExtensionRequest,
     ImpactType,
 )
+from .briefing import Acknowledgement, BriefingTheme, LearningBriefing, LibraryPage  # noqa: F401
 from .home import HomePage  # noqa: F401
 from .notice import (  # noqa: F401
     ACTION_STAGES,

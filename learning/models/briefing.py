@@ -1,0 +1,184 @@
+"""Learning briefings: the 7-minute briefing, published for practitioners, and the library pages
+that gather them.
+
+A briefing is a Wagtail page so that it has drafts, revisions, preview, scheduled publishing and
+a sign-off workflow like any published content. It carries an owning partnership and a sharing
+level like every record that holds learning, and the access policy decides who may read it: a
+live page is not by itself public."""
+
+from django.conf import settings
+from django.db import models
+from django.utils import timezone
+from modelcluster.contrib.taggit import ClusterTaggableManager
+from modelcluster.fields import ParentalKey, ParentalManyToManyField
+from taggit.models import ItemBase
+from wagtail.admin.panels import FieldPanel, MultiFieldPanel
+from wagtail.fields import RichTextField
+from wagtail.models import Page
+from wagtail.search import index
+
+from partnership.access import AccessRule, SharingLevel
+from partnership.models import Theme
+from reviews.models import LevelOfNeed
+
+BRIEFING_FEATURES = ["h3", "bold", "italic", "link", "ul", "ol"]
+
+
+class BriefingTheme(ItemBase):
+    tag = models.ForeignKey(Theme, related_name="tagged_briefings", on_delete=models.CASCADE)
+    content_object = ParentalKey(
+        "learning.LearningBriefing", related_name="themed_items", on_delete=models.CASCADE
+    )
+
+
+class LearningBriefing(Page):
+    """A 7-minute briefing in its seven parts, linked to the reviews and findings it comes from.
+
+    Only the shareable parts of a source are ever shown with it: a source review or finding the
+    reader may not see is left out, never summarised."""
+
+    partnership = models.ForeignKey(
+        "partnership.Partnership", on_delete=models.PROTECT, related_name="briefings"
+    )
+    sharing_level = models.CharField(
+        max_length=20, choices=SharingLevel.choices, default=SharingLevel.PARTNERSHIP
+    )
+    summary = models.TextField(
+        help_text="One or two sentences for lists and search results.", max_length=400
+    )
+    background = RichTextField(features=BRIEFING_FEATURES)
+    why_it_matters = RichTextField(features=BRIEFING_FEATURES)
+    what_we_found = RichTextField(features=BRIEFING_FEATURES)
+    what_it_means = RichTextField("what it means for practice", features=BRIEFING_FEATURES)
+    questions = RichTextField("questions to reflect on", features=BRIEFING_FEATURES)
+    what_to_do = RichTextField(features=BRIEFING_FEATURES)
+    learn_more = RichTextField("where to learn more", blank=True, features=BRIEFING_FEATURES)
+
+    source_reviews = ParentalManyToManyField("reviews.Review", blank=True, related_name="briefings")
+    source_findings = ParentalManyToManyField(
+        "reviews.Finding", blank=True, related_name="briefings"
+    )
+    themes = ClusterTaggableManager(through=BriefingTheme, blank=True)
+    audiences = ParentalManyToManyField(
+        "partnership.Agency",
+        blank=True,
+        related_name="briefings",
+        help_text="The agencies whose practitioners most need it.",
+    )
+    level_of_need = models.PositiveSmallIntegerField(
+        choices=LevelOfNeed.choices, null=True, blank=True
+    )
+    briefing_date = models.DateField(default=timezone.localdate)
+
+    access_rule = AccessRule(partnership="partnership")
+
+    # Never the sources' confidential details: only the briefing's own, shareable text.
+    search_fields = Page.search_fields + [
+        index.SearchField("summary", boost=2),
+        index.SearchField("background"),
+        index.SearchField("why_it_matters"),
+        index.SearchField("what_we_found"),
+        index.SearchField("what_it_means"),
+        index.SearchField("questions"),
+        index.SearchField("what_to_do"),
+        index.FilterField("sharing_level"),
+        index.FilterField("partnership"),
+        index.FilterField("briefing_date"),
+    ]
+
+    content_panels = Page.content_panels + [
+        FieldPanel("summary"),
+        FieldPanel("background"),
+        FieldPanel("why_it_matters"),
+        FieldPanel("what_we_found"),
+        FieldPanel("what_it_means"),
+        FieldPanel("questions"),
+        FieldPanel("what_to_do"),
+        FieldPanel("learn_more"),
+    ]
+    promote_panels = Page.promote_panels + [
+        MultiFieldPanel(
+            [
+                FieldPanel("partnership"),
+                FieldPanel("sharing_level"),
+                FieldPanel("briefing_date"),
+                FieldPanel("themes"),
+                FieldPanel("audiences"),
+                FieldPanel("level_of_need"),
+                FieldPanel("source_reviews"),
+                FieldPanel("source_findings"),
+            ],
+            heading="Sharing and sources",
+        )
+    ]
+
+    parent_page_types = ["learning.LibraryPage"]
+    subpage_types: list[str] = []
+
+    class Meta:
+        verbose_name = "learning briefing"
+
+    @property
+    def is_public(self) -> bool:
+        return self.sharing_level == SharingLevel.PUBLIC
+
+    # The page cache holds public pages for anonymous visitors; briefings at any other level
+    # are answered per person by the access policy.
+    @property
+    def cache_for_anonymous(self) -> bool:
+        return self.is_public
+
+
+class LibraryPage(Page):
+    """The learning library: one for the region and one for each partnership.
+
+    A partnership's library lists its own learning; the region's lists what every partnership
+    shares regionally or publicly. Listing, filters and pagination live in `learning.library`."""
+
+    partnership = models.ForeignKey(
+        "partnership.Partnership",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="libraries",
+        help_text="Empty for the region's library.",
+    )
+    introduction = models.TextField(blank=True)
+
+    content_panels = Page.content_panels + [FieldPanel("partnership"), FieldPanel("introduction")]
+
+    parent_page_types = ["learning.HomePage"]
+    subpage_types = ["learning.LearningBriefing"]
+    cache_for_anonymous = False
+
+    class Meta:
+        verbose_name = "learning library"
+
+
+class Acknowledgement(models.Model):
+    """A practitioner has read and understood a briefing: once, with when."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="acknowledgements"
+    )
+    briefing = models.ForeignKey(
+        LearningBriefing, on_delete=models.CASCADE, related_name="acknowledgements"
+    )
+    agency = models.ForeignKey(
+        "partnership.Agency",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="acknowledgements",
+        help_text="The reader's agency when they read it, for reach by agency.",
+    )
+    at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["-at"]
+        constraints = [
+            models.UniqueConstraint(fields=["user", "briefing"], name="acknowledged_once"),
+        ]
+
+    def __str__(self):
+        return f"{self.user} read {self.briefing}"
