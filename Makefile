@@ -32,7 +32,7 @@ demo: migrate
 	$(PY) manage.py load_demo --if-empty
 
 run: demo
-	@$(PY) manage.py demo_sign_in
+	@$(PY) manage.py demo_sign_in --address $(HOST):$(PORT)
 	$(PY) manage.py runserver $(HOST):$(PORT)
 
 # Installs Debian's chromium for the browser tests when it can (as root); otherwise the browser

@@ -9,12 +9,17 @@ from .load_demo import DEFAULT_DEMO_PASSWORD
 class Command(BaseCommand):
     help = "Print the demo sign-in details (only while DEBUG is on)."
 
-    def handle(self, *args, **options):
+    def add_arguments(self, parser):
+        parser.add_argument("--address", default="127.0.0.1:8000", help="Where the server runs.")
+
+    def handle(self, *args, address, **options):
         if not settings.DEBUG:
             self.stdout.write("DEBUG is off: demo sign-in details are not printed.")
             return
         password = settings.HUB_DEMO_PASSWORD or DEFAULT_DEMO_PASSWORD
-        self.stdout.write("Sign in at http://127.0.0.1:8000/sign-in/ (site) or /admin/ (admin).")
+        self.stdout.write(
+            f"Sign in at http://{address}/sign-in/ (site) or http://{address}/admin/ (admin)."
+        )
         self.stdout.write(f"Every demo account's password is: {password}")
         self.stdout.write(f"  {'admin':<24} Hub administrator (superuser)")
         for username, first, last, partnership, _agency, roles, _title in PEOPLE:
