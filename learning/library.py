@@ -4,8 +4,8 @@ shown only to readers the access policy lets see it, filtered, newest first and 
 Three kinds of record are listed as one list. So that a page costs the same number of queries
 however many there are, the kinds are put in order together in the database (a UNION of each
 kind's key, date and id), only the page's rows are fetched, and each kind's page rows are then
-loaded with their relations prefetched: three counts, one page query and a fixed number of loads
-per kind.
+loaded with their relations prefetched: one query of counts, one page query and a fixed number
+of loads per kind.
 
 Where a library draws from:
 - a partnership's library: the learning that partnership owns;
@@ -24,7 +24,7 @@ from datetime import date
 from django import forms
 from django.core.paginator import Page as PaginatorPage
 from django.core.paginator import Paginator
-from django.db.models import CharField, DateField, F, Prefetch, Q, QuerySet, Value
+from django.db.models import CharField, Count, DateField, F, Prefetch, Q, QuerySet, Value
 from django.db.models.functions import Cast, Coalesce
 from django.utils import timezone
 
@@ -217,6 +217,21 @@ def _keys(kind: str, qs: QuerySet) -> QuerySet:
     )
 
 
+def _counts(querysets: dict[str, QuerySet]) -> dict[str, int]:
+    """How many of each kind, in one query: a UNION of one count per kind."""
+    counted = [
+        qs.order_by()
+        .annotate(listed_kind=Value(kind, output_field=CharField()))
+        .values("listed_kind")
+        .annotate(n=Count("pk"))
+        .values_list("listed_kind", "n")
+        for kind, qs in querysets.items()
+    ]
+    rows = counted[0].union(*counted[1:], all=True) if len(counted) > 1 else counted[0]
+    found = dict(rows)
+    return {kind: found.get(kind, 0) for kind in querysets}
+
+
 def _load(kind: str, ids: list[int]) -> dict[int, object]:
     """The page's records of one kind with everything their cards show, in a fixed number of
     queries."""
@@ -274,7 +289,7 @@ def library_listing(
     for kind, qs in sources.items():
         qs = _scoped(kind, qs, user, partnership=partnership, region=region)
         querysets[kind] = _filtered(kind, qs, filters, theme)
-    counts = {kind: querysets[kind].count() for kind in wanted}
+    counts = _counts({kind: querysets[kind] for kind in wanted})
 
     keyed = [_keys(kind, querysets[kind]) for kind in wanted]
     union = keyed[0].union(*keyed[1:], all=True) if len(keyed) > 1 else keyed[0]
