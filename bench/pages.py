@@ -31,4 +31,8 @@ PAGES = [
     Page(
         "Learning embedded funnel (admin)", "/admin/reports/learning/learning-embedded/", who="qa"
     ),
+    # Private to the reader (never in the page cache): what it lists differs by who reads it.
+    Page("Learning library (region)", "/library/"),
+    Page("Learning library (region)", "/library/", who="practitioner"),
+    Page("Theme page", "/themes/neglect/", who="practitioner"),
 ]

@@ -9,6 +9,7 @@ from django.utils import timezone
 from partnership.demo import World
 from reviews.models import Review
 
+from . import demo_library
 from .models import Action, ActionEvent, ActionState, Evidence, EvidenceKind, ImpactType
 
 STATES = list(ActionState)
@@ -16,6 +17,7 @@ AGENCIES = ["Police", "NHS trust", "CSC", "Education", "Early help", "ICB"]
 
 
 def build(world: World, scale: int) -> None:
+    demo_library.build(world, scale)
     reviews = list(
         Review.objects.filter(recommendations__isnull=False)
         .distinct()

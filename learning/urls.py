@@ -1,6 +1,6 @@
 from django.urls import path
 
-from .views import my_actions
+from .views import my_actions, themes
 
 urlpatterns = [
     path("my-actions/", my_actions.action_list, name="my-actions"),
@@ -9,4 +9,6 @@ urlpatterns = [
     path("my-actions/<str:reference>/evidence/", my_actions.evidence, name="my-action-evidence"),
     path("my-actions/<str:reference>/extension/", my_actions.extension, name="my-action-extension"),
     path("my-actions/<str:reference>/<slug:verb>/", my_actions.move, name="my-action-move"),
+    # The learning library's theme pages (the library itself is Wagtail's LibraryPage).
+    path("themes/<slug:slug>/", themes.theme_page, name="theme"),
 ]

@@ -154,6 +154,31 @@ class LibraryPage(Page):
     class Meta:
         verbose_name = "learning library"
 
+    @property
+    def is_region_library(self) -> bool:
+        return self.partnership_id is None
+
+    def get_context(self, request, *args, **kwargs):
+        from learning.library import library_listing
+
+        context = super().get_context(request, *args, **kwargs)
+        context["listing"] = library_listing(
+            request.user,
+            request.GET,
+            partnership=self.partnership,
+            region=self.is_region_library,
+            page_number=request.GET.get("page"),
+        )
+        context["show_partnership"] = self.is_region_library
+        return context
+
+    def serve(self, request, *args, **kwargs):
+        response = super().serve(request, *args, **kwargs)
+        # What it lists differs by reader, and reviews and findings change without a page being
+        # published (which is what empties the page cache): no shared cache may keep it.
+        response.setdefault("Cache-Control", "private")
+        return response
+
 
 class Acknowledgement(models.Model):
     """A practitioner has read and understood a briefing: once, with when."""

@@ -1,0 +1,273 @@
+"""The learning library: who sees what in the region's and a partnership's library, the filters,
+pagination, theme pages, the accessibility statement and the quick exit, and a constant number
+of queries however many briefings there are."""
+
+from datetime import date, timedelta
+
+import pytest
+from django.urls import reverse
+
+from learning import demo_library
+from learning.models import LibraryPage, StandardPage
+from partnership.access import SharingLevel
+from partnership.demo import World
+from reviews.models import ReviewStatus, ReviewType
+
+from .library_world import briefing, finding, library, review
+
+PUBLIC, REGIONAL = SharingLevel.PUBLIC, SharingLevel.REGIONAL
+PARTNERSHIP, RESTRICTED = SharingLevel.PARTNERSHIP, SharingLevel.RESTRICTED
+LEVELS = [PUBLIC, REGIONAL, PARTNERSHIP, RESTRICTED]
+
+
+@pytest.fixture
+def shelves(world, wirral, liverpool):
+    """A briefing, a published report and a key finding at every level from Wirral and
+    Liverpool, titled by owner, kind and level ("Wirral briefing regional")."""
+    region = library()
+    libraries = {"Wirral": library(wirral), "Liverpool": library(liverpool)}
+    for short, partnership in [("Wirral", wirral), ("Liverpool", liverpool)]:
+        for level in LEVELS:
+            briefing(libraries[short], partnership, level, f"{short} briefing {level}")
+            report = review(partnership, level, f"{short} report {level}")
+            # The finding's own level decides, whatever its review's.
+            finding(report, level, f"{short} finding {level}")
+    return {"region": region, **libraries}
+
+
+def _titles(response) -> set[str]:
+    assert response.status_code == 200
+    return {entry.record.title for entry in response.context["listing"].entries}
+
+
+def _expected(*pairs) -> set[str]:
+    return {f"{short} {kind} {level}" for short, level in pairs for kind in _KINDS}
+
+
+_KINDS = ["briefing", "report", "finding"]
+
+
+def test_anonymous_visitors_see_only_public_learning_in_the_region_library(client, shelves):
+    response = client.get(shelves["region"].url)
+    assert _titles(response) == _expected(("Wirral", PUBLIC), ("Liverpool", PUBLIC))
+    assert "You are seeing public learning only" in response.text
+    # Whose it is, in the region's library.
+    assert "Learning briefing from Wirral Safeguarding Children Partnership" in response.text
+
+
+def test_a_member_sees_regional_learning_and_their_own_partnerships(client, people, shelves):
+    client.force_login(people["practitioner"])  # Wirral
+    response = client.get(shelves["region"].url)
+    assert _titles(response) == _expected(
+        ("Wirral", PUBLIC),
+        ("Wirral", REGIONAL),
+        ("Wirral", PARTNERSHIP),
+        ("Liverpool", PUBLIC),
+        ("Liverpool", REGIONAL),
+    )
+    assert response.context["listing"].counts == {"briefing": 5, "report": 5, "finding": 5}
+    assert "15 results" in response.text
+
+
+def test_a_manager_also_sees_their_partnerships_restricted_learning(client, people, shelves):
+    client.force_login(people["manager"])  # Wirral
+    titles = _titles(client.get(shelves["Wirral"].url))
+    assert titles == _expected(*[("Wirral", level) for level in LEVELS])
+
+
+def test_a_partnerships_library_lists_only_its_own_learning(client, people, shelves):
+    client.force_login(people["practitioner"])
+    assert _titles(client.get(shelves["Wirral"].url)) == _expected(
+        ("Wirral", PUBLIC), ("Wirral", REGIONAL), ("Wirral", PARTNERSHIP)
+    )
+    # Another partnership's library: only what it shares with the region.
+    assert _titles(client.get(shelves["Liverpool"].url)) == _expected(
+        ("Liverpool", PUBLIC), ("Liverpool", REGIONAL)
+    )
+    client.logout()
+    assert _titles(client.get(shelves["Liverpool"].url)) == _expected(("Liverpool", PUBLIC))
+
+
+def test_only_published_reports_are_listed_and_improvements_only_is_marked(client, wirral, world):
+    region = library()
+    review(wirral, PUBLIC, "Published in full")
+    review(wirral, PUBLIC, "Improvements only", status=ReviewStatus.PUBLISHED_IMPROVEMENTS_ONLY)
+    for status in [ReviewStatus.DRAFT, ReviewStatus.SIGNED_OFF, ReviewStatus.EMBARGOED]:
+        review(wirral, PUBLIC, f"Report {status}", status=status)
+    embargoed = review(wirral, PUBLIC, "Embargoed", status=ReviewStatus.EMBARGOED)
+    finding(embargoed, PUBLIC, "Finding of an embargoed review")
+    drafting = review(wirral, PUBLIC, "Drafting", status=ReviewStatus.IN_PROGRESS)
+    finding(drafting, PUBLIC, "Finding of a review in progress")
+    signed_off = review(wirral, RESTRICTED, "Signed off", status=ReviewStatus.SIGNED_OFF)
+    finding(signed_off, PUBLIC, "Shared finding of a restricted review")
+
+    response = client.get(region.url + "?kind=report")
+    assert _titles(response) == {"Published in full", "Improvements only"}
+    assert response.text.count("Improvements only</strong>") == 1
+
+    response = client.get(region.url + "?kind=finding")
+    assert _titles(response) == {"Shared finding of a restricted review"}
+    # The finding is shared; its restricted review's title is not.
+    assert "Signed off" not in response.text
+
+
+def test_filters_by_theme_review_type_agency_partnership_and_year(client, world, wirral, liverpool):
+    region = library()
+    wirral_library = library(wirral)
+    police = world.agencies[("Wirral", "Police")]
+    briefing(wirral_library, wirral, PUBLIC, "Neglect briefing", themes=["neglect"])
+    briefing(
+        wirral_library, wirral, PUBLIC, "Old briefing", when=date(2024, 5, 1), audiences=[police]
+    )
+    review(wirral, PUBLIC, "SAR report", review_type=ReviewType.SAR, themes=["domestic-abuse"])
+    lcspr = review(wirral, PUBLIC, "LCSPR report", agencies=[police])
+    finding(lcspr, PUBLIC, "Neglect finding", themes=["neglect"])
+    review(liverpool, PUBLIC, "Liverpool report")
+
+    def titles(query):
+        return _titles(client.get(region.url + query))
+
+    assert titles("?theme=neglect") == {"Neglect briefing", "Neglect finding"}
+    assert titles("?review_type=sar") == {"SAR report"}
+    assert titles("?review_type=lcspr&kind=finding") == {"Neglect finding"}
+    assert titles(f"?agency={police.pk}") == {"Old briefing", "LCSPR report"}
+    assert titles("?partnership=liverpool") == {"Liverpool report"}
+    assert titles("?year=2024") == {"Old briefing"}
+    assert titles("?theme=neglect&kind=briefing") == {"Neglect briefing"}
+    # A choice that does not exist (an old link) is ignored, not an error.
+    assert len(titles("?theme=no-such-theme&year=1900")) == 6
+
+    response = client.get(region.url + "?theme=neglect")
+    assert '<option value="neglect" selected>' in response.text
+    # The partnership filter belongs to the region's library only.
+    assert 'name="partnership"' not in client.get(wirral_library.url).text
+
+
+def test_newest_first_across_kinds_and_paginated_keeping_filters(client, wirral, world):
+    region = library()
+    wirral_library = library(wirral)
+    for day in range(1, 26):
+        briefing(wirral_library, wirral, PUBLIC, f"Day {day}", when=date(2026, 1, day))
+    review(wirral, PUBLIC, "Newest report", published=date(2026, 3, 1))
+
+    first = client.get(region.url + "?theme=&kind=")
+    listing = first.context["listing"]
+    assert [e.record.title for e in listing.entries][:3] == ["Newest report", "Day 25", "Day 24"]
+    assert len(listing.entries) == 20
+    assert listing.total == 26
+    assert 'class="govuk-pagination"' in first.text
+    assert 'href="?theme=&amp;kind=&amp;page=2" rel="next"' in first.text
+    assert "Showing 1 to 20 of 26, newest first." in first.text
+
+    second = client.get(region.url + "?page=2")
+    assert [e.record.title for e in second.context["listing"].entries] == [
+        f"Day {day}" for day in range(6, 0, -1)
+    ]
+    assert 'aria-current="page">2</a>' in second.text
+    # Past the end: the last page, not an error.
+    assert client.get(region.url + "?page=99").context["listing"].page.number == 2
+
+
+def test_theme_page_gathers_what_the_reader_may_see(client, people, wirral, liverpool, world):
+    wirral_library = library(wirral)
+    briefing(wirral_library, wirral, PUBLIC, "Public neglect briefing", themes=["neglect"])
+    briefing(wirral_library, wirral, PARTNERSHIP, "Wirral-only neglect", themes=["neglect"])
+    briefing(wirral_library, wirral, PUBLIC, "Domestic abuse briefing", themes=["domestic-abuse"])
+    report = review(liverpool, REGIONAL, "Liverpool neglect report", themes=["neglect"])
+    finding(report, PARTNERSHIP, "Liverpool-only finding", themes=["neglect"])
+
+    url = reverse("theme", args=["neglect"])
+    response = client.get(url)
+    assert _titles(response) == {"Public neglect briefing"}
+    assert "Persistent failure to meet a child&#x27;s basic" in response.text
+    assert "graded care profile" in response.text  # its synonyms
+    assert response["Cache-Control"] == "private"
+
+    client.force_login(people["practitioner"])
+    assert _titles(client.get(url)) == {
+        "Public neglect briefing",
+        "Wirral-only neglect",
+        "Liverpool neglect report",
+    }
+    assert client.get(reverse("theme", args=["no-such-theme"])).status_code == 404
+
+
+@pytest.mark.parametrize("n", [5, 40])
+def test_library_pages_cost_a_constant_number_of_queries(
+    client, people, wirral, world, n, django_assert_max_num_queries
+):
+    region = library()
+    wirral_library = library(wirral)
+    for _ in range(n):
+        page = briefing(wirral_library, wirral, REGIONAL, themes=["neglect", "domestic-abuse"])
+        finding(review(wirral, REGIONAL, themes=["neglect"]), REGIONAL, themes=["neglect"])
+        assert page.live
+    client.force_login(people["practitioner"])
+    for url in [region.url, wirral_library.url, reverse("theme", args=["neglect"])]:
+        client.get(url)  # fills per-process caches (site root paths, content types)
+        with django_assert_max_num_queries(26):
+            response = client.get(url)
+        assert len(response.context["listing"].entries) == min(20, 3 * n)
+
+
+def test_queries_do_not_grow_with_the_number_of_briefings(client, people, wirral, world):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    region = library()
+    wirral_library = library(wirral)
+    client.force_login(people["practitioner"])
+
+    def cost():
+        client.get(region.url)
+        with CaptureQueriesContext(connection) as captured:
+            client.get(region.url)
+        return len(captured)
+
+    def add(days):
+        # One of each kind a day, so that every page holds all three kinds.
+        for day in days:
+            when = date(2026, 1, 1) + timedelta(days=day)
+            briefing(wirral_library, wirral, REGIONAL, themes=["neglect"], when=when)
+            report = review(wirral, PUBLIC, themes=["neglect"], published=when)
+            finding(report, REGIONAL, themes=["neglect"])
+
+    add(range(5))
+    small = cost()
+    add(range(5, 40))
+    assert cost() == small
+
+
+def test_library_pages_are_never_kept_in_the_shared_page_cache(client, world, settings):
+    settings.HUB_PAGE_CACHE_SECONDS = 60
+    region = library()
+    client.get(region.url)
+    response = client.get(region.url)
+    assert response["Cache-Control"] == "private"
+    assert "X-Hub-Cache" not in response
+
+
+def test_every_page_has_the_quick_exit_and_the_accessibility_statement(client, world):
+    statement = StandardPage.objects.get(slug="accessibility")
+    assert statement.url == "/accessibility/"
+    response = client.get("/accessibility/")
+    assert response.status_code == 200
+    assert "WCAG" in response.text and "Enforcement procedure" in response.text
+    for path in ["/", "/accessibility/", reverse("theme", args=["neglect"])]:
+        text = client.get(path).text
+        assert (
+            'href="https://www.bbc.co.uk/weather" id="exit-this-page" rel="nofollow noreferrer"'
+            in text
+        )
+        assert 'href="/accessibility/">Accessibility statement' in text
+        assert 'href="/library/"' in text
+
+
+def test_demo_libraries_are_made_once_with_the_shared_slugs(db, world):
+    demo_library.build(world, 1)
+    demo_library.build(World(partnerships=world.partnerships), 1)
+    slugs = set(LibraryPage.objects.values_list("slug", flat=True))
+    assert slugs == {"library"} | {f"library-{p.slug}" for p in world.partnerships.values()}
+    region = LibraryPage.objects.get(slug="library")
+    assert region.title == "Learning library" and region.partnership is None and region.live
+    assert region.url == "/library/"
