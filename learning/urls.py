@@ -1,5 +1,6 @@
 from django.urls import path
 
+from . import feeds
 from .views import my_actions
 
 urlpatterns = [
@@ -9,4 +10,8 @@ urlpatterns = [
     path("my-actions/<str:reference>/evidence/", my_actions.evidence, name="my-action-evidence"),
     path("my-actions/<str:reference>/extension/", my_actions.extension, name="my-action-extension"),
     path("my-actions/<str:reference>/<slug:verb>/", my_actions.move, name="my-action-move"),
+    path("feeds/", feeds.my_feeds, name="my-feeds"),
+    path("feeds/new/", feeds.regenerate, name="my-feeds-regenerate"),
+    path("feeds/public/", feeds.PublicFeed(), name="public-feed"),
+    path("feeds/<slug:slug>/<str:token>/", feeds.PartnershipFeed(), name="partnership-feed"),
 ]

@@ -21,3 +21,4 @@ from .notice import (  # noqa: F401
     NoticeStage,
     digest_period,
 )
+from .tokens import FeedToken, PartnershipApiToken  # noqa: F401
