@@ -389,3 +389,34 @@ def test_query_counts_do_not_grow_with_the_data(client, api_key, feed_secret, ma
         add_learning(matrix["library"], matrix["owners"], matrix["theme"], suffix=f"-more{n}")
     after = [count_queries(client, url, key) for url, key in urls]
     assert after == before
+
+
+def test_managers_make_a_token_in_the_admin_and_see_its_key_once(client, world, people):
+    client.force_login(people["liverpool.manager"])
+    response = client.post(reverse("partnership_api_tokens"), {"name": "Liverpool intranet"})
+    assert response.status_code == 200
+    token = PartnershipApiToken.objects.get()
+    assert token.partnership == world.partnerships["Liverpool"]
+    assert token.created_by == people["liverpool.manager"]
+    key = response.context["new_key"]
+    assert key in response.content.decode() and token.key_hash == sharing.digest(key)
+    listing = client.get(reverse("partnership_api_tokens")).content.decode()
+    assert "Liverpool intranet" in listing and key not in listing
+    client.post(reverse("partnership_api_token_revoke", args=[token.pk]))
+    token.refresh_from_db()
+    assert token.revoked
+
+
+def test_other_partnerships_and_practitioners_cannot_touch_a_token(client, world, people):
+    token, _ = sharing.create_api_token(
+        world.partnerships["Liverpool"], "Intranet", people["liverpool.manager"]
+    )
+    client.force_login(people["manager"])  # Wirral's manager
+    assert "Intranet" not in client.get(reverse("partnership_api_tokens")).content.decode()
+    response = client.post(reverse("partnership_api_token_revoke", args=[token.pk]))
+    assert response.status_code == 404
+    client.force_login(people["liverpool.practitioner"])
+    response = client.get(reverse("partnership_api_tokens"))
+    assert response.status_code in (302, 403)
+    token.refresh_from_db()
+    assert not token.revoked
