@@ -1,5 +1,6 @@
 from django.urls import path
 
+from . import feeds
 from .views import my_actions, themes
 
 urlpatterns = [
@@ -11,4 +12,8 @@ urlpatterns = [
     path("my-actions/<str:reference>/<slug:verb>/", my_actions.move, name="my-action-move"),
     # The learning library's theme pages (the library itself is Wagtail's LibraryPage).
     path("themes/<slug:slug>/", themes.theme_page, name="theme"),
+    path("feeds/", feeds.my_feeds, name="my-feeds"),
+    path("feeds/new/", feeds.regenerate, name="my-feeds-regenerate"),
+    path("feeds/public/", feeds.PublicFeed(), name="public-feed"),
+    path("feeds/<slug:slug>/<str:token>/", feeds.PartnershipFeed(), name="partnership-feed"),
 ]

@@ -8,6 +8,9 @@ else:
   search queries, reports)
 - `can_view(user, obj)`: may this user see this one? (detail views, downloads, emails)
 
+`visible_to_partnership(partnership, queryset)` answers the first question for a partnership as a
+whole (a partner system's API token): what its plainest member would see.
+
 Both come from a single Q expression, so they cannot disagree.
 
 The levels:
@@ -135,6 +138,26 @@ def _lookup(model, path: str, value) -> Q:
     return Q(**{path: value})
 
 
+def _member_q(model, partnership) -> Q:
+    """What every member of `partnership` sees of `model`, whatever their roles or names: the
+    part of the policy that a partnership's API token shares with its plainest member."""
+    rule = rule_for(model)
+    level = rule.sharing_level
+    own = partnership.pk
+    owners = Q(**{f"{rule.partnership}_id": own})
+    for path in rule.participating:
+        owners |= _lookup(model, path, own)
+
+    q = Q(**{level: SharingLevel.PUBLIC})
+    q |= Q(
+        **{level: SharingLevel.REGIONAL, f"{rule.partnership}__region_id": partnership.region_id}
+    )
+    # A wider level never shows a record to fewer people: a partnership taking part from another
+    # region (a cross-boundary review) keeps seeing it when the owner widens it to regional.
+    q |= Q(**{f"{level}__in": [SharingLevel.PARTNERSHIP, SharingLevel.REGIONAL]}) & owners
+    return q
+
+
 def visibility_q(user, model) -> Q:
     """The condition a row of `model` must meet for `user` to see it."""
     rule = rule_for(model)
@@ -147,20 +170,7 @@ def visibility_q(user, model) -> Q:
         return public
 
     own = membership.partnership_id
-    owners = Q(**{f"{rule.partnership}_id": own})
-    for path in rule.participating:
-        owners |= _lookup(model, path, own)
-
-    q = public
-    q |= Q(
-        **{
-            level: SharingLevel.REGIONAL,
-            f"{rule.partnership}__region_id": (membership.partnership.region_id),
-        }
-    )
-    # A wider level never shows a record to fewer people: a partnership taking part from another
-    # region (a cross-boundary review) keeps seeing it when the owner widens it to regional.
-    q |= Q(**{f"{level}__in": [SharingLevel.PARTNERSHIP, SharingLevel.REGIONAL]}) & owners
+    q = _member_q(model, membership.partnership)
     for path in rule.named_people:
         q |= _lookup(model, path, user.pk)
     if rule.agency and membership.agency_id and has_role(user, Role.AGENCY_LEAD):
@@ -173,6 +183,19 @@ def visibility_q(user, model) -> Q:
 def visible_to(user, queryset):
     """The part of `queryset` that `user` may see, filtered in the database."""
     return queryset.filter(visibility_q(user, queryset.model))
+
+
+def visible_to_partnership(partnership, queryset):
+    """The part of `queryset` that a partnership as a whole may see: what any signed-in member
+    of it sees with no role and named on nothing (public, regional in its region, and its own
+    and its cross-boundary reviews' partnership-level records), never restricted ones.
+
+    Partner systems read the Hub with a partnership's API token, not as a person; this answers
+    for them from the same rule data as `visible_to`. No partnership sees only public records."""
+    model = queryset.model
+    if partnership is None:
+        return queryset.filter(**{rule_for(model).sharing_level: SharingLevel.PUBLIC})
+    return queryset.filter(_member_q(model, partnership))
 
 
 def can_view(user, obj) -> bool:

@@ -22,3 +22,4 @@ from .notice import (  # noqa: F401
     digest_period,
 )
 from .standard import StandardPage  # noqa: F401
+from .tokens import FeedToken, PartnershipApiToken  # noqa: F401

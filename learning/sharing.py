@@ -1,0 +1,247 @@
+"""Regional sharing: what a feed or a partner system may read, and the tokens that let them.
+
+A reader is either a person (a feed token's owner, or someone signed in calling the API) or a
+partnership (an API token). Both are answered by the access policy, `visible_to` for a person
+and `visible_to_partnership` for a partnership, so no channel here decides who sees what.
+
+What leaves the Hub is built here too, by `briefing_data` and `finding_data`: each names the
+fields it shares, so a field added to a model later (or a review's confidential details, its
+pseudonym or its title) never reaches a feed or the API by accident."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from django.db import transaction
+from django.urls import reverse
+from django.utils import timezone
+from wagtail.rich_text import expand_db_html
+
+from partnership.access import (
+    SharingLevel,
+    is_partnership_manager,
+    membership_of,
+    sees_everything,
+    visible_to,
+    visible_to_partnership,
+)
+from partnership.models import Partnership
+from reviews.models import Finding
+
+from .models import FeedToken, LearningBriefing, PartnershipApiToken
+from .models.tokens import digest, new_secret
+
+FEED_LENGTH = 50
+
+
+class SharingError(Exception):
+    """A sharing rule was broken: say which, in the partnership's words."""
+
+
+@dataclass(frozen=True)
+class Reader:
+    """Who is reading: a person, or a partnership through its API token (then `user` is None)."""
+
+    user: object = None
+    partnership: Partnership | None = None
+    api_token: PartnershipApiToken | None = None
+
+    def visible(self, queryset):
+        if self.api_token is not None:
+            return visible_to_partnership(self.partnership, queryset)
+        return visible_to(self.user, queryset)
+
+
+def briefings_for(reader: Reader):
+    """Live briefings the reader may see, newest first, with what a list shows in constant
+    queries."""
+    qs = (
+        LearningBriefing.objects.live()
+        .select_related("partnership")
+        .prefetch_related("themes")
+        .order_by("-first_published_at", "-pk")
+    )
+    return reader.visible(qs)
+
+
+def findings_for(reader: Reader):
+    """Findings the reader may see, on their own sharing level, newest review first."""
+    qs = (
+        Finding.objects.select_related("review__lead_partnership")
+        .prefetch_related("themes")
+        .order_by("-review__updated_at", "-pk")
+    )
+    return reader.visible(qs)
+
+
+def filter_by(qs, *, theme: str = "", partnership: str = "", owner_path: str = "partnership"):
+    """Narrow a list by theme slug and owning partnership slug, as the API's query string asks."""
+    if theme:
+        qs = qs.filter(themes__slug=theme)
+    if partnership:
+        qs = qs.filter(**{f"{owner_path}__slug": partnership})
+    return qs.distinct() if theme else qs
+
+
+@dataclass(frozen=True)
+class FeedEntry:
+    title: str
+    link: str
+    summary: str
+    updated: object
+    author: str
+    guid: str
+
+
+def feed_entries(
+    reader: Reader, request, *, level: SharingLevel, partnership: Partnership | None = None
+):
+    """The newest learning shared at `level` that the reader may see, briefings and findings
+    together, newest first. `partnership` narrows it to one owner (a partnership's feed)."""
+    briefings = briefings_for(reader).filter(sharing_level=level)
+    findings = findings_for(reader).filter(sharing_level=level)
+    if partnership is not None:
+        briefings = briefings.filter(partnership=partnership)
+        findings = findings.filter(review__lead_partnership=partnership)
+    entries = [
+        FeedEntry(
+            title=b.title,
+            link=b.get_full_url(request),
+            summary=b.summary,
+            updated=b.last_published_at or b.first_published_at,
+            author=b.partnership.name,
+            guid=f"briefing-{b.pk}",
+        )
+        for b in briefings[:FEED_LENGTH]
+    ]
+    entries += [
+        FeedEntry(
+            title=f.title,
+            link=request.build_absolute_uri(reverse("api-finding", args=[f.pk])),
+            summary=f.text,
+            updated=f.review.updated_at,
+            author=f.review.lead_partnership.name,
+            guid=f"finding-{f.pk}",
+        )
+        for f in findings[:FEED_LENGTH]
+    ]
+    entries.sort(key=lambda e: e.updated, reverse=True)
+    return entries[:FEED_LENGTH]
+
+
+def briefing_data(briefing: LearningBriefing, request, *, full: bool = False) -> dict:
+    data = {
+        "id": briefing.pk,
+        "type": "briefing",
+        "title": briefing.title,
+        "summary": briefing.summary,
+        "url": briefing.get_full_url(request),
+        "partnership": briefing.partnership.name,
+        "sharing_level": briefing.sharing_level,
+        "themes": [{"slug": t.slug, "name": t.name} for t in briefing.themes.all()],
+        "briefing_date": briefing.briefing_date.isoformat(),
+        "first_published_at": _iso(briefing.first_published_at),
+        "last_published_at": _iso(briefing.last_published_at),
+    }
+    if full:
+        for part in (
+            "background",
+            "why_it_matters",
+            "what_we_found",
+            "what_it_means",
+            "questions",
+            "what_to_do",
+            "learn_more",
+        ):
+            data[part] = expand_db_html(getattr(briefing, part))
+    return data
+
+
+def finding_data(finding: Finding, request) -> dict:
+    """A finding as it is shared: its own anonymised title and text, never its review's title,
+    pseudonym or confidential details."""
+    return {
+        "id": finding.pk,
+        "type": "finding",
+        "title": finding.title,
+        "text": finding.text,
+        "practice_area": finding.practice_area,
+        "url": request.build_absolute_uri(reverse("api-finding", args=[finding.pk])),
+        "partnership": finding.review.lead_partnership.name,
+        "sharing_level": finding.sharing_level,
+        "themes": [{"slug": t.slug, "name": t.name} for t in finding.themes.all()],
+        "updated_at": _iso(finding.review.updated_at),
+    }
+
+
+def _iso(value):
+    return value.isoformat() if value else None
+
+
+def regenerate_feed_token(user) -> str:
+    """Give `user` a new feed address, which revokes the old one; return its secret, which is
+    shown once. Only members may have one: a feed shows what a signed-in member may see."""
+    if membership_of(user) is None and not sees_everything(user):
+        raise SharingError("Only members of a partnership have a feed address.")
+    secret = new_secret()
+    FeedToken.objects.update_or_create(
+        user=user, defaults={"token_hash": digest(secret), "created_at": timezone.now()}
+    )
+    return secret
+
+
+def user_for_feed_token(secret: str):
+    """The active person whose feed address carries `secret`, or None."""
+    token = FeedToken.objects.matching(secret).select_related("user").first()
+    if token is None or not token.user.is_active:
+        return None
+    return token.user
+
+
+def may_manage_api_tokens(user, partnership: Partnership) -> bool:
+    if sees_everything(user):
+        return True
+    membership = membership_of(user)
+    return (
+        membership is not None
+        and membership.partnership_id == partnership.pk
+        and is_partnership_manager(user)
+    )
+
+
+def create_api_token(partnership: Partnership, name: str, user) -> tuple[PartnershipApiToken, str]:
+    """Make a key for a partner system of `partnership`; return it with its secret, which is
+    shown once and never stored."""
+    if not may_manage_api_tokens(user, partnership):
+        raise SharingError("Only the partnership's managers can make its API tokens.")
+    if not name.strip():
+        raise SharingError("Name the system the token is for.")
+    key = new_secret()
+    token = PartnershipApiToken.objects.create(
+        partnership=partnership,
+        name=name.strip(),
+        key_hash=digest(key),
+        prefix=key[:8],
+        created_by=user,
+    )
+    return token, key
+
+
+def revoke_api_token(token: PartnershipApiToken, user) -> None:
+    if not may_manage_api_tokens(user, token.partnership):
+        raise SharingError("Only the partnership's managers can revoke its API tokens.")
+    with transaction.atomic():
+        PartnershipApiToken.objects.filter(pk=token.pk, revoked_at__isnull=True).update(
+            revoked_at=timezone.now()
+        )
+    token.refresh_from_db(fields=["revoked_at"])
+
+
+def reader_for_api_key(key: str) -> Reader | None:
+    """The partnership a live API key reads for, or None; notes when the key was used."""
+    token = PartnershipApiToken.objects.active().matching(key).select_related("partnership").first()
+    if token is None:
+        return None
+    now = timezone.now()
+    PartnershipApiToken.objects.filter(pk=token.pk).update(last_used_at=now)
+    return Reader(partnership=token.partnership, api_token=token)
