@@ -23,4 +23,7 @@ class LearningConfig(AppConfig):
         post_save.connect(page_cache.invalidate, sender=Site, dispatch_uid="hub-page-cache-site")
         post_delete.connect(page_cache.invalidate, sender=Site, dispatch_uid="hub-page-cache-sdel")
 
-        from . import report_hooks  # noqa: F401
+        from . import (
+            briefing_hooks,  # noqa: F401
+            report_hooks,  # noqa: F401
+        )

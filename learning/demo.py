@@ -9,6 +9,7 @@ from django.utils import timezone
 from partnership.demo import World
 from reviews.models import Review
 
+from . import demo_briefings
 from .models import Action, ActionEvent, ActionState, Evidence, EvidenceKind, ImpactType
 
 STATES = list(ActionState)
@@ -25,6 +26,7 @@ def build(world: World, scale: int) -> None:
     )
     if not reviews:
         return
+    demo_briefings.build(world, scale)
     today = timezone.localdate()
     qa = world.people.get("qa")
     n = 0

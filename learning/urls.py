@@ -1,6 +1,6 @@
 from django.urls import path
 
-from .views import my_actions
+from .views import briefings, my_actions
 
 urlpatterns = [
     path("my-actions/", my_actions.action_list, name="my-actions"),
@@ -9,4 +9,8 @@ urlpatterns = [
     path("my-actions/<str:reference>/evidence/", my_actions.evidence, name="my-action-evidence"),
     path("my-actions/<str:reference>/extension/", my_actions.extension, name="my-action-extension"),
     path("my-actions/<str:reference>/<slug:verb>/", my_actions.move, name="my-action-move"),
+    # Learning briefings: read and understood, what I have read, the PDF.
+    path("briefings/read/", briefings.read_list, name="briefings-read"),
+    path("briefings/<int:pk>/read/", briefings.acknowledge, name="briefing-acknowledge"),
+    path("briefings/<int:pk>/pdf/", briefings.pdf, name="briefing-pdf"),
 ]
