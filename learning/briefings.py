@@ -45,18 +45,32 @@ def sources_for(user, briefing: LearningBriefing) -> Sources:
 
     Only what the template may show is loaded (never a review's confidential details or its
     subject's pseudonym), so that no later change to a template can leak them."""
-    reviews = (
+    reviews = list(
         visible_to(user, Review.objects.filter(briefings=briefing))
-        .only("pk", "reference", "title", "review_type")
+        .only("pk", "reference", "title", "review_type", "subject_pseudonym")
         .order_by("reference")
     )
+    for review in reviews:
+        review.shareable_title = shareable_title(review)
     findings = (
         visible_to(user, Finding.objects.filter(briefings=briefing))
         .select_related("review")
         .only("pk", "title", "text", "review__reference", "review__review_type")
         .order_by("review__reference", "sort_order", "pk")
     )
-    return Sources(reviews=list(reviews), findings=list(findings))
+    return Sources(reviews=reviews, findings=list(findings))
+
+
+def shareable_title(review: Review) -> str:
+    """A review's title without its subject's pseudonym: a briefing travels further than the
+    review, and "Child Q" should not follow it (titles often start "Child Q: ...")."""
+    title, pseudonym = review.title, review.subject_pseudonym.strip()
+    if not pseudonym:
+        return title
+    if title.startswith(pseudonym):
+        title = title[len(pseudonym) :].lstrip(" :-–")
+        return title[:1].upper() + title[1:]
+    return title.replace(pseudonym, "the subject")
 
 
 def acknowledgement_of(user, briefing: LearningBriefing) -> Acknowledgement | None:

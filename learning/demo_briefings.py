@@ -89,7 +89,7 @@ BRIEFINGS = [
         ["sudi", "unseen-men"],
         ["NHS trust", "Early help"],
         LevelOfNeed.ADDITIONAL,
-        "Safer sleep advice is repeated whenever a family's circumstances change, with fathers too.",
+        "Safer sleep advice is repeated when a family's circumstances change, with fathers too.",
         "Advice was given once, at birth, and fathers and partners were not part of it.",
         "Repeat safer sleep advice when circumstances change; include fathers and partners.",
         120,
