@@ -229,6 +229,8 @@ def test_reach_counts_towards_the_actions_of_the_briefings_sources(
         due_date="2027-06-01",
     )
     assert briefings.reach_for_action(action).count() == 2
+    page = _client(people["healthlead"]).get(f"/my-actions/{action.reference}/")
+    assert "2 read and understood a learning briefing" in page.content.decode()
 
 
 def test_quality_assurance_reads_reach_in_the_admin_and_exports_it(make_briefing, people):
