@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from io import BytesIO
 
 from django.db import transaction
-from django.db.models import Count, Q
+from django.db.models import Count, Q, QuerySet
 from django.template.loader import render_to_string
 from wagtail.log_actions import log
 
@@ -46,19 +46,28 @@ def sources_for(user, briefing: LearningBriefing) -> Sources:
     Only what the template may show is loaded (never a review's confidential details or its
     subject's pseudonym), so that no later change to a template can leak them."""
     reviews = list(
-        visible_to(user, Review.objects.filter(briefings=briefing))
+        visible_to(user, Review.objects.filter(pk__in=_chosen(briefing.source_reviews)))
         .only("pk", "reference", "title", "review_type", "subject_pseudonym")
         .order_by("reference")
     )
     for review in reviews:
         review.shareable_title = shareable_title(review)
     findings = (
-        visible_to(user, Finding.objects.filter(briefings=briefing))
+        visible_to(user, Finding.objects.filter(pk__in=_chosen(briefing.source_findings)))
         .select_related("review")
         .only("pk", "title", "text", "review__reference", "review__review_type")
         .order_by("review__reference", "sort_order", "pk")
     )
     return Sources(reviews=reviews, findings=list(findings))
+
+
+def _chosen(relation):
+    """The chosen sources as a subquery, or, in a preview of unsaved changes, as the pks held in
+    memory by the page's parental relation."""
+    chosen = relation.all()
+    if isinstance(chosen, QuerySet):
+        return chosen.values("pk")
+    return [item.pk for item in chosen]
 
 
 def shareable_title(review: Review) -> str:
@@ -74,7 +83,7 @@ def shareable_title(review: Review) -> str:
 
 
 def acknowledgement_of(user, briefing: LearningBriefing) -> Acknowledgement | None:
-    if not getattr(user, "is_authenticated", False):
+    if not getattr(user, "is_authenticated", False) or briefing.pk is None:
         return None
     return Acknowledgement.objects.filter(user=user, briefing=briefing).first()
 

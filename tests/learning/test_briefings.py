@@ -314,3 +314,26 @@ def test_the_demo_makes_a_dozen_briefings_under_the_libraries_once(world, review
             for f in briefing.source_findings.all()
         )
     assert Acknowledgement.objects.count() > 5
+
+
+def test_an_unsaved_briefing_previews_with_its_chosen_sources(home, world, reviews, people):
+    library = demo_briefings.library_for(home, world.partnerships["Wirral"])
+    finding = reviews["WIR-CDR-2025-04"].findings.get(sharing_level=SharingLevel.PUBLIC)
+    briefing = LearningBriefing(
+        title="Not yet saved",
+        slug="not-yet-saved",
+        partnership=world.partnerships["Wirral"],
+        sharing_level=SharingLevel.RESTRICTED,
+        summary="A draft.",
+        background="<p>B</p>",
+        why_it_matters="<p>W</p>",
+        what_we_found="<p>F</p>",
+        what_it_means="<p>M</p>",
+        questions="<p>Q</p>",
+        what_to_do="<p>D</p>",
+    )
+    briefing.source_findings = [finding]
+    briefing.path, briefing.depth = library.path + "9999", library.depth + 1
+    response = briefing.make_preview_request(extra_request_attrs={"user": people["reviewer"]})
+    assert response.status_code == 200
+    assert finding.title in response.content.decode()
