@@ -24,6 +24,7 @@ class LearningConfig(AppConfig):
         post_delete.connect(page_cache.invalidate, sender=Site, dispatch_uid="hub-page-cache-sdel")
 
         from . import (
+            briefing_hooks,  # noqa: F401
             report_hooks,  # noqa: F401
             token_hooks,  # noqa: F401
         )

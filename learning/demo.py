@@ -9,7 +9,7 @@ from django.utils import timezone
 from partnership.demo import World
 from reviews.models import Review
 
-from . import demo_library
+from . import demo_briefings, demo_library
 from .models import Action, ActionEvent, ActionState, Evidence, EvidenceKind, ImpactType
 
 STATES = list(ActionState)
@@ -27,6 +27,7 @@ def build(world: World, scale: int) -> None:
     )
     if not reviews:
         return
+    demo_briefings.build(world, scale)
     today = timezone.localdate()
     qa = world.people.get("qa")
     n = 0

@@ -1,7 +1,7 @@
 from django.urls import path
 
 from . import feeds
-from .views import my_actions, themes
+from .views import briefings, my_actions, themes
 
 urlpatterns = [
     path("my-actions/", my_actions.action_list, name="my-actions"),
@@ -16,4 +16,8 @@ urlpatterns = [
     path("feeds/new/", feeds.regenerate, name="my-feeds-regenerate"),
     path("feeds/public/", feeds.PublicFeed(), name="public-feed"),
     path("feeds/<slug:slug>/<str:token>/", feeds.PartnershipFeed(), name="partnership-feed"),
+    # Learning briefings: read and understood, what I have read, the PDF.
+    path("briefings/read/", briefings.read_list, name="briefings-read"),
+    path("briefings/<int:pk>/read/", briefings.acknowledge, name="briefing-acknowledge"),
+    path("briefings/<int:pk>/pdf/", briefings.pdf, name="briefing-pdf"),
 ]

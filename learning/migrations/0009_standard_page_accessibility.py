@@ -132,7 +132,7 @@ def create_accessibility_statement(apps, schema_editor):
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("learning", "0007_briefings"),
+        ("learning", "0008_briefing_page_permissions"),
         ("wagtailcore", "0098_apitoken"),
     ]
 

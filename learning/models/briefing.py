@@ -128,6 +128,34 @@ class LearningBriefing(Page):
     def cache_for_anonymous(self) -> bool:
         return self.is_public
 
+    def serve(self, request, *args, **kwargs):
+        """The access policy decides, not the page being live: a briefing the reader may not see
+        is not found for a signed-in reader, and asks an anonymous one to sign in."""
+        from django.contrib.auth.views import redirect_to_login
+        from django.http import Http404, HttpResponse
+
+        from partnership.access import can_view
+
+        if not can_view(request.user, self):
+            if request.user.is_authenticated:
+                raise Http404
+            return redirect_to_login(request.get_full_path())
+        if request.GET.get("format") == "pdf":
+            from learning.briefings import render_pdf
+
+            response = HttpResponse(render_pdf(request, self), content_type="application/pdf")
+            response["Content-Disposition"] = f'inline; filename="{self.slug}.pdf"'
+            return response
+        return super().serve(request, *args, **kwargs)
+
+    def get_context(self, request, *args, **kwargs):
+        from learning.briefings import acknowledgement_of, sources_for
+
+        context = super().get_context(request, *args, **kwargs)
+        context["sources"] = sources_for(request.user, self)
+        context["acknowledgement"] = acknowledgement_of(request.user, self)
+        return context
+
 
 class LibraryPage(Page):
     """The learning library: one for the region and one for each partnership.

@@ -19,6 +19,7 @@ from partnership.access import can_view, has_role
 from partnership.models import Role
 
 from .. import actions as services
+from ..briefings import reach_for_action as briefing_reach_for_action
 from ..forms import ActionFilterForm, EvidenceForm, ExtensionForm, ProgressForm
 from ..models import Action, ActionState, EvidenceKind, ExtensionDecision
 
@@ -99,6 +100,9 @@ def _render_detail(request, action, *, failed=None, errors=(), status=200):
     show_recommendation = bool(recommendation and can_view(request.user, recommendation))
     context = {
         "action": action,
+        # Practitioners who read and understood a briefing from this action's learning: evidence
+        # towards embedding.
+        "briefing_reach": briefing_reach_for_action(action).count(),
         "rag": action.rag(today),
         "may_update": may_update,
         "is_open": state in (ActionState.OPEN, ActionState.IN_PROGRESS),
