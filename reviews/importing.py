@@ -215,6 +215,20 @@ def _scope_error(user, partnership: Partnership) -> str | None:
     return None
 
 
+def _check_rows(table: Table, progress: Progress | None, check) -> list:
+    """Every row checked before anything is saved: the changes `check` plans, with progress
+    every PROGRESS_EVERY rows. `check(row, cells)` records its problems and returns None."""
+    changes = []
+    total = len(table.rows)
+    for index, (row, cells) in enumerate(table.rows, start=1):
+        change = check(row, cells)
+        if change is not None:
+            changes.append(change)
+        if index % PROGRESS_EVERY == 0:
+            _report(progress, f"checked {index} of {total} rows")
+    return changes
+
+
 def _report(progress: Progress | None, message: str) -> None:
     if progress is not None:
         progress(message)
@@ -347,16 +361,13 @@ def import_reviews(
             ).values_list("pk", flat=True)
         )
     seen: dict[str, int] = {}
-    changes: list[_ReviewChange] = []
-    total = len(table.rows)
-    for index, (row, cells) in enumerate(table.rows, start=1):
-        change = _check_review_row(
+    changes = _check_rows(
+        table,
+        progress,
+        lambda row, cells: _check_review_row(
             row, cells, present, vocab, existing, editable, seen, user, result.errors
-        )
-        if change is not None:
-            changes.append(change)
-        if index % PROGRESS_EVERY == 0:
-            _report(progress, f"checked {index} of {total} rows")
+        ),
+    )
     if result.errors:
         return result
 
@@ -689,16 +700,13 @@ def import_findings(
             )
         )
     seen: dict[tuple, int] = {}
-    changes: list[_FindingChange] = []
-    total = len(table.rows)
-    for index, (row, cells) in enumerate(table.rows, start=1):
-        change = _check_finding_row(
+    changes = _check_rows(
+        table,
+        progress,
+        lambda row, cells: _check_finding_row(
             row, cells, present, vocab, reviews, visible, seen, user, result.errors
-        )
-        if change is not None:
-            changes.append(change)
-        if index % PROGRESS_EVERY == 0:
-            _report(progress, f"checked {index} of {total} rows")
+        ),
+    )
     if result.errors:
         return result
 
