@@ -135,9 +135,7 @@ def build_search(query: SearchQuery, index: str = "hub-search") -> Search:
         if facet == "partnership":
             # The partnership's name travels with its id, so labels need no database query.
             terms.bucket("name", "terms", field="partnership_name", size=1)
-        search.aggs.bucket(facet, "filter", filter=Q("bool", filter=others)).bucket(
-            "values", terms
-        )
+        search.aggs.bucket(facet, "filter", filter=Q("bool", filter=others)).bucket("values", terms)
 
     if query.sort == "date":
         search = search.sort({"date": {"order": "desc", "missing": "_last"}}, "_score", "key")
