@@ -367,7 +367,7 @@ class ElasticsearchEngine:
         build_index(name, self.groups(), bulk_load=True).create(using=self.client)
         done = 0
         try:
-            for ok, item in streaming_bulk(
+            for _ok, _item in streaming_bulk(
                 self.client,
                 (
                     {"_op_type": "index", "_index": name, "_id": d.key, "_source": to_source(d)}

@@ -6,8 +6,8 @@ import datetime
 
 import pytest
 
-from search.es_analysis import INDEXED_FIELDS, STOP_WORDS, build_index, synonym_rules
 from search.engines.elasticsearch import ElasticsearchEngine, build_search, to_source
+from search.es_analysis import INDEXED_FIELDS, STOP_WORDS, build_index, synonym_rules
 from search.synonyms import SynonymGroup, synonym_groups
 from search.types import FACETS, SearchDocument, SearchQuery
 
