@@ -154,8 +154,8 @@ def build_search(query: SearchQuery, index: str = "hub-search") -> Search:
             encoder="html",
             type="unified",
         )
+        # The snippet is a passage of the body; the title is shown whole, as it was written.
         search = search.highlight("body", fragment_size=SNIPPET_LENGTH, number_of_fragments=1)
-        search = search.highlight("title", number_of_fragments=0)
         search = search.suggest("did_you_mean", **_did_you_mean(text, access_filter))
     return search
 
@@ -164,7 +164,7 @@ def _snippet(source: dict, highlight: dict) -> str:
     """HTML-safe text with matched words in <mark>: Elasticsearch's html encoder escapes the text;
     anything else that looks like markup means the fragment cannot be trusted, so it is escaped
     afresh without marks."""
-    fragments = highlight.get("body") or highlight.get("title") or []
+    fragments = highlight.get("body") or []
     if fragments:
         fragment = fragments[0]
         if "<" not in _MARK.sub("", fragment):

@@ -199,7 +199,7 @@ def test_highlighting_marks_and_escapes():
     highlight = body()["highlight"]
     assert highlight["pre_tags"] == ["<mark>"] and highlight["post_tags"] == ["</mark>"]
     assert highlight["encoder"] == "html"
-    assert set(highlight["fields"]) == {"body", "title"}
+    assert set(highlight["fields"]) == {"body"}
 
 
 def test_sort_and_pages():
