@@ -13,7 +13,7 @@ from dataclasses import dataclass
 
 from django import forms
 from django.core.paginator import Paginator
-from django.db.models import F, OuterRef, Prefetch, Subquery
+from django.db.models import F, OuterRef, Subquery
 from django.utils import timezone
 
 from learning.library import pagination
@@ -59,8 +59,10 @@ class CourseListing:
 
 def course_listing(user, index_page, params, page_number=None) -> CourseListing:
     visible = visible_to(user, Course.objects.live().child_of(index_page))
-    themes = Theme.objects.filter(tagged_courses__content_object__in=visible).distinct()
-    partnerships = Partnership.objects.filter(courses__in=visible).distinct()
+    themes = Theme.objects.filter(
+        tagged_courses__content_object__in=visible.values("pk")
+    ).distinct()
+    partnerships = Partnership.objects.filter(courses__in=visible.values("pk")).distinct()
     form = CourseFilterForm(params or None, themes=themes, partnerships=partnerships)
     chosen = form.filters()
     courses = visible
@@ -74,14 +76,17 @@ def course_listing(user, index_page, params, page_number=None) -> CourseListing:
     courses = (
         courses.annotate(next_session=Subquery(upcoming.values("starts_at")[:1]))
         .select_related("partnership")
-        .prefetch_related(Prefetch("themes", queryset=Theme.objects.order_by("name")))
+        .prefetch_related("themes")
         .order_by(F("next_session").asc(nulls_last=True), "title")
     )
     paginator = Paginator(courses, PER_PAGE)
     page = paginator.get_page(page_number)
+    courses = list(page.object_list)
+    for course in courses:
+        course.theme_list = sorted(course.themes.all(), key=lambda t: t.name)
     return CourseListing(
         page=page,
-        courses=list(page.object_list),
+        courses=courses,
         total=paginator.count,
         form=form,
         pagination=pagination(page, params),

@@ -45,7 +45,7 @@ def book(request, pk):
     if existing is not None:
         messages.info(request, services._already(existing))
         return redirect("training-booking", existing.pk)
-    form = BookingForm(request.POST or None, session=session)
+    form = BookingForm(request.POST if request.method == "POST" else None, session=session)
     reason = services.booking_closed(session) or services.ineligibility(
         request.user, session, course_visible=True
     )
