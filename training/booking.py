@@ -205,9 +205,7 @@ def request_place(user, session: Session, line_manager_email: str = "") -> Booki
         reason = ineligibility(user, session) or booking_closed(session, now)
         if reason:
             raise BookingError(reason)
-        existing = (
-            session.bookings.filter(user=user, state__in=BookingState.active()).first()
-        )
+        existing = session.bookings.filter(user=user, state__in=BookingState.active()).first()
         if existing is not None:
             raise BookingError(_already(existing))
         if session.requires_manager_approval:
@@ -263,8 +261,7 @@ def _check_line_manager(user, email: str) -> None:
         validate_email(email)
     except Exception:
         raise LineManagerError(
-            "Enter your line manager's email address in the correct format, like "
-            "name@example.org."
+            "Enter your line manager's email address in the correct format, like name@example.org."
         ) from None
     if user.email and email.casefold() == user.email.casefold():
         raise LineManagerError("Enter your line manager's email address, not your own.")
@@ -440,9 +437,7 @@ def approval_token(booking: Booking) -> str:
 def booking_for_token(token: str) -> Booking:
     """The booking a link is about, or BookingError if the link is forged, expired or stale."""
     try:
-        data = signing.loads(
-            token, salt=APPROVAL_SALT, max_age=APPROVAL_MAX_AGE.total_seconds()
-        )
+        data = signing.loads(token, salt=APPROVAL_SALT, max_age=APPROVAL_MAX_AGE.total_seconds())
     except signing.SignatureExpired:
         raise BookingError(
             "This link has expired. The delegate can ask again from My training."

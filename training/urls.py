@@ -20,8 +20,6 @@ urlpatterns = [
         {"answer": "decline"},
         name="training-decline",
     ),
-    path(
-        "training/bookings/<int:pk>/calendar.ics", views.booking_ics, name="training-booking-ics"
-    ),
+    path("training/bookings/<int:pk>/calendar.ics", views.booking_ics, name="training-booking-ics"),
     path("training/approval/<str:token>/", views.approval, name="training-approval"),
 ]

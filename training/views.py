@@ -144,13 +144,16 @@ def respond_to_offer(request, pk, answer):
             booking = services.accept_offer(booking, request.user)
             if booking.state == BookingState.REQUESTED:
                 messages.success(
-                    request, "You accepted the place. We have asked your line manager to approve it."
+                    request,
+                    "You accepted the place. We have asked your line manager to approve it.",
                 )
             else:
                 messages.success(request, f"Your place on {booking.session} is confirmed.")
         else:
             services.decline_offer(booking, request.user)
-            messages.success(request, "You declined the place. It has been offered to the next person.")
+            messages.success(
+                request, "You declined the place. It has been offered to the next person."
+            )
     except services.NotYours:
         raise Http404 from None
     except services.BookingError as refused:

@@ -88,9 +88,7 @@ class SessionForm(OwnPartnershipForm):
 
     def __init__(self, *args, for_user=None, **kwargs):
         super().__init__(*args, for_user=for_user, **kwargs)
-        trainers = get_user_model().objects.filter(
-            groups__name=Role.TRAINER.label, is_active=True
-        )
+        trainers = get_user_model().objects.filter(groups__name=Role.TRAINER.label, is_active=True)
         courses = Course.objects.order_by("title")
         if for_user is not None and not sees_everything(for_user):
             own = own_partnership_id(for_user)
@@ -104,9 +102,7 @@ class SessionForm(OwnPartnershipForm):
         if "eligible_partnerships" in self.fields:
             self.fields["eligible_partnerships"].queryset = Partnership.objects.all()
         if "eligible_agencies" in self.fields:
-            self.fields["eligible_agencies"].queryset = Agency.objects.select_related(
-                "partnership"
-            )
+            self.fields["eligible_agencies"].queryset = Agency.objects.select_related("partnership")
 
     def clean(self):
         cleaned = super().clean()

@@ -33,7 +33,7 @@ def subjects():
     return [m.subject for m in mail.outbox]
 
 
-# Eligibility -----------------------------------------------------------------------------------
+# Eligibility -------------------------------------------------------------------------------------
 
 
 def test_a_practitioner_books_a_place_and_is_emailed_once_with_the_calendar_file(
@@ -76,7 +76,9 @@ def test_another_partnerships_practitioner_may_not_book_a_session_for_wirral_onl
 def test_eligible_partnerships_and_agencies_open_and_narrow_a_session(
     frozen, session, people, world
 ):
-    session.eligible_partnerships.set([world.partnerships["Wirral"], world.partnerships["Liverpool"]])
+    session.eligible_partnerships.set(
+        [world.partnerships["Wirral"], world.partnerships["Liverpool"]]
+    )
     booking = services.request_place(people["liverpool.practitioner"], session)
     assert booking.partnership == world.partnerships["Liverpool"]
 
@@ -181,7 +183,7 @@ def full(frozen, course, make_session, make_person, run_commits):
     """A session of two places, both taken, and three people waiting in order."""
     session = make_session(course, capacity=2)
     people = [make_person(f"p{i}.person") for i in range(5)]
-    for i, person in enumerate(people):
+    for person in people:
         frozen.shift(timedelta(minutes=1))
         run_commits(services.request_place, person, session)
     return session, people
@@ -193,8 +195,12 @@ def test_when_full_people_join_the_waiting_list_in_order(full):
     assert states == ["booked", "booked", "waiting", "waiting", "waiting"]
     queue = session.bookings.filter(state="waiting").order_by("waiting_since")
     assert [b.user for b in queue] == people[2:]
-    assert subjects().count("Waiting list: Working together: essentials, "
-                            "Wednesday 14 April 2027, 09:30 to 12:30") == 3
+    assert (
+        subjects().count(
+            "Waiting list: Working together: essentials, Wednesday 14 April 2027, 09:30 to 12:30"
+        )
+        == 3
+    )
 
 
 def test_cancelling_offers_the_place_to_the_first_waiting_then_the_next_when_declined(
@@ -230,9 +236,7 @@ def test_an_accepted_offer_is_a_place(full, run_commits):
     assert mail.outbox[0].subject.startswith("Place confirmed")
 
 
-def test_an_expired_offer_goes_to_the_next_person_and_cannot_be_accepted(
-    full, frozen, run_commits
-):
+def test_an_expired_offer_goes_to_the_next_person_and_cannot_be_accepted(full, frozen, run_commits):
     session, people = full
     run_commits(services.cancel, Booking.objects.get(user=people[0]), people[0])
     offered = Booking.objects.get(user=people[2])
@@ -279,7 +283,7 @@ def test_more_places_are_offered_to_the_people_waiting(full):
     assert [b.user for b in offered] == people[2:4]
 
 
-# Line manager approval --------------------------------------------------------------------------
+# Line manager approval ---------------------------------------------------------------------------
 
 
 @pytest.fixture
@@ -364,7 +368,7 @@ def test_approval_links_are_refused_when_forged_expired_or_for_another_address(
         services.booking_for_token(token)
 
 
-# Reminders ------------------------------------------------------------------------------------------
+# Reminders ---------------------------------------------------------------------------------------
 
 
 def test_the_reminder_goes_two_working_days_before_once(session, people, run_commits):
@@ -381,8 +385,9 @@ def test_the_reminder_goes_two_working_days_before_once(session, people, run_com
         assert send_session_reminders_task.delay("2027-04-12").get() == 0
     with time_machine.travel(london(2027, 4, 13, 7, 30), tick=False):
         assert send_session_reminders_task.delay("2027-04-13").get() == 0
-    assert subjects() == ["Reminder: Working together: essentials, Wednesday 14 April 2027, "
-                          "09:30 to 12:30"]
+    assert subjects() == [
+        "Reminder: Working together: essentials, Wednesday 14 April 2027, 09:30 to 12:30"
+    ]
     assert mail.outbox[0].attachments
 
 

@@ -85,7 +85,9 @@ def test_the_worker_sends_the_session_reminder_once(training_worker, course, mak
     day = timezone.localdate() + timedelta(days=30)
     while day.weekday() >= 5:
         day += timedelta(days=1)
-    session = make_session(course, starts_at=timezone.make_aware(datetime.combine(day, time(9, 30))))
+    session = make_session(
+        course, starts_at=timezone.make_aware(datetime.combine(day, time(9, 30)))
+    )
     practitioner = people["practitioner"]
     Booking.objects.create(
         session=session,

@@ -283,7 +283,10 @@ def test_trainers_list_their_partnerships_sessions_with_places_and_waiting(
     text = client.get("/admin/snippets/training/session/").content.decode()
     assert "Working together: essentials" in text and "Elsewhere" not in text
     assert "1 of 1" in text
-    assert client.get(f"/admin/snippets/training/session/edit/{liverpool_session.pk}/").status_code == 404
+    assert (
+        client.get(f"/admin/snippets/training/session/edit/{liverpool_session.pk}/").status_code
+        == 404
+    )
     past = client.get("/admin/snippets/training/session/?when=past").content.decode()
     assert f"/admin/training/sessions/{session.pk}/bookings/" not in past
 
