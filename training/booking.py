@@ -169,7 +169,11 @@ def shows_online_link(booking: Booking) -> bool:
 
 def _lock(session: Session) -> Session:
     """The session's row, locked until the transaction ends: the one place capacity is guarded."""
-    locked = Session.objects.select_for_update().select_related("course").get(pk=session.pk)
+    # `of=("self",)`: lock the session only, not the course page joined in, so that bookings
+    # for other sessions of the course and the course's publishing never wait on this one.
+    locked = (
+        Session.objects.select_for_update(of=("self",)).select_related("course").get(pk=session.pk)
+    )
     locked._terms = getattr(session, "_terms", None)
     return locked
 
