@@ -35,4 +35,14 @@ PAGES = [
     Page("Learning library (region)", "/library/"),
     Page("Learning library (region)", "/library/", who="practitioner"),
     Page("Theme page", "/themes/neglect/", who="practitioner"),
+    # Training: the course list and a course's page (places left change with every booking, so
+    # neither is in the page cache), and the booking request itself.
+    Page("Course list", "/courses/"),
+    Page("Course list", "/courses/", who="practitioner"),
+    Page("Course page", "/courses/course-0000/", who="practitioner"),
+    # The real booking view under load: each thread POSTs the booking form of its own session of
+    # course-0000 (a Wirral course open to the region, built by training.demo_courses at scale),
+    # which books a place or joins the waiting list, then cancels it through the cancel form,
+    # untimed, so the next POST books again. See bench.load.measure_booking.
+    Page("Booking request (POST)", "POST /courses/course-0000/", who="practitioner"),
 ]

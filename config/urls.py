@@ -13,6 +13,7 @@ urlpatterns = [
     path("sign-out/", SignOutView.as_view(), name="sign-out"),
     path("api/", include("learning.api_urls")),
     path("", include("learning.urls")),
+    path("", include("training.urls")),
 ]
 
 if settings.HUB_BENCH:
