@@ -31,6 +31,17 @@ class LearningConfig(AppConfig):
 
         self._connect_library_editors()
 
+        from wagtail.models import PageViewRestriction
+
+        from .models import serving
+
+        for signal in (post_save, post_delete):
+            signal.connect(
+                serving.forget_view_restrictions,
+                sender=PageViewRestriction,
+                dispatch_uid=f"hub-view-restrictions-{id(signal)}",
+            )
+
     def _connect_library_editors(self):
         """Each partnership's library editors follow its people and their roles (see
         `learning.library_editors`)."""

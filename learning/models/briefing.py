@@ -24,6 +24,8 @@ from partnership.access import AccessRule, SharingLevel, membership_of
 from partnership.models import Partnership, Role, Theme
 from reviews.models import LevelOfNeed
 
+from .serving import HubPage
+
 BRIEFING_FEATURES = ["h3", "bold", "italic", "link", "ul", "ol"]
 
 
@@ -134,7 +136,7 @@ class LearningBriefingForm(WagtailAdminPageForm):
         return partnership
 
 
-class LearningBriefing(Page):
+class LearningBriefing(HubPage, Page):
     """A 7-minute briefing in its seven parts, linked to the reviews and findings it comes from.
 
     Only the shareable parts of a source are ever shown with it: a source review or finding the
@@ -286,7 +288,7 @@ class LearningBriefing(Page):
         return context
 
 
-class LibraryPage(Page):
+class LibraryPage(HubPage, Page):
     """The learning library: one for the region and one for each partnership.
 
     A partnership's library lists its own learning; the region's lists what every partnership
