@@ -34,5 +34,10 @@ PAGES = [
     # Private to the reader (never in the page cache): what it lists differs by who reads it.
     Page("Learning library (region)", "/library/"),
     Page("Learning library (region)", "/library/", who="practitioner"),
+    Page("Learning library (Wirral)", "/library-wirral/", who="practitioner"),
     Page("Theme page", "/themes/neglect/", who="practitioner"),
+    # A regional briefing read by a practitioner (answered per reader), and a public one that
+    # visitors get from the page cache. At scale the libraries hold 100 x scale briefings more.
+    Page("Learning briefing", "/library-wirral/bruising-in-non-mobile-babies/", who="practitioner"),
+    Page("Learning briefing (public)", "/library-wirral/safer-sleep-every-contact/", cached=True),
 ]
