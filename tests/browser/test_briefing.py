@@ -32,9 +32,7 @@ def test_practitioner_elsewhere_reads_a_regional_briefing_and_marks_it(page, bri
     page.wait_for_url("**/library/")
     page.get_by_label("Type of learning").select_option("briefing")
     page.get_by_label("Theme").select_option("bruising-non-mobile-babies")
-    page.get_by_label("Partnership").select_option(
-        label="Wirral Safeguarding Children Partnership"
-    )
+    page.get_by_label("Partnership").select_option(label="Wirral Safeguarding Children Partnership")
     page.get_by_role("button", name="Apply filters").click()
     page.wait_for_url("**/library/?*kind=briefing*")
     assert "from Wirral Safeguarding Children Partnership" in page.inner_text("main")
