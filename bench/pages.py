@@ -34,7 +34,12 @@ PAGES = [
     # Private to the reader (never in the page cache): what it lists differs by who reads it.
     Page("Learning library (region)", "/library/"),
     Page("Learning library (region)", "/library/", who="practitioner"),
+    Page("Learning library (Wirral)", "/library-wirral/", who="practitioner"),
     Page("Theme page", "/themes/neglect/", who="practitioner"),
+    # A regional briefing read by a practitioner (answered per reader), and a public one that
+    # visitors get from the page cache. At scale the libraries hold 100 x scale briefings more.
+    Page("Learning briefing", "/library-wirral/bruising-in-non-mobile-babies/", who="practitioner"),
+    Page("Learning briefing (public)", "/library-wirral/safer-sleep-every-contact/", cached=True),
     # Training: the course list and a course's page (places left change with every booking, so
     # neither is in the page cache), and the booking request itself.
     Page("Course list", "/courses/"),
