@@ -408,6 +408,7 @@ def log_export(user, actions) -> int:
         restricted = (
             actions.filter(sharing_level=SharingLevel.RESTRICTED)
             .order_by()
+            .select_related(None)
             .only("pk", "reference", "description")
             .iterator(chunk_size=LOG_BATCH)
         )
