@@ -71,7 +71,7 @@ def test_report_pages_cost_the_same_queries_for_a_small_and_a_larger_world(
 ):
     client.force_login(people["qa"])
     small = _count(client, url)
-    _grow(world, reviews=60, actions_each=12, start=0)
+    _grow(world, reviews=25, actions_each=8, start=0)
     large = _count(client, url)
     assert small == large
     assert large <= MAX_QUERIES
