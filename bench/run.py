@@ -60,7 +60,21 @@ def main(argv=None) -> int:
         default=int(os.environ.get("BENCH_REMINDER_ACTIONS", 100_000)),
         help="Time the daily action reminder job over this many open actions (0: skip).",
     )
+    parser.add_argument(
+        "--only",
+        action="append",
+        default=[],
+        metavar="SUBSTRING",
+        help=(
+            "Time only the pages whose name or path contains SUBSTRING (any case); repeatable. "
+            "The minimal view is always timed, as the ceiling the others are read against; "
+            "the results files are left alone."
+        ),
+    )
     args = parser.parse_args(argv)
+    pages = select_pages(PAGES, args.only)
+    if not pages:
+        parser.error(f"no page's name or path contains any of {args.only}")
     # A plain `kill` of the bench must still reach the finally that stops gunicorn.
     signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))
 
@@ -90,7 +104,7 @@ def main(argv=None) -> int:
     try:
         _wait_until_serving(port, server)
         load_before = os.getloadavg()[0]
-        results = _measure_all(port, password, args)
+        results = _measure_all(port, password, args, pages)
         load_after = os.getloadavg()[0]
     finally:
         _stop(server)
@@ -99,7 +113,8 @@ def main(argv=None) -> int:
     table = _table(results)
     print()
     print(table)
-    if not args.no_write:
+    # A partial table must not replace the full one in results.md and the README.
+    if not args.no_write and not args.only:
         facts = _facts(args, load_seconds, records, (load_before, load_after))
         if reminders:
             facts["reminder job"] = _reminder_line(reminders)
@@ -253,19 +268,31 @@ def _stop(server: subprocess.Popen) -> None:
         server.wait()
 
 
-def _measure_all(port: int, password: str, args) -> list[tuple[Page, Measurement]]:
+def select_pages(pages: list[Page], only: list[str]) -> list[Page]:
+    """The pages whose name or path contains any of `only` (any case), with the ceiling kept so
+    the figures can still be read against it; every page when `only` is empty."""
+    if not only:
+        return list(pages)
+    wanted = [s.lower() for s in only]
+    chosen = [p for p in pages if any(w in p.name.lower() or w in p.path.lower() for w in wanted)]
+    if not chosen:
+        return []
+    return [p for p in pages if p.ceiling and p not in chosen] + chosen
+
+
+def _measure_all(port: int, password: str, args, pages) -> list[tuple[Page, Measurement]]:
     """Measure every page in short rounds, taking turns, so that a burst of other work on the
     machine slows all of them alike rather than whichever page it happened to land on."""
     cookies: dict[Page, dict[str, str] | None] = {}
     sessions: dict[str, dict[str, str]] = {}
-    for page in PAGES:
+    for page in pages:
         if page.who != ANONYMOUS and page.who not in sessions:
             sessions[page.who] = sign_in(HOST, port, page.who, password)
         cookies[page] = sessions.get(page.who)
-    totals = {page: Measurement() for page in PAGES}
+    totals = {page: Measurement() for page in pages}
     for round_number in range(args.rounds):
-        print(f"Round {round_number + 1} of {args.rounds}: {len(PAGES)} pages...", flush=True)
-        for page in PAGES:
+        print(f"Round {round_number + 1} of {args.rounds}: {len(pages)} pages...", flush=True)
+        for page in pages:
             totals[page].add(
                 measure(
                     HOST,

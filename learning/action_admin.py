@@ -7,6 +7,7 @@ Every list, export, chooser and object view is narrowed by `partnership.access`:
 reader may not see is not found (404), never merely refused, so that its existence is not told."""
 
 import django_filters
+from django import forms
 from django.http import Http404
 from django.utils import timezone
 from django.utils.formats import date_format
@@ -19,45 +20,57 @@ from wagtail.snippets.views import chooser as snippet_chooser
 from wagtail.snippets.views import snippets
 
 from partnership.access import can_view, visible_to
-from partnership.models import Agency, Partnership, Theme
-from reviews.models import Review
 
 from . import reports
+from .filter_choices import action_filter_choices
 from .models import RAG, Action, ActionEvent, ActionSource, ActionState
 
 RAG_LABELS = dict(RAG.choices)
 
 
-def _agencies_for_filter(request):
-    visible = visible_to(request.user, Action.objects.all())
-    return Agency.objects.filter(pk__in=visible.values("owner_agency")).select_related(
-        "partnership"
-    )
+class IdChoiceField(django_filters.fields.ChoiceField):
+    """A choice from a cached list of ids (see `learning.filter_choices`) that accepts any id:
+    the list may be a minute behind, and the rows are narrowed by the access policy whatever
+    is chosen, so refusing an id the list lacks would only refuse a fresh agency or theme."""
+
+    def valid_value(self, value):
+        return str(value).isdigit() or super().valid_value(value)
 
 
-def _reviews_for_filter(request):
-    return visible_to(request.user, Review.objects.all()).order_by("reference")
+class IdChoiceFilter(django_filters.ChoiceFilter):
+    field_class = IdChoiceField
 
 
 class ActionFilterSet(WagtailFilterSet):
     """The filters of the action list and the actions report; `reports.filter_actions` applies
-    them, so the list, the report and their exports agree."""
+    them, so the list, the report and their exports agree.
+
+    The agency, theme and partnership lists come from the cache; the review is typed as its
+    reference, since a partnership has thousands of reviews and a list of them all would be
+    half a megabyte of page that no one could scroll."""
 
     state = django_filters.ChoiceFilter(choices=ActionState.choices, label="State")
     rag = django_filters.ChoiceFilter(choices=RAG.choices, label="RAG")
-    owner_agency = django_filters.ModelChoiceFilter(
-        queryset=_agencies_for_filter, label="Owner agency"
-    )
-    theme = django_filters.ModelChoiceFilter(queryset=Theme.objects.all(), label="Theme")
+    owner_agency = IdChoiceFilter(choices=[], label="Owner agency")
+    theme = IdChoiceFilter(choices=[], label="Theme")
     source = django_filters.ChoiceFilter(choices=ActionSource.choices, label="Source")
-    review = django_filters.ModelChoiceFilter(queryset=_reviews_for_filter, label="Review")
-    partnership = django_filters.ModelChoiceFilter(
-        queryset=Partnership.objects.all(), label="Partnership"
+    review = django_filters.CharFilter(
+        label="Review reference",
+        help_text="As the review listing shows it; any case.",
+        widget=forms.TextInput(attrs={"size": 20}),
     )
+    partnership = IdChoiceFilter(choices=[], label="Partnership")
 
     class Meta:
         model = Action
         fields = []
+
+    def __init__(self, *args, request=None, **kwargs):
+        super().__init__(*args, request=request, **kwargs)
+        user = getattr(request, "user", None)
+        if user is not None:
+            for name, choices in action_filter_choices(user).items():
+                self.filters[name].extra["choices"] = choices
 
     def filter_queryset(self, queryset):
         return reports.filter_actions(queryset, self.form.cleaned_data)
@@ -131,7 +144,7 @@ class AuditedExportMixin:
 
     def as_spreadsheet(self, queryset, spreadsheet_format):
         reports.log_export(self.request.user, queryset)
-        return super().as_spreadsheet(queryset, spreadsheet_format)
+        return super().as_spreadsheet(reports.StreamedRows(queryset), spreadsheet_format)
 
 
 class ActionIndexView(AuditedExportMixin, snippets.IndexView):

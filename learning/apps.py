@@ -23,6 +23,10 @@ class LearningConfig(AppConfig):
         post_save.connect(page_cache.invalidate, sender=Site, dispatch_uid="hub-page-cache-site")
         post_delete.connect(page_cache.invalidate, sender=Site, dispatch_uid="hub-page-cache-sdel")
 
+        from . import filter_choices
+
+        filter_choices.connect_signals()
+
         from . import (
             briefing_hooks,  # noqa: F401
             report_hooks,  # noqa: F401

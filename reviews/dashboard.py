@@ -3,7 +3,9 @@ reviews the user may see, at /admin/reviews/dashboard/ and as a panel on the adm
 
 from dataclasses import dataclass, field
 from datetime import date
+from urllib.parse import urlencode
 
+from django.db.models import Count, Q
 from django.urls import NoReverseMatch, path, reverse
 from django.utils import timezone
 from django.views.generic import TemplateView
@@ -12,10 +14,15 @@ from wagtail.admin.menu import MenuItem
 from wagtail.admin.ui.components import Component
 from wagtail.admin.views.generic.base import WagtailAdminTemplateMixin
 
-from .deadlines import working_days_between
+from .deadlines import add_working_days, working_days_between
 from .models import Milestone
+from .models.milestone import DUE_SOON_WORKING_DAYS
 
-DUE_SOON_WORKING_DAYS = 5
+# A partnership running thousands of reviews has thousands of late milestones; a page listing
+# them all takes seconds and helps nobody. Each section shows the most urgent few, its totals,
+# and a link to the review listing filtered to all of them.
+DASHBOARD_ROWS = 20
+PANEL_ROWS = 5
 
 
 @dataclass
@@ -28,36 +35,81 @@ class DeadlineRow:
 
 @dataclass
 class Deadlines:
-    """A user's deadlines on a day, split into overdue and due soon, each by due date."""
+    """A user's deadlines on a day: the most urgent overdue and due-soon milestones, each by
+    due date, with how many milestones and reviews each section holds in all."""
 
     today: date
     overdue: list[DeadlineRow] = field(default_factory=list)
     due_soon: list[DeadlineRow] = field(default_factory=list)
+    overdue_count: int = 0
+    due_soon_count: int = 0
+    overdue_reviews: int = 0
+    due_soon_reviews: int = 0
+    overdue_url: str | None = None
+    due_soon_url: str | None = None
 
     def __bool__(self):
-        return bool(self.overdue or self.due_soon)
+        return bool(self.overdue_count or self.due_soon_count)
+
+    @property
+    def overdue_more(self) -> int:
+        return self.overdue_count - len(self.overdue)
+
+    @property
+    def due_soon_more(self) -> int:
+        return self.due_soon_count - len(self.due_soon)
 
 
-def deadlines_for(user, today: date | None = None, days: int = DUE_SOON_WORKING_DAYS) -> Deadlines:
-    """One query, whatever the number of reviews: the milestones with their review and lead
+def deadlines_for(
+    user,
+    today: date | None = None,
+    days: int = DUE_SOON_WORKING_DAYS,
+    limit: int = DASHBOARD_ROWS,
+) -> Deadlines:
+    """At most three queries, whatever the number of reviews: the counts of both sections in
+    one aggregate, then the first `limit` milestones of each with their review and lead
     partnership joined in."""
     today = today or timezone.localdate()
-    milestones = (
-        Milestone.objects.for_deadlines_of(user)
-        .needing_attention(today, days)
-        .select_related("review", "review__lead_partnership")
-        .order_by("due_date", "review__reference", "position")
+    horizon = add_working_days(today, days)
+    mine = Milestone.objects.for_deadlines_of(user).outstanding()
+    late, soon = Q(due_date__lt=today), Q(due_date__gte=today, due_date__lte=horizon)
+    counts = mine.filter(due_date__lte=horizon).aggregate(
+        overdue_count=Count("pk", filter=late),
+        due_soon_count=Count("pk", filter=soon),
+        overdue_reviews=Count("review", filter=late, distinct=True),
+        due_soon_reviews=Count("review", filter=soon, distinct=True),
     )
-    result = Deadlines(today=today)
-    for milestone in milestones:
-        row = DeadlineRow(
-            milestone=milestone,
-            days_overdue=milestone.days_overdue(today),
-            working_days_left=max(working_days_between(today, milestone.due_date), 0),
-            review_url=_admin_url(milestone.review),
+    result = Deadlines(today=today, **counts)
+    for section, condition in (("overdue", late), ("due_soon", soon)):
+        if not counts[f"{section}_count"]:
+            continue
+        milestones = (
+            mine.filter(condition)
+            .select_related("review", "review__lead_partnership")
+            .order_by("due_date", "review__reference", "position")[:limit]
         )
-        (result.overdue if row.days_overdue else result.due_soon).append(row)
+        getattr(result, section).extend(_row(milestone, today) for milestone in milestones)
+        setattr(result, f"{section}_url", listing_url(**{section: "true"}))
     return result
+
+
+def _row(milestone, today) -> DeadlineRow:
+    return DeadlineRow(
+        milestone=milestone,
+        days_overdue=milestone.days_overdue(today),
+        working_days_left=max(working_days_between(today, milestone.due_date), 0),
+        review_url=_admin_url(milestone.review),
+    )
+
+
+def listing_url(**filters) -> str | None:
+    """The review listing narrowed to the reader's own deadlines (see `Review.involving`) and
+    `filters`: every review of a dashboard section, paginated."""
+    try:
+        base = reverse("wagtailsnippets_reviews_review:list")
+    except NoReverseMatch:
+        return None
+    return f"{base}?{urlencode({**filters, 'involved': 'true'})}"
 
 
 def _admin_url(review) -> str | None:
@@ -72,6 +124,7 @@ def _captions():
     return {
         "due_soon_days": DUE_SOON_WORKING_DAYS,
         "due_soon_caption": f"Due within {DUE_SOON_WORKING_DAYS} working days",
+        "due_soon_empty": f"Nothing is due within {DUE_SOON_WORKING_DAYS} working days.",
     }
 
 
@@ -83,6 +136,7 @@ class DashboardView(WagtailAdminTemplateMixin, TemplateView):
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         context["deadlines"] = deadlines_for(self.request.user)
+        context["row_limit"] = DASHBOARD_ROWS
         context.update(_captions())
         return context
 
@@ -94,7 +148,7 @@ class DeadlinesPanel(Component):
 
     def get_context_data(self, parent_context):
         return {
-            "deadlines": deadlines_for(parent_context["request"].user),
+            "deadlines": deadlines_for(parent_context["request"].user, limit=PANEL_ROWS),
             "dashboard_url": reverse("reviews_dashboard"),
             **_captions(),
         }

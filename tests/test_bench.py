@@ -57,3 +57,14 @@ def test_readme_gets_a_benchmark_section_when_it_has_none(tmp_path, monkeypatch)
     monkeypatch.setattr(run, "README", readme)
     run._update_readme(f"{run.START}\nnew\n{run.END}")
     assert "## Benchmark" in readme.read_text()
+
+
+def test_only_times_the_pages_whose_name_or_path_matches_and_keeps_the_ceiling():
+    chosen = run.select_pages(PAGES, ["DASHBOARD", "learning-embedded"])
+    assert chosen[0].ceiling
+    assert [p.path for p in chosen[1:]] == [
+        "/admin/reviews/dashboard/",
+        "/admin/reports/learning/learning-embedded/",
+    ]
+    assert run.select_pages(PAGES, []) == PAGES
+    assert run.select_pages(PAGES, ["no such page"]) == []

@@ -10,6 +10,7 @@ from django.shortcuts import get_object_or_404
 from django.urls import reverse
 from django.utils import timezone
 from django.views.generic import TemplateView, View
+from wagtail.admin.paginator import WagtailPaginator
 from wagtail.admin.ui.tables import Column
 from wagtail.admin.views.generic.base import WagtailAdminTemplateMixin
 from wagtail.admin.views.mixins import SpreadsheetExportMixin
@@ -69,6 +70,12 @@ class ActionReportView(ReportReaderMixin, AuditedExportMixin, ReportView):
     def get_base_queryset(self):
         return reports.report_actions(self.request.user, self.today)
 
+    def paginate_queryset(self, queryset, page_size):
+        # Count and page over the actions alone; join only the page's rows.
+        paginator, page, object_list, is_paginated = super().paginate_queryset(queryset, page_size)
+        page.object_list = reports.page_with_details(object_list, self.today)
+        return paginator, page, page.object_list, is_paginated
+
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         filters = self.filters.form.cleaned_data if self.filters and self.filters.is_valid() else {}
@@ -108,6 +115,9 @@ FUNNEL_HEADINGS = {
 }
 
 
+FUNNEL_REVIEWS_PER_PAGE = 50
+
+
 class FunnelView(
     ReportReaderMixin, SpreadsheetExportMixin, WagtailAdminTemplateMixin, TemplateView
 ):
@@ -133,6 +143,11 @@ class FunnelView(
         context = super().get_context_data(**kwargs)
         context["funnel"] = self.funnel
         context["today"] = self.today
+        # The partnership's line counts every review; the table shows them a page at a time.
+        paginator = WagtailPaginator(self.funnel.reviews, FUNNEL_REVIEWS_PER_PAGE)
+        page = paginator.get_page(self.request.GET.get("p"))
+        context["review_page"] = page
+        context["elided_page_range"] = paginator.get_elided_page_range(page.number)
         return context
 
 

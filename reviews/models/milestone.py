@@ -6,10 +6,9 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator
 from django.db import models
-from django.db.models import Q
 
 from ..deadlines import add_working_days
-from .review import Review, ReviewStatus, ReviewType
+from .review import Review, ReviewStatus, ReviewType, involvement_q
 
 # A review in one of these has nothing left to meet; its outstanding milestones stop nagging.
 CLOSED_STATUSES = (
@@ -17,6 +16,10 @@ CLOSED_STATUSES = (
     ReviewStatus.PUBLISHED_IMPROVEMENTS_ONLY,
     ReviewStatus.NOT_PUBLISHED,
 )
+
+
+# "Due soon" on the dashboard and in the review listing's filter.
+DUE_SOON_WORKING_DAYS = 5
 
 
 class MilestoneQuerySet(models.QuerySet):
@@ -35,7 +38,7 @@ class MilestoneQuerySet(models.QuerySet):
             due_date__gte=today, due_date__lte=add_working_days(today, days)
         )
 
-    def needing_attention(self, today: date, days: int = 5):
+    def needing_attention(self, today: date, days: int = DUE_SOON_WORKING_DAYS):
         """Overdue or due within `days` working days, in one query."""
         return self.outstanding().filter(due_date__lte=add_working_days(today, days))
 
@@ -47,18 +50,7 @@ class MilestoneQuerySet(models.QuerySet):
         """What belongs on `user`'s deadline list: reviews they may see that their partnership
         leads or takes part in, or whose panel they sit on. A review another partnership shares
         regionally is readable, but its deadlines are that partnership's to meet."""
-        from partnership.access import membership_of
-
-        visible = self.visible_to(user)
-        membership = membership_of(user)
-        if membership is None:
-            return visible
-        involved = Review.objects.filter(
-            Q(lead_partnership_id=membership.partnership_id)
-            | Q(participating_partnerships=membership.partnership_id)
-            | Q(panel=user)
-        ).values("pk")
-        return visible.filter(review__in=involved)
+        return self.visible_to(user).filter(involvement_q(user, "review__"))
 
 
 class Milestone(models.Model):

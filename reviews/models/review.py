@@ -149,6 +149,36 @@ class ReviewQuerySet(models.QuerySet):
     def of_type(self, *types):
         return self.filter(review_type__in=types)
 
+    def involving(self, user):
+        """Reviews whose deadlines are `user`'s to meet: see `involvement_q`. Not an access
+        rule: combine it with `visible_to`."""
+        return self.filter(involvement_q(user))
+
+
+def involvement_q(user, path: str = "") -> models.Q:
+    """The reviews `user`'s partnership leads or takes part in, or whose panel they sit on;
+    `path` reaches the review from another model ("review__"). Someone with no partnership (a
+    superuser) is held to none in particular, so nothing is narrowed.
+
+    The two many-to-many parts are subqueries of their link tables rather than joins: a join
+    would repeat a review once per partnership and panel member, and PostgreSQL answers a
+    hashed subquery far faster than the OR across joins."""
+    from partnership.access import membership_of
+
+    membership = membership_of(user)
+    if membership is None:
+        return models.Q()
+    pk = f"{path}pk" if path else "pk"
+    taking_part = Review.participating_partnerships.through.objects.filter(
+        partnership_id=membership.partnership_id
+    ).values("review_id")
+    on_panel = Review.panel.through.objects.filter(user_id=user.pk).values("review_id")
+    return (
+        models.Q(**{f"{path}lead_partnership_id": membership.partnership_id})
+        | models.Q(**{f"{pk}__in": taking_part})
+        | models.Q(**{f"{pk}__in": on_panel})
+    )
+
 
 class Review(
     WorkflowMixin,

@@ -18,6 +18,7 @@ from partnership.models import Partnership, Theme
 
 from ..audit import log_review_export, log_review_read
 from ..models import Milestone, Review, ReviewStatus, ReviewType
+from ..models.milestone import DUE_SOON_WORKING_DAYS
 from ..permissions import may_open
 
 
@@ -48,6 +49,14 @@ class ReviewFilterSet(WagtailFilterSet):
         label="Theme", field_name="themes", queryset=Theme.objects.all(), distinct=True
     )
     overdue = django_filters.BooleanFilter(label="Has overdue milestones", method="filter_overdue")
+    due_soon = django_filters.BooleanFilter(
+        label=f"Has milestones due within {DUE_SOON_WORKING_DAYS} working days",
+        method="filter_due_soon",
+    )
+    involved = django_filters.BooleanFilter(
+        label="My deadlines (my partnership leads or takes part, or I sit on the panel)",
+        method="filter_involved",
+    )
 
     class Meta:
         model = Review
@@ -58,6 +67,20 @@ class ReviewFilterSet(WagtailFilterSet):
             return queryset
         overdue = Milestone.objects.overdue(timezone.localdate()).values("review_id")
         return queryset.filter(pk__in=overdue) if value else queryset.exclude(pk__in=overdue)
+
+    def filter_due_soon(self, queryset, name, value):
+        if value is None:
+            return queryset
+        soon = Milestone.objects.due_within_working_days(
+            timezone.localdate(), DUE_SOON_WORKING_DAYS
+        ).values("review_id")
+        return queryset.filter(pk__in=soon) if value else queryset.exclude(pk__in=soon)
+
+    def filter_involved(self, queryset, name, value):
+        if value is None:
+            return queryset
+        involved = Review.objects.involving(self.request.user).values("pk")
+        return queryset.filter(pk__in=involved) if value else queryset.exclude(pk__in=involved)
 
 
 class ReviewChooseView(snippet_chooser.ChooseView):

@@ -8,8 +8,8 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from reviews.dashboard import deadlines_for
-from reviews.models import ReviewTimescale, ReviewType
+from reviews.dashboard import DASHBOARD_ROWS, PANEL_ROWS, deadlines_for
+from reviews.models import Milestone, ReviewTimescale, ReviewType
 
 TODAY = date(2027, 1, 7)
 
@@ -122,20 +122,109 @@ def _make_reviews(make_review, people, liverpool, count, start):
         review.save()
 
 
-@pytest.mark.parametrize("url_name", ["reviews_dashboard", "wagtailadmin_home"])
+@pytest.mark.parametrize(
+    "url_name, rows", [("reviews_dashboard", DASHBOARD_ROWS), ("wagtailadmin_home", PANEL_ROWS)]
+)
 def test_queries_do_not_grow_with_the_number_of_reviews(
-    client, make_review, people, liverpool, django_assert_max_num_queries, url_name
+    client, make_review, people, liverpool, django_assert_max_num_queries, url_name, rows
 ):
     client.force_login(people["reviewer"])
-    _make_reviews(make_review, people, liverpool, 5, 100)
+    _make_reviews(make_review, people, liverpool, 3, 100)
     client.get(reverse(url_name))  # warm Wagtail's per-process caches
-    with CaptureQueriesContext(connection) as five:
+    with CaptureQueriesContext(connection) as few:
         response = client.get(reverse(url_name))
-    assert response.content.decode().count("WIR-RR-2026-1") == 5 * 6
-    _make_reviews(make_review, people, liverpool, 45, 200)
-    with django_assert_max_num_queries(len(five)):
+    # Three overdue and three due-soon milestones for each review, up to the section's rows.
+    assert response.content.decode().count("WIR-RR-2026-1") == 2 * min(3 * 3, rows)
+    _make_reviews(make_review, people, liverpool, 47, 200)
+    with django_assert_max_num_queries(len(few)):
         response = client.get(reverse(url_name))
-    assert response.content.decode().count("WIR-RR-2026-") == 50 * 6
+    assert response.status_code == 200
+    if url_name == "reviews_dashboard":  # the admin home holds other panels besides this one
+        assert len(few) <= 15
+
+
+def test_the_dashboard_shows_the_most_urgent_milestones_and_counts_them_all(
+    client, make_review, people, liverpool
+):
+    _make_reviews(make_review, people, liverpool, 50, 200)
+    deadlines = deadlines_for(people["reviewer"])
+    assert (deadlines.overdue_count, deadlines.overdue_reviews) == (150, 50)
+    assert (deadlines.due_soon_count, deadlines.due_soon_reviews) == (150, 50)
+    assert len(deadlines.overdue) == len(deadlines.due_soon) == DASHBOARD_ROWS
+    assert deadlines.overdue_more == 150 - DASHBOARD_ROWS
+    # Most urgent first: the longest overdue, then the soonest due.
+    overdue_dates = [row.milestone.due_date for row in deadlines.overdue]
+    assert overdue_dates == sorted(overdue_dates)
+    assert overdue_dates[0] == min(
+        m.due_date for m in Milestone.objects.overdue(TODAY).filter(review__reference__gte="WIR")
+    )
+    assert [row.days_overdue for row in deadlines.overdue] == [17] * DASHBOARD_ROWS
+
+    client.force_login(people["reviewer"])
+    html = client.get(reverse("reviews_dashboard")).content.decode()
+    assert f"The {DASHBOARD_ROWS} longest overdue of 150 milestones, in 50 reviews." in html
+    assert f"The {DASHBOARD_ROWS} soonest due of 150 milestones, in 50 reviews." in html
+    assert html.count("<time datetime=") == 2 * DASHBOARD_ROWS
+    assert "All 50 reviews with overdue milestones" in html
+    assert deadlines.overdue_url.replace("&", "&amp;") in html
+
+    html = client.get(reverse("wagtailadmin_home")).content.decode()
+    assert f"The {PANEL_ROWS} longest overdue of 150 milestones" in html
+
+
+def _listed(client, url):
+    response = client.get(url)
+    assert response.status_code == 200
+    return response.context["page_obj"].paginator.count, {
+        review.reference for review in response.context["page_obj"].object_list
+    }
+
+
+def test_the_dashboard_links_open_every_review_of_the_section(
+    client, make_review, people, liverpool
+):
+    _make_reviews(make_review, people, liverpool, 60, 300)
+    # Not the reader's deadlines: another partnership's regional review, visible but theirs.
+    make_review(
+        partnership=liverpool,
+        reference="LIV-RR-2026-01",
+        sharing_level="regional",
+        aware_date=date(2026, 12, 18),
+        notification_date=date(2026, 12, 18),
+    )
+    # No dates yet, so no deadlines: out of both lists.
+    make_review(reference="WIR-RR-2026-900", sharing_level="partnership")
+    # Only overdue: the rapid review milestone is done and the rest far off.
+    late_only = make_review(
+        reference="WIR-RR-2026-901",
+        sharing_level="partnership",
+        aware_date=date(2026, 11, 2),
+        notification_date=date(2026, 11, 2),
+    )
+    late_only.panel.set([people["reviewer"]])
+    late_only.save()
+    client.force_login(people["reviewer"])
+    deadlines = deadlines_for(people["reviewer"])
+
+    count, first_page = _listed(client, deadlines.overdue_url)
+    assert count == deadlines.overdue_reviews == 61
+    assert len(first_page) < count  # paginated, not every row at once
+    listed = set()
+    page = 1
+    while len(listed) < count:
+        listed |= _listed(client, f"{deadlines.overdue_url}&p={page}")[1]
+        page += 1
+    assert "WIR-RR-2026-901" in listed
+    assert not listed & {"LIV-RR-2026-01", "WIR-RR-2026-900"}
+
+    count, _ = _listed(client, deadlines.due_soon_url)
+    assert count == deadlines.due_soon_reviews
+    soon = set()
+    page = 1
+    while len(soon) < count:
+        soon |= _listed(client, f"{deadlines.due_soon_url}&p={page}")[1]
+        page += 1
+    assert {f"WIR-RR-2026-{n}" for n in range(300, 360)} == soon
 
 
 def test_timescales_admin_is_narrowed_to_the_managers_partnership(client, people, world):
