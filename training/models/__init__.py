@@ -1,0 +1,27 @@
+"""Multi-agency training: courses, sessions, bookings and waiting lists, the register,
+evaluations, and each partnership's training terms."""
+
+from .booking import Booking, BookingState
+from .course import Course, CourseIndexPage, CourseLevel, CourseTheme, Duration
+from .evaluation import Evaluation, EvaluationKind, PracticeChange
+from .notice import TrainingNotice, TrainingNoticeKind
+from .session import Delivery, Session
+from .terms import TrainingTerms
+
+__all__ = [
+    "Booking",
+    "BookingState",
+    "Course",
+    "CourseIndexPage",
+    "CourseLevel",
+    "CourseTheme",
+    "Delivery",
+    "Duration",
+    "Evaluation",
+    "EvaluationKind",
+    "PracticeChange",
+    "Session",
+    "TrainingNotice",
+    "TrainingNoticeKind",
+    "TrainingTerms",
+]

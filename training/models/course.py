@@ -1,0 +1,140 @@
+"""Courses: the multi-agency training a partnership publishes, as Wagtail pages so that trainers
+get drafts, revisions, preview and scheduled publishing; and the course list page above them."""
+
+from django.db import models
+from modelcluster.contrib.taggit import ClusterTaggableManager
+from modelcluster.fields import ParentalKey, ParentalManyToManyField
+from taggit.models import ItemBase
+from wagtail.admin.panels import FieldPanel, MultiFieldPanel
+from wagtail.fields import RichTextField
+from wagtail.models import Page
+from wagtail.search import index
+
+from partnership.access import AccessRule, SharingLevel
+from partnership.models import Theme
+
+COURSE_FEATURES = ["h3", "bold", "italic", "link", "ul", "ol"]
+
+
+class CourseLevel(models.TextChoices):
+    FOUNDATION = "foundation", "Foundation"
+    INTERMEDIATE = "intermediate", "Intermediate"
+    ADVANCED = "advanced", "Advanced"
+    REFRESHER = "refresher", "Refresher"
+
+
+class Duration(models.TextChoices):
+    """How long a session of the course lasts; non-attendance is charged by it."""
+
+    HALF_DAY = "half_day", "Half day"
+    FULL_DAY = "full_day", "Full day"
+
+
+class CourseIndexPage(Page):
+    """The list of courses, filtered by theme, level and partnership (training.listing)."""
+
+    introduction = models.TextField(blank=True)
+
+    content_panels = Page.content_panels + [FieldPanel("introduction")]
+
+    parent_page_types = ["learning.HomePage"]
+    subpage_types = ["training.Course"]
+    max_count = 1
+
+    class Meta:
+        verbose_name = "course list"
+
+
+class CourseTheme(ItemBase):
+    tag = models.ForeignKey(Theme, related_name="tagged_courses", on_delete=models.CASCADE)
+    content_object = ParentalKey(
+        "training.Course", related_name="themed_items", on_delete=models.CASCADE
+    )
+
+
+class Course(Page):
+    """A multi-agency course: what it teaches, to whom, and the learning it answers.
+
+    Its sessions are separate records (training.Session), not inline panels: a session holds
+    bookings, and publishing a revision must never delete a session people have booked."""
+
+    partnership = models.ForeignKey(
+        "partnership.Partnership", on_delete=models.PROTECT, related_name="courses"
+    )
+    # Most courses are advertised publicly; who may book is each session's eligibility.
+    sharing_level = models.CharField(
+        max_length=20, choices=SharingLevel.choices, default=SharingLevel.PUBLIC
+    )
+    summary = models.TextField(max_length=400, help_text="One or two sentences for the list.")
+    description = RichTextField(features=COURSE_FEATURES)
+    learning_outcomes = RichTextField(
+        features=COURSE_FEATURES, help_text="What delegates will be able to do afterwards."
+    )
+    audience = models.TextField(
+        help_text="Who it is for: roles, agencies, experience (for example, 'Practitioners "
+        "in every agency who work with families at levels 2 to 4')."
+    )
+    level = models.CharField(max_length=20, choices=CourseLevel.choices)
+    duration = models.CharField(max_length=20, choices=Duration.choices)
+    themes = ClusterTaggableManager(through=CourseTheme, blank=True)
+    briefings = ParentalManyToManyField(
+        "learning.LearningBriefing", blank=True, related_name="courses"
+    )
+    findings = ParentalManyToManyField("reviews.Finding", blank=True, related_name="courses")
+    actions = ParentalManyToManyField(
+        "learning.Action",
+        blank=True,
+        related_name="courses",
+        help_text="Actions this course answers: delegates' follow-up evaluations count as "
+        "evidence of their impact.",
+    )
+
+    access_rule = AccessRule(partnership="partnership")
+
+    search_fields = Page.search_fields + [
+        index.SearchField("summary", boost=2),
+        index.SearchField("description"),
+        index.SearchField("learning_outcomes"),
+        index.SearchField("audience"),
+        index.FilterField("partnership"),
+        index.FilterField("sharing_level"),
+        index.FilterField("level"),
+    ]
+
+    content_panels = Page.content_panels + [
+        FieldPanel("summary"),
+        FieldPanel("description"),
+        FieldPanel("learning_outcomes"),
+        FieldPanel("audience"),
+        FieldPanel("level"),
+        FieldPanel("duration"),
+    ]
+    promote_panels = Page.promote_panels + [
+        MultiFieldPanel(
+            [
+                FieldPanel("partnership"),
+                FieldPanel("sharing_level"),
+                FieldPanel("themes"),
+                FieldPanel("briefings"),
+                FieldPanel("findings"),
+                FieldPanel("actions"),
+            ],
+            heading="Sharing and the learning it answers",
+        )
+    ]
+
+    parent_page_types = ["training.CourseIndexPage"]
+    subpage_types: list[str] = []
+
+    class Meta:
+        verbose_name = "course"
+
+    @property
+    def is_full_day(self) -> bool:
+        return self.duration == Duration.FULL_DAY
+
+    @property
+    def cache_for_anonymous(self) -> bool:
+        # Places left change with every booking: the course page is never served from the
+        # anonymous page cache.
+        return False
