@@ -39,7 +39,7 @@ M2M_FIELDS = {
 
 
 def enqueue(keys) -> None:
-    keys = sorted(set(keys))
+    keys = sorted({key for key in keys if key})
     if not keys:
         return
     from .tasks import index_records
@@ -51,32 +51,28 @@ def enqueue(keys) -> None:
 def _record_changed(sender, instance, **kwargs):
     if kwargs.get("raw"):
         return  # loading fixtures: the rebuild indexes them
-    enqueue(sources.keys_affected_by(instance))
+    enqueue([sources.key_for(instance)])
 
 
 def _tag_changed(owner_label, sender, instance, **kwargs):
     if kwargs.get("raw"):
         return
     owner = apps.get_model(owner_label)
-    enqueue(sources.keys_affected_by(owner(pk=instance.content_object_id)))
+    enqueue([sources.key_for(owner(pk=instance.content_object_id))])
 
 
 def _m2m_changed(owner_label, sender, instance, action, reverse, pk_set, **kwargs):
     if action not in ("post_add", "post_remove", "post_clear", "pre_clear"):
         return
     if not reverse:
-        enqueue(sources.keys_affected_by(instance))
+        enqueue([sources.key_for(instance)])
         return
     owner = apps.get_model(owner_label)
-    pks = pk_set or []
-    keys = []
-    for pk in pks:
-        keys += sources.keys_affected_by(owner(pk=pk))
-    enqueue(keys)
+    enqueue([sources.key_for(owner(pk=pk)) for pk in pk_set or ()])
 
 
 def _page_published(sender, instance, **kwargs):
-    enqueue(sources.keys_affected_by(instance))
+    enqueue([sources.key_for(instance)])
 
 
 def _theme_changed(sender, instance, **kwargs):

@@ -69,8 +69,9 @@ class Source:
 
     kind: str
     model_label: str
-    # Models whose rows changing changes this source's documents: model label -> a function from
-    # the changed instance to this source's primary keys to reindex.
+    # Other kinds whose records this source's documents read: kind -> a function from those
+    # records' primary keys to this source's primary keys to reindex with them (a review's
+    # sharing level and status are its findings' too).
     dependants: dict = field(default_factory=dict)
     # The lookup from this model to a theme's id, to find what a renamed theme touches.
     theme_lookup: str = "themed_items__tag_id"
@@ -327,16 +328,24 @@ class ActionSource(Source):
 
 
 def _finding_dependants():
+    from reviews.models import Finding
+
     return {
-        "reviews.Review": lambda review: list(review.findings.values_list("pk", flat=True)),
+        Kind.REVIEW: lambda pks: Finding.objects.filter(review_id__in=pks).values_list(
+            "pk", flat=True
+        ),
     }
 
 
 def _recommendation_dependants():
+    from reviews.models import Recommendation
+
     return {
-        "reviews.Review": lambda review: list(review.recommendations.values_list("pk", flat=True)),
-        "reviews.Finding": lambda finding: list(
-            finding.recommendations.values_list("pk", flat=True)
+        Kind.REVIEW: lambda pks: Recommendation.objects.filter(review_id__in=pks).values_list(
+            "pk", flat=True
+        ),
+        Kind.FINDING: lambda pks: (
+            Recommendation.objects.filter(findings__in=pks).values_list("pk", flat=True).distinct()
         ),
     }
 
@@ -426,14 +435,26 @@ def keys_tagged(theme_id: int) -> list[str]:
     return keys
 
 
-def keys_affected_by(instance) -> list[str]:
-    """The keys whose documents change when `instance` (a record or something it reads) does."""
+def key_for(instance) -> str | None:
+    """The index key of a record of a searchable model (searchable now or not)."""
     label = type(instance)._meta.concrete_model._meta.label
-    keys = []
     for source in registry().values():
-        if type(instance)._meta.label == source.model_label or label == source.model_label:
-            keys.append(key_of(source.kind, instance.pk))
-        lookup = source.dependants.get(label)
-        if lookup is not None:
-            keys += [key_of(source.kind, pk) for pk in lookup(instance)]
-    return keys
+        if source.model_label in (label, type(instance)._meta.label):
+            return key_of(source.kind, instance.pk)
+    return None
+
+
+def with_dependants(keys: Iterable[str]) -> list[str]:
+    """These keys and those of the records whose documents read them, found in the database now
+    (so a signal fired in the middle of a save needs no query)."""
+    keys = set(keys)
+    by_kind: dict[str, list[int]] = {}
+    for key in keys:
+        parsed = split_key(key)
+        if parsed:
+            by_kind.setdefault(parsed[0], []).append(parsed[1])
+    for source in registry().values():
+        for kind, lookup in source.dependants.items():
+            if by_kind.get(kind):
+                keys.update(key_of(source.kind, pk) for pk in lookup(by_kind[kind]))
+    return sorted(keys)

@@ -5,8 +5,7 @@ commits (`search.signals`), so a task never reads a record that is not saved yet
 
 from celery import shared_task
 
-from . import sources
-from . import engines
+from . import engines, sources
 
 # An unreachable engine (Elasticsearch restarting, a database failover) is retried with backoff.
 RETRY = {
@@ -21,7 +20,7 @@ RETRY = {
 def index_records(keys: list[str]) -> dict[str, int]:
     """Index these records as they are now; those no longer searchable (deleted, unpublished,
     back in draft) are removed."""
-    documents, gone = sources.documents_for(keys)
+    documents, gone = sources.documents_for(sources.with_dependants(keys))
     engine = engines.get_engine()
     engine.index(documents)
     engine.remove(gone)

@@ -22,7 +22,7 @@ from collections.abc import Iterable
 from django.contrib.postgres.search import SearchHeadline, SearchQuery, SearchRank
 from django.core.cache import cache
 from django.db import connection, transaction
-from django.db.models import Count, F, QuerySet
+from django.db.models import Case, Count, F, FloatField, QuerySet, Value, When
 from django.db.models.expressions import RawSQL
 
 from partnership.access import EVERYONE_TOKEN
@@ -40,6 +40,16 @@ START, STOP = "\ue000", "\ue001"
 SNIPPET_WORDS = 32
 # Title counts ten times the body, theme words four times (bm25 weights per FTS5 column).
 BM25 = "bm25(hubsearch_fts, 10.0, 4.0, 1.0)"
+# Curated learning before the records it comes from: a briefing that matches as well as a
+# finding is what a practitioner should read first.
+KIND_BOOST = {
+    "briefing": 2.0,
+    "course": 1.5,
+    "review": 1.5,
+    "finding": 1.0,
+    "recommendation": 0.8,
+    "action": 0.6,
+}
 SYNONYMS_CACHE_KEY = "search:synonym-groups"
 FEW_RESULTS = 3
 
@@ -86,6 +96,19 @@ def _lead(body: str) -> str:
 def _chunks(items: list, size: int = BATCH):
     for start in range(0, len(items), size):
         yield items[start : start + size]
+
+
+def _boost():
+    return Case(
+        *(When(kind=kind, then=Value(boost)) for kind, boost in KIND_BOOST.items()),
+        default=Value(1.0),
+        output_field=FloatField(),
+    )
+
+
+def _boost_sql() -> str:
+    whens = " ".join(f"WHEN '{kind}' THEN {boost}" for kind, boost in KIND_BOOST.items())
+    return f"(CASE boosted.kind {whens} ELSE 1.0 END)"
 
 
 class DatabaseEngine:
@@ -353,7 +376,7 @@ class DatabaseEngine:
         elif self.vendor == "postgresql":
             tsquery = self._tsquery(query_plan)
             rows = list(
-                filtered.annotate(score=SearchRank(F("search_vector"), tsquery))
+                filtered.annotate(score=SearchRank(F("search_vector"), tsquery) * _boost())
                 .order_by("-score", F("date").desc(nulls_last=True), "-pk")
                 .values(*fields, "score")[start:end]
             )
@@ -362,10 +385,12 @@ class DatabaseEngine:
             ids_sql, ids_params = filtered.values("pk").query.sql_with_params()
             with connection.cursor() as cursor:
                 cursor.execute(
-                    f"SELECT rowid, {BM25} AS score, "
+                    f"SELECT hubsearch_fts.rowid, {BM25} * {_boost_sql()} AS score, "
                     f"snippet(hubsearch_fts, 2, %s, %s, '…', {SNIPPET_WORDS}) "
-                    f"FROM hubsearch_fts WHERE hubsearch_fts MATCH %s AND rowid IN ({ids_sql}) "
-                    "ORDER BY score, rowid DESC LIMIT %s OFFSET %s",
+                    "FROM hubsearch_fts JOIN hubsearch_searchentry AS boosted "
+                    "ON boosted.id = hubsearch_fts.rowid "
+                    f"WHERE hubsearch_fts MATCH %s AND hubsearch_fts.rowid IN ({ids_sql}) "
+                    "ORDER BY score, hubsearch_fts.rowid DESC LIMIT %s OFFSET %s",
                     [START, STOP, fts5_match(query_plan), *ids_params, query.per_page, start],
                 )
                 ranked = cursor.fetchall()
