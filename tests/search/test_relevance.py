@@ -93,7 +93,9 @@ def test_tokens_agree_with_the_policy_for_every_model_and_person(demo):
         tokens = {record.pk: set(access_tokens(record)) for record in records}
         for person in people:
             audience = audience_tokens(person)
-            visible = set(visible_to(person, model._base_manager.all()).values_list("pk", flat=True))
+            visible = set(
+                visible_to(person, model._base_manager.all()).values_list("pk", flat=True)
+            )
             by_tokens = {pk for pk, held in tokens.items() if held & audience}
             assert by_tokens == visible, (model.__name__, str(person))
         for partnership in partnerships:
