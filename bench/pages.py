@@ -35,4 +35,14 @@ PAGES = [
     Page("Learning library (region)", "/library/"),
     Page("Learning library (region)", "/library/", who="practitioner"),
     Page("Theme page", "/themes/neglect/", who="practitioner"),
+    # Search over 50,000 findings and 5,000 briefings at scale 50: typical queries, a synonym
+    # expansion, filters, and the JSON API.
+    Page("Search: one word", "/search/?q=neglect", who="practitioner"),
+    Page("Search: synonyms", "/search/?q=toxic+trio", who="practitioner"),
+    Page(
+        "Search: filtered, by date",
+        "/search/?q=domestic+abuse&type=finding&agency=police&sort=date",
+        who="practitioner",
+    ),
+    Page("Search API", "/api/search/?q=CSE", who="practitioner"),
 ]

@@ -121,3 +121,13 @@ def test_api_refuses_strangers(client, corpus):
     assert client.get(reverse("api-search"), {"q": "neglect"}).status_code == 401
     response = client.get(reverse("api-search"), HTTP_AUTHORIZATION="Bearer nonsense")
     assert response.status_code == 401
+
+
+def test_the_admin_search_offers_learning_search_and_still_finds_reviews(client, people, corpus):
+    client.force_login(people["admin"])
+    response = client.get(reverse("wagtailadmin_pages:search"), {"q": "neglect"})
+    assert response.status_code == 200
+    assert "Learning search" in response.content.decode()
+    listing = client.get("/admin/snippets/reviews/review/", {"q": "busy household"})
+    assert listing.status_code == 200
+    assert "Child A: neglect in a busy household" in listing.content.decode()
