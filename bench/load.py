@@ -111,6 +111,117 @@ def sign_in(host: str, port: int, username: str, password: str) -> dict[str, str
     return client.cookies
 
 
+BOOK_LINK = re.compile(rb'href="(/training/sessions/\d+/book/)"')
+CSRF = re.compile(rb'name="csrfmiddlewaretoken" value="([^"]+)"')
+
+
+def _form_post(client: Client, path: str, token: str, referer: str):
+    return client.request(
+        "POST",
+        path,
+        body=urllib.parse.urlencode({"csrfmiddlewaretoken": token}),
+        headers={
+            "Content-Type": "application/x-www-form-urlencoded",
+            "Referer": f"http://{client.host}:{client.port}{referer}",
+        },
+    )
+
+
+def measure_booking(
+    host: str,
+    port: int,
+    course_path: str,
+    *,
+    cookies: dict[str, str] | None = None,
+    concurrency: int = 4,
+    seconds: float = 6.0,
+    max_requests: int = 50_000,
+    warmup: int = 2,
+) -> Measurement:
+    """Time the real booking request: a POST to a session's booking form that books a place
+    (or a place on its waiting list, if the session is full), as the signed-in person.
+
+    Each thread takes its own session from the course page's Book buttons, so that one person's
+    requests never meet their own "you already have a place"; after each timed POST the thread
+    cancels that booking through the site's own cancel form (not timed), so the next POST books
+    again and the data stays as it was. Only the booking POST's latency and queries count."""
+    first = Client(host, port, cookies)
+    response, content = first.request("GET", course_path)
+    first.close()
+    links = list(dict.fromkeys(m.decode() for m in BOOK_LINK.findall(content)))
+    if response.status != 200 or not links:
+        raise RuntimeError(f"{course_path} offers nothing to book (HTTP {response.status})")
+    threads_wanted = min(concurrency, len(links))
+    result = Measurement()
+    lock = threading.Lock()
+    budget = [max_requests]
+    stop_at = [0.0]
+
+    def cycle(client: Client, book: str) -> tuple[float, object]:
+        _, form = client.request("GET", book)
+        token = CSRF.search(form).group(1).decode()
+        started = time.perf_counter()
+        response, _ = _form_post(client, book, token, book)
+        elapsed = time.perf_counter() - started
+        location = response.headers.get("Location", "")
+        if response.status == 302 and "/training/bookings/" in location:
+            cancel = location.split(f":{port}", 1)[-1] + "cancel/"
+            _, page = client.request("GET", cancel)
+            _form_post(client, cancel, CSRF.search(page).group(1).decode(), cancel)
+        return elapsed, response
+
+    def worker(book: str, rounds: int | None):
+        client = Client(host, port, cookies)
+        latencies, queries, statuses, errors = [], [], {}, 0
+        done = 0
+        while (rounds is None and time.perf_counter() < stop_at[0]) or (
+            rounds is not None and done < rounds
+        ):
+            done += 1
+            with lock:
+                if budget[0] <= 0:
+                    break
+                budget[0] -= 1
+            try:
+                elapsed, response = cycle(client, book)
+            except (OSError, http.client.HTTPException, AttributeError):
+                errors += 1
+                client = Client(host, port, cookies)
+                continue
+            if rounds is not None:
+                continue  # warm-up
+            latencies.append(elapsed)
+            statuses[response.status] = statuses.get(response.status, 0) + 1
+            if response.status != 302:
+                errors += 1
+            count = response.headers.get("X-Hub-Queries")
+            if count is not None:
+                queries.append(int(count))
+        client.close()
+        if rounds is None:
+            with lock:
+                result.latencies.extend(latencies)
+                result.queries.extend(queries)
+                result.errors += errors
+                for status, n in statuses.items():
+                    result.statuses[status] = result.statuses.get(status, 0) + n
+
+    worker(links[0], warmup)
+    stop_at[0] = time.perf_counter() + seconds
+    threads = [
+        threading.Thread(target=worker, args=(links[i], None), daemon=True)
+        for i in range(threads_wanted)
+    ]
+    started = time.perf_counter()
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(seconds + 60)
+    result.seconds = time.perf_counter() - started
+    result.requests = len(result.latencies)
+    return result
+
+
 def measure(
     host: str,
     port: int,
@@ -122,7 +233,21 @@ def measure(
     max_requests: int = 50_000,
     warmup: int = 20,
 ) -> Measurement:
-    """Hit `path` from `concurrency` threads for `seconds` (or `max_requests`), after a warm-up."""
+    """Hit `path` from `concurrency` threads for `seconds` (or `max_requests`), after a warm-up.
+
+    A path written "POST <course page>" times the booking request instead (`measure_booking`):
+    the registry says so in bench/pages.py, and the runner needs no change to time it."""
+    if path.startswith("POST "):
+        return measure_booking(
+            host,
+            port,
+            path.removeprefix("POST "),
+            cookies=cookies,
+            concurrency=concurrency,
+            seconds=seconds,
+            max_requests=max_requests,
+            warmup=min(warmup, 2),
+        )
     warm = Client(host, port, cookies)
     for _ in range(warmup):
         warm.request("GET", path)

@@ -34,7 +34,22 @@ PAGES = [
     # Private to the reader (never in the page cache): what it lists differs by who reads it.
     Page("Learning library (region)", "/library/"),
     Page("Learning library (region)", "/library/", who="practitioner"),
+    Page("Learning library (Wirral)", "/library-wirral/", who="practitioner"),
     Page("Theme page", "/themes/neglect/", who="practitioner"),
+    # A regional briefing read by a practitioner (answered per reader), and a public one that
+    # visitors get from the page cache. At scale the libraries hold 100 x scale briefings more.
+    Page("Learning briefing", "/library-wirral/bruising-in-non-mobile-babies/", who="practitioner"),
+    Page("Learning briefing (public)", "/library-wirral/safer-sleep-every-contact/", cached=True),
+    # Training: the course list and a course's page (places left change with every booking, so
+    # neither is in the page cache), and the booking request itself.
+    Page("Course list", "/courses/"),
+    Page("Course list", "/courses/", who="practitioner"),
+    Page("Course page", "/courses/course-0000/", who="practitioner"),
+    # The real booking view under load: each thread POSTs the booking form of its own session of
+    # course-0000 (a Wirral course open to the region, built by training.demo_courses at scale),
+    # which books a place or joins the waiting list, then cancels it through the cancel form,
+    # untimed, so the next POST books again. See bench.load.measure_booking.
+    Page("Booking request (POST)", "POST /courses/course-0000/", who="practitioner"),
     # Search over 50,000 findings and 5,000 briefings at scale 50: typical queries, a synonym
     # expansion, filters, and the JSON API.
     Page("Search: one word", "/search/?q=neglect", who="practitioner"),

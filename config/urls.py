@@ -16,6 +16,7 @@ urlpatterns = [
     path("api/", include("learning.api_urls")),
     path("search/", include("search.urls")),
     path("", include("learning.urls")),
+    path("", include("training.urls")),
 ]
 
 if settings.HUB_BENCH:

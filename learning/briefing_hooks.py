@@ -134,3 +134,30 @@ def register_acknowledged_action(actions):
     actions.register_action(
         briefings.ACKNOWLEDGED, "Read and understood", "Marked read and understood"
     )
+
+
+def _only_visible_briefings(pages, user):
+    """Page listings in the admin hold briefings the access policy lets `user` see, and no
+    other: a restricted briefing's title is itself something to keep."""
+    from django.contrib.contenttypes.models import ContentType
+    from django.db.models import Q
+
+    from partnership.access import sees_everything, visible_to
+
+    from .models import LearningBriefing
+
+    if sees_everything(user):
+        return pages
+    briefing_type = ContentType.objects.get_for_model(LearningBriefing)
+    visible = visible_to(user, LearningBriefing.objects.all()).values("pk")
+    return pages.filter(~Q(content_type=briefing_type) | Q(pk__in=visible))
+
+
+@hooks.register("construct_explorer_page_queryset")
+def narrow_explorer(parent_page, pages, request):
+    return _only_visible_briefings(pages, request.user)
+
+
+@hooks.register("construct_page_chooser_queryset")
+def narrow_page_chooser(pages, request):
+    return _only_visible_briefings(pages, request.user)

@@ -8,6 +8,7 @@ whichever runs first, both agree. Keyed on slug: re-running changes nothing."""
 
 from datetime import timedelta
 
+from django.db import models
 from django.utils import timezone
 from django.utils.html import escape
 
@@ -16,7 +17,7 @@ from partnership.demo import World
 from partnership.models import Theme
 from reviews.models import Finding, LevelOfNeed, Review
 
-from .models import Acknowledgement, HomePage, LearningBriefing, LibraryPage
+from .models import Acknowledgement, BriefingTheme, HomePage, LearningBriefing, LibraryPage
 
 P, G, PUB = SharingLevel.PARTNERSHIP, SharingLevel.REGIONAL, SharingLevel.PUBLIC
 SHARED = (SharingLevel.REGIONAL, SharingLevel.PUBLIC)
@@ -309,3 +310,173 @@ def build(world: World, scale: int) -> None:
             defaults={"agency_id": membership.agency_id if membership else None},
         )
     world.log.append(f"learning: {made} briefings (libraries under {region_library.url_path})")
+    if scale > 1:
+        bulk_made = bulk(world, BULK_PER_SCALE * scale)
+        world.log.append(f"learning: {bulk_made} benchmark briefings in bulk")
+
+
+BULK_PER_SCALE = 100
+BULK_PREFIX = "bench-briefing-"
+BULK_LEVELS = [SharingLevel.REGIONAL, SharingLevel.PARTNERSHIP, SharingLevel.PUBLIC, G]
+BULK_BATCH = 1000
+
+
+def bulk(world: World, count: int) -> int:
+    """`count` fictional briefings for the benchmark and the search tests, spread over the
+    partnerships' libraries, themes, levels and five years, written in bulk: a few queries per
+    thousand instead of a dozen per page.
+
+    Wagtail's pages are a materialised-path tree (treebeard's MP_Node): each page's `path` is its
+    parent's path and a four-character base-36 step, `depth` is one more than its parent's, and
+    the parent's `numchild` counts its children. Pages are appended after each library's last
+    child with the steps treebeard itself would give (`_get_path`), the libraries' `numchild`
+    is raised to match, and `url_path` is the library's with the slug, so that the tree passes
+    `Page.find_problems()` and Wagtail adds, moves and routes pages as if it had made them.
+    A briefing is a page in two tables (multi-table inheritance), which `bulk_create` refuses:
+    the page rows are bulk-created first, then the briefing rows with the same ids through the
+    manager's `_insert`, the one Django's own `save()` uses for each table. No revisions are
+    written (Wagtail edits a page without one from the page itself); the search index is
+    brought up to date by `manage.py update_index`."""
+    import random
+    import uuid
+
+    from django.contrib.contenttypes.models import ContentType
+    from wagtail.models import Locale, Page
+
+    home = HomePage.objects.first()
+    if home is None or count <= 0:
+        return 0
+    wanted = [f"{BULK_PREFIX}{i:06d}" for i in range(count)]
+    existing = set(Page.objects.filter(slug__startswith=BULK_PREFIX).values_list("slug", flat=True))
+    todo = [slug for slug in wanted if slug not in existing]
+    if not todo:
+        return 0
+
+    partnerships = list(world.partnerships.values())
+    libraries = {p.pk: library_for(home, p) for p in partnerships}
+    themes = list(Theme.objects.order_by("slug"))
+    agencies = {}
+    for (short, _name), agency in world.agencies.items():
+        agencies.setdefault(short, []).append(agency)
+    reviews_by = {}
+    for review in Review.objects.only("pk", "lead_partnership_id"):
+        reviews_by.setdefault(review.lead_partnership_id, []).append(review.pk)
+    content_type = ContentType.objects.get_for_model(LearningBriefing)
+    locale = Locale.get_default()
+    now = timezone.now()
+    today = timezone.localdate()
+    rng = random.Random(20260101)
+
+    # The next free step under each library: after its last child, as treebeard counts.
+    next_step = {}
+    for pk, library in libraries.items():
+        last = Page.objects.filter(path__startswith=library.path, depth=library.depth + 1)
+        last_path = last.order_by("-path").values_list("path", flat=True).first()
+        next_step[pk] = Page._str2int(last_path[-Page.steplen :]) + 1 if last_path else 1
+
+    added = {pk: 0 for pk in libraries}
+    made = 0
+    for start in range(0, len(todo), BULK_BATCH):
+        batch = todo[start : start + BULK_BATCH]
+        pages, briefings, links = [], [], []
+        for slug in batch:
+            n = int(slug[len(BULK_PREFIX) :])
+            partnership = partnerships[n % len(partnerships)]
+            library = libraries[partnership.pk]
+            step = next_step[partnership.pk]
+            next_step[partnership.pk] += 1
+            added[partnership.pk] += 1
+            chosen = rng.sample(themes, k=min(2, len(themes))) if themes else []
+            names = " and ".join(t.name.lower() for t in chosen) or "practice"
+            title = f"Learning from review {n}: {names}"
+            page = Page(
+                title=title,
+                draft_title=title,
+                slug=slug,
+                content_type=content_type,
+                path=LearningBriefing._get_path(library.path, library.depth + 1, step),
+                depth=library.depth + 1,
+                numchild=0,
+                url_path=f"{library.url_path}{slug}/",
+                live=True,
+                has_unpublished_changes=False,
+                first_published_at=now,
+                last_published_at=now,
+                locale=locale,
+                translation_key=uuid.uuid4(),
+            )
+            pages.append(page)
+            briefings.append(
+                {
+                    "partnership": partnership,
+                    "sharing_level": BULK_LEVELS[n % len(BULK_LEVELS)],
+                    "summary": f"[fictional] What review {n} taught the partnership about {names}.",
+                    "background": _paragraphs(
+                        f"[fictional] A review by {partnership.name} looked at {names}."
+                    ),
+                    "why_it_matters": _paragraphs(
+                        f"Practitioners meet {names} every day; the family's story shows why "
+                        "asking early matters."
+                    ),
+                    "what_we_found": _paragraphs(
+                        "Information was held by several agencies and nobody held the whole "
+                        "picture."
+                    ),
+                    "what_it_means": _paragraphs("Share what you see and ask who else knows."),
+                    "questions": "<ul><li>What would you have done?</li></ul>",
+                    "what_to_do": _paragraphs("Follow your partnership's procedures."),
+                    "learn_more": "",
+                    "level_of_need": list(LevelOfNeed)[n % len(LevelOfNeed)],
+                    "briefing_date": today - timedelta(days=(n * 7) % (5 * 365)),
+                    "themes": chosen,
+                    "audiences": agencies.get(partnership.short_name, [])[n % 3 :: 5][:2],
+                    "reviews": reviews_by.get(partnership.pk, [])[n % 4 :: 9][:1],
+                }
+            )
+        Page.objects.bulk_create(pages)
+        rows = []
+        for page, fields in zip(pages, briefings, strict=True):
+            themes_of, audiences, sources = (
+                fields.pop("themes"),
+                fields.pop("audiences"),
+                fields.pop("reviews"),
+            )
+            briefing = LearningBriefing(page_ptr_id=page.pk, **fields)
+            # The page's own fields are on the Page row already; only the briefing's are written.
+            rows.append(briefing)
+            links.append((page.pk, themes_of, audiences, sources))
+        LearningBriefing._base_manager._insert(
+            rows, fields=LearningBriefing._meta.local_concrete_fields
+        )
+        BriefingTheme.objects.bulk_create(
+            [
+                BriefingTheme(content_object_id=pk, tag_id=t.pk)
+                for pk, chosen, _, _ in links
+                for t in chosen
+            ]
+        )
+        LearningBriefing.audiences.through.objects.bulk_create(
+            [
+                LearningBriefing.audiences.through(learningbriefing_id=pk, agency_id=a.pk)
+                for pk, _, audiences, _ in links
+                for a in audiences
+            ]
+        )
+        LearningBriefing.source_reviews.through.objects.bulk_create(
+            [
+                LearningBriefing.source_reviews.through(learningbriefing_id=pk, review_id=r)
+                for pk, _, _, sources in links
+                for r in sources
+            ]
+        )
+        made += len(pages)
+
+    for partnership_pk, n in added.items():
+        if n:
+            Page.objects.filter(pk=libraries[partnership_pk].pk).update(
+                numchild=models.F("numchild") + n
+            )
+    from . import page_cache
+
+    page_cache.invalidate()
+    return made

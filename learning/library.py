@@ -24,12 +24,13 @@ from datetime import date
 from django import forms
 from django.core.paginator import Page as PaginatorPage
 from django.core.paginator import Paginator
-from django.db.models import CharField, Count, DateField, F, Prefetch, Q, QuerySet, Value
+from django.db.models import CharField, Count, DateField, F, Q, QuerySet, Value
 from django.db.models.functions import Cast, Coalesce
 from django.utils import timezone
 
+from partnership import vocabulary
 from partnership.access import SharingLevel, membership_of, visible_to
-from partnership.models import Agency, Partnership, Theme
+from partnership.models import Partnership, Theme
 from reviews.models import Finding, Review, ReviewStatus, ReviewTheme, ReviewType
 
 from .models import BriefingTheme, LearningBriefing
@@ -233,28 +234,59 @@ def _counts(querysets: dict[str, QuerySet]) -> dict[str, int]:
 
 
 def _load(kind: str, ids: list[int]) -> dict[int, object]:
-    """The page's records of one kind with everything their cards show, in a fixed number of
-    queries."""
+    """The page's records of one kind with what their cards show: one query per kind."""
     if not ids:
         return {}
     if kind == BRIEFING:
         qs = LearningBriefing.objects.filter(pk__in=ids).select_related("partnership")
-        qs = qs.prefetch_related(
-            Prefetch("themed_items", queryset=BriefingTheme.objects.select_related("tag"))
-        )
     elif kind == REPORT:
         qs = Review.objects.filter(pk__in=ids).select_related("lead_partnership")
-        qs = qs.prefetch_related(
-            Prefetch("themed_items", queryset=ReviewTheme.objects.select_related("tag"))
-        )
     else:
         qs = Finding.objects.filter(pk__in=ids).select_related("review__lead_partnership")
-        qs = qs.prefetch_related("themes")
     return {record.pk: record for record in qs}
 
 
+# Where each kind's theme links are kept: the through model and its two columns.
+THEME_LINKS = {
+    BRIEFING: (BriefingTheme, "content_object_id", "tag_id"),
+    REPORT: (ReviewTheme, "content_object_id", "tag_id"),
+    FINDING: (Finding.themes.through, "finding_id", "theme_id"),
+}
+
+
+def _attach_themes(loaded: dict[str, dict[int, object]]) -> None:
+    """Every listed record's themes in one query (a UNION over the kinds' links), named from
+    the cached theme vocabulary: `record.listed_themes`."""
+    parts = []
+    for kind, records in loaded.items():
+        for record in records.values():
+            record.listed_themes = []
+        if not records:
+            continue
+        through, owner, tag = THEME_LINKS[kind]
+        parts.append(
+            through.objects.filter(**{f"{owner}__in": list(records)})
+            .order_by()
+            .annotate(listed_kind=Value(kind, output_field=CharField()))
+            .values_list("listed_kind", owner, tag)
+        )
+    if not parts:
+        return
+    rows = parts[0].union(*parts[1:], all=True) if len(parts) > 1 else parts[0]
+    themes = vocabulary.themes_by_id()
+    for kind, pk, theme_id in rows:
+        if theme_id in themes:
+            loaded[kind][pk].listed_themes.append(themes[theme_id])
+    for records in loaded.values():
+        for record in records.values():
+            record.listed_themes.sort(key=lambda theme: theme.name)
+
+
 def themes_of(kind: str, record) -> list[Theme]:
-    """A record's themes from what `_load` prefetched (never a query of its own)."""
+    """A listed record's themes, attached by `_attach_themes` (never a query of its own)."""
+    listed = getattr(record, "listed_themes", None)
+    if listed is not None:
+        return listed
     if kind == FINDING:
         return list(record.themes.all())
     return [item.tag for item in record.themed_items.all()]
@@ -271,15 +303,15 @@ def library_listing(
     per_page: int = PER_PAGE,
 ) -> Listing:
     """What one library page (or theme page) shows `user`, for the GET parameters `params`."""
-    agencies = Agency.objects.select_related("partnership").order_by("partnership__name", "name")
+    agencies = vocabulary.agencies()
     if partnership is not None:
-        agencies = agencies.filter(partnership=partnership)
+        agencies = [a for a in agencies if a.partnership_id == partnership.pk]
     form = LibraryFilterForm(
         params or None,
         partnership=partnership,
         theme=theme,
-        themes=Theme.objects.all() if theme is None else (),
-        agencies=list(agencies),
+        themes=vocabulary.themes() if theme is None else (),
+        agencies=agencies,
     )
     filters = form.filters()
     wanted = [filters["kind"]] if filters.get("kind") else [k for k, _ in KINDS]
@@ -304,6 +336,7 @@ def library_listing(
     for kind, _when, pk in rows:
         by_kind.setdefault(kind, []).append(pk)
     loaded = {kind: _load(kind, ids) for kind, ids in by_kind.items()}
+    _attach_themes(loaded)
     entries = [
         Entry(kind=kind, date=when, record=loaded[kind][pk])
         for kind, when, pk in rows

@@ -4,3 +4,21 @@ from django.apps import AppConfig
 class PartnershipConfig(AppConfig):
     name = "partnership"
     verbose_name = "Partnership"
+
+    def ready(self):
+        from django.contrib.auth.models import Group
+        from django.db.models.signals import m2m_changed, post_delete, post_save
+
+        from . import roles, vocabulary
+        from .models import Agency, Partnership, Theme
+
+        for model in (Theme, Agency, Partnership):
+            for signal in (post_save, post_delete):
+                signal.connect(
+                    vocabulary.invalidate, sender=model, dispatch_uid=f"hub-vocabulary-{model}"
+                )
+        m2m_changed.connect(
+            roles.invalidate_admin_roles,
+            sender=Group.permissions.through,
+            dispatch_uid="hub-admin-roles",
+        )

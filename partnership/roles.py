@@ -49,3 +49,43 @@ def revoke(apps, role: str, permissions: list[str]):
         group.permissions.remove(
             *Permission.objects.filter(content_type__app_label=app_label, codename=codename)
         )
+
+
+ADMIN_ROLES_KEY = "hub:roles:admin-groups"
+
+
+def admin_group_names() -> frozenset[str]:
+    """The groups whose members may use the Wagtail admin, cached: the header asks on every
+    page, and asking Django's permissions costs two queries per request."""
+    from django.core.cache import cache
+
+    found = cache.get(ADMIN_ROLES_KEY)
+    if found is None:
+        from django.contrib.auth.models import Group
+
+        found = frozenset(
+            Group.objects.filter(
+                permissions__content_type__app_label="wagtailadmin",
+                permissions__codename="access_admin",
+            ).values_list("name", flat=True)
+        )
+        cache.set(ADMIN_ROLES_KEY, found, 300)
+    return found
+
+
+def invalidate_admin_roles(**kwargs) -> None:
+    from django.core.cache import cache
+
+    cache.delete(ADMIN_ROLES_KEY)
+
+
+def uses_admin(user) -> bool:
+    """Whether to offer `user` the admin: staff, or holding a role whose group may use it."""
+    from .models import roles_of
+
+    if not getattr(user, "is_authenticated", False) or not user.is_active:
+        return False
+    if user.is_staff or user.is_superuser:
+        return True
+    admin_groups = admin_group_names()
+    return any(role.label in admin_groups for role in roles_of(user))

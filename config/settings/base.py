@@ -177,6 +177,17 @@ CELERY_BEAT_SCHEDULE: dict = {
         "task": "learning.tasks.send_action_reminders_task",
         "schedule": crontab(hour=7, minute=0),
     },
+    # Training: the reminder N working days before each session, once per booking and date.
+    "send-session-reminders": {
+        "task": "training.tasks.send_session_reminders_task",
+        "schedule": crontab(hour=7, minute=30),
+    },
+    # An offered place not taken in time goes to the next person waiting; offers last hours,
+    # so a few minutes' lateness is all a delegate next in the queue can lose.
+    "expire-training-offers": {
+        "task": "training.tasks.expire_offers_task",
+        "schedule": crontab(minute="*/10"),
+    },
 }
 
 # Search: the database engine unless ELASTICSEARCH_URL names a cluster.

@@ -13,6 +13,7 @@ from .action import (  # noqa: F401
     ImpactType,
 )
 from .briefing import Acknowledgement, BriefingTheme, LearningBriefing, LibraryPage  # noqa: F401
+from .editors import LibraryEditors  # noqa: F401
 from .home import HomePage  # noqa: F401
 from .notice import (  # noqa: F401
     ACTION_STAGES,

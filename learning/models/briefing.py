@@ -6,20 +6,25 @@ a sign-off workflow like any published content. It carries an owning partnership
 level like every record that holds learning, and the access policy decides who may read it: a
 live page is not by itself public."""
 
+from django import forms
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils import timezone
 from modelcluster.contrib.taggit import ClusterTaggableManager
 from modelcluster.fields import ParentalKey, ParentalManyToManyField
 from taggit.models import ItemBase
+from wagtail.admin.forms import WagtailAdminPageForm
 from wagtail.admin.panels import FieldPanel, MultiFieldPanel
 from wagtail.fields import RichTextField
-from wagtail.models import Page
+from wagtail.models import Page, PagePermissionTester
 from wagtail.search import index
 
-from partnership.access import AccessRule, SharingLevel
-from partnership.models import Theme
+from partnership.access import AccessRule, SharingLevel, membership_of
+from partnership.models import Partnership, Role, Theme
 from reviews.models import LevelOfNeed
+
+from .serving import HubPage
 
 BRIEFING_FEATURES = ["h3", "bold", "italic", "link", "ul", "ol"]
 
@@ -31,7 +36,107 @@ class BriefingTheme(ItemBase):
     )
 
 
-class LearningBriefing(Page):
+def _own_partnership_id(user):
+    membership = membership_of(user)
+    return membership.partnership_id if membership else None
+
+
+class OwnPartnershipPageTester(PagePermissionTester):
+    """Wagtail's page permissions, narrowed to pages of the person's own partnership.
+
+    Page permissions are per subtree; the region's library is a subtree every partnership's
+    editors write in, so there the subtree alone would let Wirral's editors change Liverpool's
+    briefings. `owns()` says whether the page belongs to the person's partnership; the methods
+    listed in `OWNED` need it on top of what Wagtail grants."""
+
+    OWNED = (
+        "can_edit",
+        "can_delete",
+        "can_unpublish",
+        "can_publish",
+        "can_submit_for_moderation",
+        "can_set_view_restrictions",
+        "can_unschedule",
+        "can_lock",
+        "can_unlock",
+        "can_move",
+        "can_copy",
+        "can_view_revisions",
+    )
+
+    def owns(self) -> bool:
+        if self.user.is_superuser:
+            return True
+        owner = self.page.partnership_id
+        return owner is not None and owner == _own_partnership_id(self.user)
+
+    def __getattribute__(self, name):
+        if name in type(self).OWNED:
+            allowed = super().__getattribute__(name)
+            return lambda *args, **kwargs: self.owns() and allowed(*args, **kwargs)
+        return super().__getattribute__(name)
+
+
+class LibraryPermissionTester(OwnPartnershipPageTester):
+    """A library page is changed by its own partnership's editors (the region's by the Hub's
+    administrators); adding briefings under it is Wagtail's rule. Moving, copying or deleting a
+    whole library is for administrators: it carries every briefing with it."""
+
+    def can_delete(self, ignore_bulk=False):
+        return self.user.is_superuser and super().can_delete(ignore_bulk)
+
+    def can_move(self):
+        return self.user.is_superuser and super().can_move()
+
+    def can_copy(self):
+        return self.user.is_superuser and super().can_copy()
+
+
+def briefing_partnerships(library, user):
+    """The partnerships a briefing under `library` may belong to when `user` writes it: a
+    partnership's library holds only that partnership's briefings; the region's library takes
+    each author's own partnership's (the Hub's administrators may file for any)."""
+    if library is not None and getattr(library, "partnership_id", None) is not None:
+        return Partnership.objects.filter(pk=library.partnership_id)
+    if user is not None and user.is_superuser:
+        return Partnership.objects.all()
+    return Partnership.objects.filter(pk=_own_partnership_id(user))
+
+
+class LearningBriefingForm(WagtailAdminPageForm):
+    """Offers only the partnerships the briefing may belong to, and fills it in from the
+    library on a new briefing, so that an author never files a briefing under another
+    partnership's name."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        field = self.fields.get("partnership")
+        if field is None:
+            return
+        library = self.parent_page.specific if self.parent_page is not None else None
+        if not isinstance(library, LibraryPage):
+            library = None
+        self.allowed_partnerships = briefing_partnerships(library, self.for_user)
+        field.queryset = self.allowed_partnerships
+        if not self.instance.pk and not self.is_bound:
+            first = self.allowed_partnerships.first()
+            if first is not None:
+                self.initial["partnership"] = first.pk
+                field.initial = first.pk
+
+    def clean_partnership(self):
+        partnership = self.cleaned_data.get("partnership")
+        if (
+            partnership is not None
+            and not self.allowed_partnerships.filter(pk=partnership.pk).exists()
+        ):
+            raise forms.ValidationError(
+                "A briefing in this library must belong to your own partnership."
+            )
+        return partnership
+
+
+class LearningBriefing(HubPage, Page):
     """A 7-minute briefing in its seven parts, linked to the reviews and findings it comes from.
 
     Only the shareable parts of a source are ever shown with it: a source review or finding the
@@ -70,7 +175,14 @@ class LearningBriefing(Page):
     )
     briefing_date = models.DateField(default=timezone.localdate)
 
-    access_rule = AccessRule(partnership="partnership")
+    # Restricted: its author, the panels of the reviews it comes from (who wrote the learning),
+    # and the owning partnership's managers and quality assurance team (who follow learning to
+    # embedded practice and count its reach).
+    access_rule = AccessRule(
+        partnership="partnership",
+        named_people=("owner", "source_reviews__panel"),
+        overseen_by=(Role.PARTNERSHIP_MANAGER, Role.QUALITY_ASSURANCE),
+    )
 
     # Never the sources' confidential details: only the briefing's own, shareable text.
     search_fields = Page.search_fields + [
@@ -114,9 +226,28 @@ class LearningBriefing(Page):
 
     parent_page_types = ["learning.LibraryPage"]
     subpage_types: list[str] = []
+    base_form_class = LearningBriefingForm
 
     class Meta:
         verbose_name = "learning briefing"
+
+    def clean(self):
+        super().clean()
+        if self.path and self.depth and self.depth > 1:
+            library = self.get_parent().specific
+            owner = getattr(library, "partnership_id", None)
+            if owner is not None and self.partnership_id != owner:
+                raise ValidationError(
+                    {"partnership": "A briefing must belong to its library's partnership."}
+                )
+
+    def can_move_to(self, parent):
+        """Never into another partnership's library: a briefing stays with its partnership."""
+        owner = getattr(parent.specific, "partnership_id", None)
+        return super().can_move_to(parent) and owner in (None, self.partnership_id)
+
+    def permissions_for_user(self, user):
+        return OwnPartnershipPageTester(user, self)
 
     @property
     def is_public(self) -> bool:
@@ -157,7 +288,7 @@ class LearningBriefing(Page):
         return context
 
 
-class LibraryPage(Page):
+class LibraryPage(HubPage, Page):
     """The learning library: one for the region and one for each partnership.
 
     A partnership's library lists its own learning; the region's lists what every partnership
@@ -181,6 +312,9 @@ class LibraryPage(Page):
 
     class Meta:
         verbose_name = "learning library"
+
+    def permissions_for_user(self, user):
+        return LibraryPermissionTester(user, self)
 
     @property
     def is_region_library(self) -> bool:

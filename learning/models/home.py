@@ -3,8 +3,10 @@ from wagtail.admin.panels import FieldPanel
 from wagtail.fields import RichTextField
 from wagtail.models import Page
 
+from .serving import HubPage, route_in_one_query
 
-class HomePage(Page):
+
+class HomePage(HubPage, Page):
     """The front door of the learning hub for practitioners and the public."""
 
     introduction = models.TextField(
@@ -20,3 +22,10 @@ class HomePage(Page):
 
     class Meta:
         verbose_name = "home page"
+
+    def route(self, request, path_components):
+        if path_components:
+            found = route_in_one_query(self, request, path_components)
+            if found is not None:
+                return found
+        return super().route(request, path_components)

@@ -2,10 +2,12 @@ from wagtail.admin.panels import FieldPanel
 from wagtail.fields import RichTextField
 from wagtail.models import Page
 
+from .serving import HubPage
+
 STANDARD_FEATURES = ["h2", "h3", "bold", "italic", "link", "ul", "ol"]
 
 
-class StandardPage(Page):
+class StandardPage(HubPage, Page):
     """A plain page of text (the accessibility statement, privacy, about): a heading and a rich
     text body, nothing that differs between readers, so the page cache may hold it."""
 

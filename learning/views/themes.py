@@ -1,11 +1,11 @@
 """Theme pages: everything tagged with one theme that the reader may see, with the theme's
 description and the other words practitioners use for it."""
 
-from django.shortcuts import get_object_or_404
+from django.http import Http404
 from django.template.response import TemplateResponse
 from django.views.decorators.cache import cache_control
 
-from partnership.models import Theme
+from partnership import vocabulary
 
 from ..library import library_listing
 
@@ -13,7 +13,9 @@ from ..library import library_listing
 # What it lists differs by reader: no shared cache may keep it.
 @cache_control(private=True)
 def theme_page(request, slug):
-    theme = get_object_or_404(Theme, slug=slug)
+    theme = vocabulary.theme_by_slug(slug)
+    if theme is None:
+        raise Http404("No such theme.")
     listing = library_listing(
         request.user, request.GET, theme=theme, page_number=request.GET.get("page")
     )

@@ -25,8 +25,19 @@ def briefing(world):
 
 
 def test_practitioner_elsewhere_reads_a_regional_briefing_and_marks_it(page, briefing, people):
+    """Found through the library as a practitioner would: the menu, the filters, the link."""
     sign_in(page, "liverpool.practitioner")
-    page.goto(briefing.url)
+    page.goto("/")
+    page.get_by_role("navigation", name="Menu").get_by_role("link", name="Library").click()
+    page.wait_for_url("**/library/")
+    page.get_by_label("Type of learning").select_option("briefing")
+    page.get_by_label("Theme").select_option("bruising-non-mobile-babies")
+    page.get_by_label("Partnership").select_option(label="Wirral Safeguarding Children Partnership")
+    page.get_by_role("button", name="Apply filters").click()
+    page.wait_for_url("**/library/?*kind=briefing*")
+    assert "from Wirral Safeguarding Children Partnership" in page.inner_text("main")
+    page.get_by_role("link", name=briefing.title).click()
+    page.wait_for_url(f"**{briefing.url}")
     assert page.get_by_role("heading", level=1).inner_text() == briefing.title
     main = page.inner_text("main")
     assert "Shared by Wirral Safeguarding Children Partnership" in main
@@ -58,6 +69,31 @@ def test_practitioner_elsewhere_reads_a_regional_briefing_and_marks_it(page, bri
     page.get_by_role("link", name="Briefings you have read").click()
     assert page.get_by_role("link", name=briefing.title).is_visible()
     assert_accessible(page)
+
+
+def test_every_page_type_passes_axe(page, briefing):
+    """Home, the region's and a partnership's library, a theme page, a briefing, standard pages
+    (the accessibility statement and another), My actions, the feeds and what I have read."""
+    from learning.models import HomePage, StandardPage
+
+    about = StandardPage(title="About the hub", slug="about", body="<p>Fictional text.</p>")
+    HomePage.objects.get().add_child(instance=about)
+    sign_in(page, "agencylead")
+    for path in [
+        "/",
+        "/library/",
+        "/library-wirral/",
+        "/themes/neglect/",
+        briefing.url,
+        "/accessibility/",
+        about.url,
+        "/my-actions/",
+        "/feeds/",
+        "/briefings/read/",
+    ]:
+        response = page.goto(path)
+        assert response.status == 200, path
+        assert_accessible(page)
 
 
 def test_the_briefing_prints_on_at_most_two_a4_pages(page, briefing):

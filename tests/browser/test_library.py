@@ -17,11 +17,16 @@ EXIT_URL = "https://www.bbc.co.uk/weather"
 def shelves(world):
     wirral, liverpool = world.partnerships["Wirral"], world.partnerships["Liverpool"]
     region = library()
-    wirral_library = library(wirral)
+    # Each partnership's briefings live in its own library (a briefing belongs to its library's).
+    libraries = {"Wirral": library(wirral), "Liverpool": library(liverpool)}
     for short, partnership in [("Wirral", wirral), ("Liverpool", liverpool)]:
         for level in [SharingLevel.PUBLIC, SharingLevel.REGIONAL, SharingLevel.PARTNERSHIP]:
             briefing(
-                wirral_library, partnership, level, f"{short} briefing {level}", themes=["neglect"]
+                libraries[short],
+                partnership,
+                level,
+                f"{short} briefing {level}",
+                themes=["neglect"],
             )
             report = review(partnership, level, f"{short} report {level}", themes=["neglect"])
             finding(report, level, f"{short} finding {level}", themes=["neglect"])

@@ -44,6 +44,23 @@ class CourseIndexPage(Page):
     class Meta:
         verbose_name = "course list"
 
+    # Next session dates and what a signed-in reader may see differ by reader and by day.
+    cache_for_anonymous = False
+
+    def get_context(self, request, *args, **kwargs):
+        from training.listing import course_listing
+
+        context = super().get_context(request, *args, **kwargs)
+        context["listing"] = course_listing(
+            request.user, self, request.GET, request.GET.get("page")
+        )
+        return context
+
+    def serve(self, request, *args, **kwargs):
+        response = super().serve(request, *args, **kwargs)
+        response.setdefault("Cache-Control", "private")
+        return response
+
 
 class CourseTheme(ItemBase):
     tag = models.ForeignKey(Theme, related_name="tagged_courses", on_delete=models.CASCADE)
@@ -138,3 +155,28 @@ class Course(Page):
         # Places left change with every booking: the course page is never served from the
         # anonymous page cache.
         return False
+
+    def serve(self, request, *args, **kwargs):
+        """The access policy decides, as for briefings: a course the reader may not see is not
+        found for a signed-in reader, and asks an anonymous one to sign in."""
+        from django.contrib.auth.views import redirect_to_login
+        from django.http import Http404
+
+        from partnership.access import can_view
+
+        if not can_view(request.user, self):
+            if request.user.is_authenticated:
+                raise Http404
+            return redirect_to_login(request.get_full_path())
+        response = super().serve(request, *args, **kwargs)
+        response.setdefault("Cache-Control", "private")
+        return response
+
+    def get_context(self, request, *args, **kwargs):
+        from training.listing import briefings_for, session_rows
+
+        context = super().get_context(request, *args, **kwargs)
+        context["sessions"] = session_rows(request.user, self)
+        context["briefings"] = briefings_for(request.user, self)
+        context["course_themes"] = self.themes.order_by("name")
+        return context

@@ -6,6 +6,7 @@ class TrainingNoticeKind(models.TextChoices):
     CONFIRMED = "confirmed", "Place confirmed"
     WAITING = "waiting", "Joined the waiting list"
     APPROVAL = "approval", "Approval asked of line manager"
+    REFUSED = "refused", "Line manager did not approve"
     OFFER = "offer", "Place offered"
     REMINDER = "reminder", "Reminder before the session"
     EVALUATION = "evaluation", "Evaluation asked"

@@ -1,0 +1,116 @@
+"""Who may work with training in the admin, and where courses live.
+
+Trainers and partnership managers add, change and view sessions and view bookings (the admin
+narrows both to their own partnership, and a session's delegates to its trainers and managers);
+partnership managers change their partnership's training terms. Nobody deletes a session or a
+booking: they hold the register and charges.
+
+Courses are pages under the course list page (/courses/), made here under the home page when
+there is one, so that trainers can be given add, change and publish on that subtree and nothing
+else of the site. Partnership managers already hold those rights on the home page."""
+
+from django.db import migrations
+
+from partnership.roles import ensure_permissions, grant, revoke
+
+GRANTS = {
+    "trainer": ["add_session", "change_session", "view_session", "view_booking"],
+    "partnership_manager": [
+        "add_session",
+        "change_session",
+        "view_session",
+        "view_booking",
+        "change_trainingterms",
+        "view_trainingterms",
+    ],
+}
+PAGE_VERBS = ["add", "change", "publish"]
+COURSE_LIST_SLUG = "courses"
+
+
+def _course_list(apps):
+    """The course list page, made under the home page if there is none yet."""
+    Page = apps.get_model("wagtailcore", "Page")
+    ContentType = apps.get_model("contenttypes", "ContentType")
+    CourseIndexPage = apps.get_model("training", "CourseIndexPage")
+    existing = CourseIndexPage.objects.first()
+    if existing is not None:
+        return existing
+    home = Page.objects.filter(depth=2, content_type__app_label="learning").first()
+    if home is None:
+        return None
+    content_type, _ = ContentType.objects.get_or_create(
+        app_label="training", model="courseindexpage"
+    )
+    children = Page.objects.filter(path__startswith=home.path, depth=home.depth + 1)
+    last = children.order_by("-path").values_list("path", flat=True).first()
+    # Treebeard's materialised path: four base-36 digits per level, the next after the last.
+    step = int(last[-4:], 36) + 1 if last else 1
+    digits = "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZ"
+    segment = ""
+    for _ in range(4):
+        step, remainder = divmod(step, 36)
+        segment = digits[remainder] + segment
+    page = CourseIndexPage.objects.create(
+        title="Multi-agency training",
+        draft_title="Multi-agency training",
+        slug=COURSE_LIST_SLUG,
+        content_type=content_type,
+        path=home.path + segment,
+        depth=home.depth + 1,
+        numchild=0,
+        url_path=f"{home.url_path}{COURSE_LIST_SLUG}/",
+        locale_id=home.locale_id,
+        live=True,
+        introduction="Multi-agency safeguarding courses run by the region's partnerships: "
+        "book a place, join a waiting list, and keep your training in one place.",
+    )
+    Page.objects.filter(pk=home.pk).update(numchild=children.count())
+    return page
+
+
+def _page_permissions(apps):
+    Permission = apps.get_model("auth", "Permission")
+    ContentType = apps.get_model("contenttypes", "ContentType")
+    page_type, _ = ContentType.objects.get_or_create(app_label="wagtailcore", model="page")
+    return [
+        Permission.objects.get_or_create(
+            content_type=page_type, codename=f"{verb}_page", defaults={"name": f"Can {verb} page"}
+        )[0]
+        for verb in PAGE_VERBS
+    ]
+
+
+def forwards(apps, schema_editor):
+    ensure_permissions(apps, "training")
+    for role, codenames in GRANTS.items():
+        grant(apps, role, [f"training.{c}" for c in codenames])
+    course_list = _course_list(apps)
+    if course_list is None:
+        return
+    Group = apps.get_model("auth", "Group")
+    GroupPagePermission = apps.get_model("wagtailcore", "GroupPagePermission")
+    trainers, _ = Group.objects.get_or_create(name="Trainer")
+    for permission in _page_permissions(apps):
+        GroupPagePermission.objects.get_or_create(
+            group=trainers, page_id=course_list.pk, permission=permission
+        )
+
+
+def backwards(apps, schema_editor):
+    for role, codenames in GRANTS.items():
+        revoke(apps, role, [f"training.{c}" for c in codenames])
+    GroupPagePermission = apps.get_model("wagtailcore", "GroupPagePermission")
+    GroupPagePermission.objects.filter(
+        group__name="Trainer", page__content_type__app_label="training"
+    ).delete()
+
+
+class Migration(migrations.Migration):
+    dependencies = [
+        ("training", "0002_notice_refused"),
+        ("learning", "0008_briefing_page_permissions"),
+        ("partnership", "0003_role_groups"),
+    ]
+
+    operations = [migrations.RunPython(forwards, backwards)]
