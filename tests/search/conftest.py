@@ -13,12 +13,22 @@ from search import engines, sources
 from search.engines.database import DatabaseEngine, forget_synonyms
 from search.service import forget_labels
 
-ENGINES = [pytest.param("database", id="database")]
-ENGINE_FACTORIES = {"database": DatabaseEngine}
+from .es_fixtures import make_elasticsearch_engine
+
+ENGINES = [
+    pytest.param("database", id="database"),
+    # Skipped unless ELASTICSEARCH_URL names a live cluster.
+    pytest.param("elasticsearch", id="elasticsearch", marks=pytest.mark.elasticsearch),
+]
+# name -> a constructor taking the fixture's request (to clean up after itself, or to skip).
+ENGINE_FACTORIES = {
+    "database": lambda request: DatabaseEngine(),
+    "elasticsearch": make_elasticsearch_engine,
+}
 
 
-def make_engine(name):
-    return ENGINE_FACTORIES[name]()
+def make_engine(name, request):
+    return ENGINE_FACTORIES[name](request)
 
 
 def use(monkeypatch, engine):
@@ -36,7 +46,7 @@ def _fresh_vocabulary():
 @pytest.fixture(params=ENGINES)
 def engine(request, db, monkeypatch):
     """An empty index in the engine under test, used by the service and the tasks."""
-    chosen = make_engine(request.param)
+    chosen = make_engine(request.param, request)
     chosen.rebuild([])
     use(monkeypatch, chosen)
     return chosen
@@ -54,8 +64,8 @@ def demo_engine(request, django_db_setup, django_db_blocker):
         atomic = transaction.atomic()
         atomic.__enter__()
         try:
+            chosen = make_engine(request.param, request)  # may skip: before the demo is built
             call_command("load_demo", scale=1, stdout=StringIO())
-            chosen = make_engine(request.param)
             rebuild(chosen)
             yield chosen
         finally:

@@ -38,6 +38,9 @@ CASES = [
     Case("neglect", ("Was not brought: missed appointments", "Adult B: self-neglect and hoarding")),
     Case("graded care profile", ("Using the graded care profile in neglect cases",)),
     Case("GCP2", ("Using the graded care profile in neglect cases",)),
+    # Courses teach the themes too.
+    Case("GCP2", ("Recognising and responding to neglect (Graded Care Profile 2)",)),
+    Case("working together", ("Working together to safeguard children: essentials",)),
     Case("bruising baby", ("Bruising in babies who are not yet mobile",)),
     Case("BiNMB", ("Bruising in babies who are not yet mobile",)),
     Case("safer sleep", SAFER_SLEEP, first="Safer sleep at every contact"),
