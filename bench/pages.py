@@ -50,4 +50,14 @@ PAGES = [
     # which books a place or joins the waiting list, then cancels it through the cancel form,
     # untimed, so the next POST books again. See bench.load.measure_booking.
     Page("Booking request (POST)", "POST /courses/course-0000/", who="practitioner"),
+    # Search over 50,000 findings and 5,000 briefings at scale 50: typical queries, a synonym
+    # expansion, filters, and the JSON API.
+    Page("Search: one word", "/search/?q=neglect", who="practitioner"),
+    Page("Search: synonyms", "/search/?q=toxic+trio", who="practitioner"),
+    Page(
+        "Search: filtered, by date",
+        "/search/?q=domestic+abuse&type=finding&agency=police&sort=date",
+        who="practitioner",
+    ),
+    Page("Search API", "/api/search/?q=CSE", who="practitioner"),
 ]

@@ -5,13 +5,16 @@ from wagtail.admin import urls as wagtailadmin_urls
 from wagtail.documents import urls as wagtaildocs_urls
 
 from partnership.views import SignInView, SignOutView
+from search.views import search_api
 
 urlpatterns = [
     path("admin/", include(wagtailadmin_urls)),
     path("documents/", include(wagtaildocs_urls)),
     path("sign-in/", SignInView.as_view(), name="sign-in"),
     path("sign-out/", SignOutView.as_view(), name="sign-out"),
+    path("api/search/", search_api, name="api-search"),
     path("api/", include("learning.api_urls")),
+    path("search/", include("search.urls")),
     path("", include("learning.urls")),
     path("", include("training.urls")),
 ]

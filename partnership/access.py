@@ -214,3 +214,105 @@ def _attr_path(obj, path: str):
         if obj is None:
             return None
     return obj
+
+
+# Access tokens: the same policy, written as labels a search index can store with each record
+# and match against labels of the reader. A record's tokens name every way of being let in; a
+# reader's tokens name every way they qualify; the reader sees the record when the two sets share
+# a token. `tests/partnership/test_access_matrix.py` proves that this equals `can_view` in every
+# case, so a search engine filtering by tokens inside its own query applies this policy, not one
+# of its own.
+EVERYONE_TOKEN = "public"
+# Carried by every record, held only by those who see everything (active superusers).
+ALL_TOKEN = "all"
+
+
+def access_tokens(obj) -> tuple[str, ...]:
+    """The tokens of `obj`, read from its AccessRule. Relations on the rule's paths should be
+    loaded with `access_related(model)` when many records are read at once."""
+    rule = rule_for(type(obj))
+    level = _attr_path(obj, rule.sharing_level)
+    owner = _attr_path(obj, rule.partnership)
+    tokens = [ALL_TOKEN]
+    if level == SharingLevel.PUBLIC:
+        tokens.append(EVERYONE_TOKEN)
+    if owner is not None:
+        if level == SharingLevel.REGIONAL:
+            tokens.append(f"region:{owner.region_id}")
+        if level in (SharingLevel.PARTNERSHIP, SharingLevel.REGIONAL):
+            tokens.append(f"partnership:{owner.pk}")
+            for path in rule.participating:
+                tokens += [f"partnership:{pk}" for pk in _pks_on_path(obj, path)]
+        tokens += [f"oversee:{owner.pk}:{role.value}" for role in rule.overseen_by]
+    for path in rule.named_people:
+        tokens += [f"person:{pk}" for pk in _pks_on_path(obj, path)]
+    if rule.agency:
+        agency_id = _attr_path(obj, f"{rule.agency}_id")
+        if agency_id is not None:
+            tokens.append(f"agency-lead:{agency_id}")
+    return tuple(dict.fromkeys(tokens))
+
+
+def audience_tokens(user) -> frozenset[str]:
+    """The tokens `user` holds: a record is theirs to see when it carries one of them."""
+    if sees_everything(user):
+        return frozenset({ALL_TOKEN, EVERYONE_TOKEN})
+    membership = membership_of(user)
+    if membership is None:
+        return frozenset({EVERYONE_TOKEN})
+    own = membership.partnership_id
+    tokens = set(audience_tokens_for_partnership(membership.partnership))
+    tokens.add(f"person:{user.pk}")
+    roles = roles_of(user)
+    tokens |= {f"oversee:{own}:{role.value}" for role in roles}
+    if membership.agency_id and Role.AGENCY_LEAD in roles:
+        tokens.add(f"agency-lead:{membership.agency_id}")
+    return frozenset(tokens)
+
+
+def audience_tokens_for_partnership(partnership) -> frozenset[str]:
+    """What a partnership as a whole holds (a partner system's API token): its plainest member's
+    tokens, as `visible_to_partnership` answers."""
+    if partnership is None:
+        return frozenset({EVERYONE_TOKEN})
+    return frozenset(
+        {EVERYONE_TOKEN, f"region:{partnership.region_id}", f"partnership:{partnership.pk}"}
+    )
+
+
+def access_related(model) -> tuple[list[str], list[str]]:
+    """(select_related, prefetch_related) paths that let `access_tokens` read many records of
+    `model` without a query each."""
+    rule = rule_for(model)
+    select = [rule.partnership]
+    prefetch = []
+    for path in (*rule.participating, *rule.named_people):
+        if _is_multi_valued(model, path):
+            prefetch.append(path)
+        elif "__" in path:
+            select.append(path.rsplit("__", 1)[0])  # the last step is read as its `_id`
+    return select, prefetch
+
+
+def _pks_on_path(obj, path: str) -> list:
+    """The primary keys at the end of a lookup path, following many-valued steps through the
+    related managers (and so through their prefetched results)."""
+    current = [obj]
+    parts = path.split("__")
+    for position, part in enumerate(parts):
+        following = []
+        last = position == len(parts) - 1
+        for item in current:
+            if last and hasattr(item, f"{part}_id"):
+                if getattr(item, f"{part}_id") is not None:
+                    following.append(getattr(item, f"{part}_id"))
+                continue
+            value = getattr(item, part, None)
+            if value is None:
+                continue
+            if hasattr(value, "all") and callable(value.all):
+                following.extend(value.all())
+            else:
+                following.append(value)
+        current = following
+    return [getattr(item, "pk", item) for item in current]

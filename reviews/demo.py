@@ -694,10 +694,24 @@ SCALED_THEMES = [
     "professional-curiosity",
 ]
 SCALED_LEVELS = [R, P, P, G, PUB]
+SCALED_FINDINGS = 10
+SCALED_PRACTICE = [
+    "the health visitor saw it but it was not recorded as a concern",
+    "it was discussed at the strategy meeting but nobody followed it up",
+    "police recorded it but did not share it with children's social care",
+    "the plan drifted for months without a review",
+    "the school raised it but the referral was closed without a visit",
+    "the father was never asked about it",
+    "the child was not seen alone",
+    "agencies held different parts of the picture",
+    "supervision did not challenge the worker's view",
+    "the threshold was applied without considering the history",
+]
 
 
 def _build_scaled_reviews(world, scale: int, themes: dict, today: date) -> None:
-    """100 x scale more reviews with 4 findings each, in bulk, for benchmarks; no revisions."""
+    """100 x scale more reviews with 10 findings each (50,000 findings at scale 50, what the
+    search benchmark needs), in bulk, for benchmarks; no revisions."""
     count = 100 * scale
     shorts = list(world.partnerships)
     wanted = [f"BENCH-{i:06d}" for i in range(count)]
@@ -736,13 +750,15 @@ def _build_scaled_reviews(world, scale: int, themes: dict, today: date) -> None:
     for pk, reference in created:
         i = int(reference[-6:])
         tagged.append(ReviewTheme(content_object_id=pk, tag=themes[SCALED_THEMES[i % 8]]))
-        for n in range(4):
+        for n in range(SCALED_FINDINGS):
             slug = SCALED_THEMES[(i + n) % 8]
+            practice = SCALED_PRACTICE[(i + 3 * n) % len(SCALED_PRACTICE)]
             findings.append(
                 Finding(
                     review_id=pk,
                     title=f"Finding {n + 1} of demo review {i}",
-                    text=f"[fictional] Finding {n + 1} about {themes[slug].name.lower()}.",
+                    text=f"[fictional] Finding {n + 1} about {themes[slug].name.lower()}: "
+                    f"{practice}.",
                     sharing_level=SCALED_LEVELS[(i + n) % len(SCALED_LEVELS)].value,
                     sort_order=n,
                 )
@@ -753,8 +769,14 @@ def _build_scaled_reviews(world, scale: int, themes: dict, today: date) -> None:
         "pk", "title"
     )
     through = Finding.themes.through
+    # Each finding is tagged with the theme its text names: "Finding n of demo review i".
     links = [
-        through(finding_id=pk, theme_id=themes[SCALED_THEMES[int(title.split()[-1]) % 8]].pk)
+        through(
+            finding_id=pk,
+            theme_id=themes[
+                SCALED_THEMES[(int(title.split()[-1]) + int(title.split()[1]) - 1) % 8]
+            ].pk,
+        )
         for pk, title in made
     ]
     through.objects.bulk_create(links, batch_size=2000)

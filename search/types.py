@@ -54,6 +54,8 @@ class SearchDocument:
         practitioners filter by across partnerships; review_type: the ReviewType value of the
         review it comes from, if any; level_of_need: 1-4 or None.
     access: the record's access tokens (see the module docstring).
+    tags: the names and synonyms of the record's themes, as text: searched with a weight between
+        title and body, so a record tagged with a theme is found by any of the theme's words.
     """
 
     key: str
@@ -69,6 +71,7 @@ class SearchDocument:
     review_type: str = ""
     level_of_need: int | None = None
     access: tuple[str, ...] = ()
+    tags: str = ""
 
     @property
     def year(self) -> int | None:

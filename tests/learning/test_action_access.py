@@ -3,7 +3,13 @@
 import pytest
 
 from learning.models import Action
-from partnership.access import SharingLevel, can_view, visible_to
+from partnership.access import (
+    SharingLevel,
+    access_tokens,
+    audience_tokens,
+    can_view,
+    visible_to,
+)
 
 # Wirral's police own the action; `agencylead` is a Wirral police agency lead, `healthlead` a
 # Wirral NHS trust agency lead, `qa` Wirral's quality assurance, `manager` Wirral's manager.
@@ -35,6 +41,8 @@ def test_who_sees_an_action_of_wirral_police(make_action, people, username, leve
     sees = EXPECTED[username][LEVELS.index(level)]
     assert can_view(user, action) is sees
     assert (action in visible_to(user, Action.objects.all())) is sees
+    # The search index's tokens: the agency leads' and overseers' ways in, as the policy says.
+    assert bool(set(access_tokens(action)) & audience_tokens(user)) is sees
 
 
 def test_the_named_lead_sees_a_restricted_action_of_another_agency(make_action, people):
@@ -45,8 +53,11 @@ def test_the_named_lead_sees_a_restricted_action_of_another_agency(make_action, 
     )
     assert can_view(people["healthlead"], action)
     assert not can_view(people["agencylead"], action)
+    assert set(access_tokens(action)) & audience_tokens(people["healthlead"])
+    assert not set(access_tokens(action)) & audience_tokens(people["agencylead"])
 
 
 def test_quality_assurance_of_another_partnership_does_not_oversee_it(make_action, liverpool_qa):
     action = make_action(sharing_level=SharingLevel.RESTRICTED)
     assert not can_view(liverpool_qa, action)
+    assert not set(access_tokens(action)) & audience_tokens(liverpool_qa)

@@ -9,7 +9,15 @@ import pytest
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import AnonymousUser, Group
 
-from partnership.access import SharingLevel, can_view, visible_to
+from partnership.access import (
+    SharingLevel,
+    access_tokens,
+    audience_tokens,
+    audience_tokens_for_partnership,
+    can_view,
+    visible_to,
+    visible_to_partnership,
+)
 from partnership.models import Membership, Partnership, Region, Role
 from tests.accessapp.models import Record
 
@@ -161,6 +169,22 @@ def test_access_matrix(places, subject, relation, level, named):
     want = expected(subject, relation, level, named)
     assert (record.pk in visible) is want
     assert can_view(user, Record.objects.get(pk=record.pk)) is want
+    # The search index's form of the same policy: a record's tokens meet the reader's.
+    assert bool(set(access_tokens(record)) & audience_tokens(user)) is want
+
+
+@pytest.mark.parametrize("relation", RELATIONS)
+@pytest.mark.parametrize("level", LEVELS)
+@pytest.mark.parametrize("reader", ["home", "none"])
+def test_partnership_tokens_match_visible_to_partnership(places, relation, level, reader):
+    """A partner system's API token reads as its partnership: tokens agree with
+    `visible_to_partnership` for every relation and level."""
+    bystander = _person("bystander", places["home"])
+    record = _record(places, relation, level, None, [bystander])
+    partnership = places["home"] if reader == "home" else None
+    shown = visible_to_partnership(partnership, Record.objects.filter(pk=record.pk)).exists()
+    tokens = audience_tokens_for_partnership(partnership)
+    assert bool(set(access_tokens(record)) & tokens) is shown
 
 
 def test_visible_to_never_duplicates_rows_on_many_to_many_paths(places):

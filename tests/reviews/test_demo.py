@@ -38,4 +38,4 @@ def test_scaled_demo_adds_reviews_in_bulk(world):
     demo.build(world, scale=2)
     bench = Review.objects.filter(reference__startswith="BENCH-")
     assert bench.count() == 200
-    assert Finding.objects.filter(review__in=bench).count() == 800
+    assert Finding.objects.filter(review__in=bench).count() == 2000

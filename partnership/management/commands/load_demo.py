@@ -9,7 +9,14 @@ from django.db import transaction
 from partnership.demo import World
 
 # Dependency order: each app's demo hangs its records on what the ones before it made.
-DEMO_MODULES = ["partnership.demo", "reviews.demo", "learning.demo", "training.demo"]
+DEMO_MODULES = [
+    "partnership.demo",
+    "reviews.demo",
+    "learning.demo",
+    "training.demo",
+    # Last: the search index of everything the others made.
+    "search.demo",
+]
 DEFAULT_DEMO_PASSWORD = "learning-hub-demo"
 
 

@@ -1,0 +1,159 @@
+"""The search page and the JSON search API: both parse the query string the same way and ask
+`search.service.search`, which applies the access policy through the reader's tokens."""
+
+from __future__ import annotations
+
+from django.http import JsonResponse
+from django.template.response import TemplateResponse
+from django.views.decorators.cache import cache_control
+
+from learning.api import api_view
+from partnership.models import Theme
+
+from . import service
+from .types import FACETS, Kind
+
+SUGGESTED_THEMES = 12
+# Facet values shown before 'more'; the rest sit in a details element.
+FACET_SHOWN = 8
+
+
+def _parsed(params) -> dict:
+    filters = service.filters_from_params(params)
+    _clean, ignored = service.clean_filters(filters)
+    return {
+        "text": params.get("q", ""),
+        "filters": filters,
+        "sort": params.get("sort", "relevance"),
+        "page": params.get("page", 1),
+        "ignored": ignored,
+    }
+
+
+def _href(params, **changes) -> str:
+    query = params.copy()
+    for name, value in changes.items():
+        if value is None:
+            query.pop(name, None)
+        else:
+            query[name] = str(value)
+    return "?" + query.urlencode()
+
+
+def pagination(results, params) -> dict:
+    """The GOV.UK pagination component's links (as `learning.library.pagination` gives them)."""
+    last = results.pages
+    current = results.query.page
+    if last <= 1:
+        return {}
+    shown = sorted({1, last, current - 1, current, current + 1} & set(range(1, last + 1)))
+    items, previous = [], 0
+    for number in shown:
+        if number - previous > 1:
+            items.append({"ellipsis": True})
+        items.append(
+            {"number": number, "href": _href(params, page=number), "current": number == current}
+        )
+        previous = number
+    return {
+        "previous": _href(params, page=current - 1) if current > 1 else None,
+        "next": _href(params, page=current + 1) if current < last else None,
+        "items": items,
+    }
+
+
+# What it lists differs by reader: no shared cache may keep it.
+@cache_control(private=True)
+def search_page(request):
+    asked = _parsed(request.GET)
+    searching = bool(asked["text"].strip() or asked["filters"])
+    context = {"q": asked["text"], "searching": searching, "ignored": asked["ignored"]}
+    if not searching:
+        # The empty state: somewhere to start.
+        context["themes"] = Theme.objects.order_by("name")
+        return TemplateResponse(request, "search/search.html", context)
+    results = service.search(
+        request.user, asked["text"], asked["filters"], asked["sort"], asked["page"]
+    )
+    context.update(
+        results=results,
+        hits=[
+            {
+                "hit": hit,
+                "kind_label": Kind.LABELS.get(hit.kind, hit.kind),
+                "themes": service.theme_names(hit.themes),
+            }
+            for hit in results.hits
+        ],
+        facets=[
+            {
+                "param": service.FACET_PARAM[facet],
+                "title": service.FACET_TITLES[facet],
+                "shown": results.facets[facet][:FACET_SHOWN],
+                "more": results.facets[facet][FACET_SHOWN:],
+                "more_open": any(v.selected for v in results.facets[facet][FACET_SHOWN:]),
+            }
+            for facet in FACETS
+            if results.facets.get(facet)
+        ],
+        sort=results.query.sort,
+        pagination=pagination(results, request.GET),
+        first=(results.query.page - 1) * results.query.per_page + 1,
+        last=(results.query.page - 1) * results.query.per_page + len(results.hits),
+        suggestion_href=_href(request.GET, q=results.suggestion, page=None)
+        if results.suggestion
+        else "",
+        themes=Theme.objects.order_by("name")[:SUGGESTED_THEMES] if not results.total else [],
+    )
+    return TemplateResponse(request, "search/search.html", context)
+
+
+@api_view
+def search_api(request, reader):
+    """GET /api/search/?q=&theme=&type=&partnership=&agency=&year=&level=&sort=&page="""
+    asked = _parsed(request.GET)
+    who = reader.partnership if reader.api_token is not None else reader.user
+    results = service.search(who, asked["text"], asked["filters"], asked["sort"], asked["page"])
+    base = request.build_absolute_uri(request.path)
+
+    def link(number):
+        return base + _href(request.GET, page=number)
+
+    page = results.query.page
+    return JsonResponse(
+        {
+            "query": results.query.text,
+            "sort": results.query.sort,
+            "count": results.total,
+            "page": page,
+            "pages": results.pages,
+            "next": link(page + 1) if page < results.pages else None,
+            "previous": link(page - 1) if page > 1 else None,
+            "did_you_mean": results.suggestion or None,
+            "also_searched_for": list(results.expanded_terms),
+            "ignored_filters": asked["ignored"],
+            "results": [
+                {
+                    "type": hit.kind,
+                    "type_label": Kind.LABELS.get(hit.kind, hit.kind),
+                    "title": hit.title,
+                    "url": request.build_absolute_uri(hit.url) if hit.url else None,
+                    "snippet": hit.snippet,
+                    "partnership": hit.partnership_name,
+                    "themes": [
+                        {"slug": slug, "name": name}
+                        for slug, name in service.theme_names(hit.themes)
+                    ],
+                    "date": hit.date.isoformat() if hit.date else None,
+                }
+                for hit in results.hits
+            ],
+            "facets": {
+                service.FACET_PARAM[facet]: [
+                    {"value": v.value, "label": v.label, "count": v.count, "selected": v.selected}
+                    for v in results.facets.get(facet, [])
+                ]
+                for facet in FACETS
+            },
+        }
+    )
