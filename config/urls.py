@@ -12,6 +12,7 @@ urlpatterns = [
     path("sign-in/", SignInView.as_view(), name="sign-in"),
     path("sign-out/", SignOutView.as_view(), name="sign-out"),
     path("api/", include("learning.api_urls")),
+    path("", include("training.urls_evaluations")),
     path("", include("learning.urls")),
 ]
 
