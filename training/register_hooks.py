@@ -106,10 +106,10 @@ class RegisterView(KeeperMixin, WagtailAdminTemplateMixin, TemplateView):
 
     def post(self, request, pk):
         marks = {}
-        for booking in register.delegates(self.session).only("pk"):
-            value = request.POST.get(f"mark-{booking.pk}")
+        for booking_id in register.delegates(self.session).values_list("pk", flat=True):
+            value = request.POST.get(f"mark-{booking_id}")
             if value:
-                marks[booking.pk] = value
+                marks[booking_id] = value
         if not marks:
             messages.error(request, "Choose a mark for at least one delegate.")
             return self.render_to_response(self.get_context_data(chosen=marks), status=400)

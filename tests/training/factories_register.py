@@ -95,3 +95,10 @@ def make_booking(session, user, state=BookingState.BOOKED, **fields) -> Booking:
         booked_at=session.starts_at - timedelta(days=10),
         **fields,
     )
+
+
+def body(response) -> bytes:
+    """A response's bytes, streamed (CSV exports) or not."""
+    if getattr(response, "streaming", False):
+        return b"".join(response.streaming_content)
+    return response.content
