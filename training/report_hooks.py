@@ -55,6 +55,10 @@ def agency_name(row):
     return row.get("agency__name") or "No agency recorded"
 
 
+def agency_name_of(booking):
+    return booking.agency_name or "No agency recorded"
+
+
 class TrainingReportView(ReportView):
     """A grouped report: `rows(bookings)` turns the reader's bookings, narrowed to the period,
     into the rows."""
@@ -222,37 +226,37 @@ class ChargeLinesView(ChargeReportView):
     index_url_name = "training_reports:charge_lines"
     index_results_url_name = "training_reports:charge_lines_results"
     list_export = [
-        "agency.name",
+        "agency_name",
         "session.starts_at",
         "session.course.title",
-        "user.get_full_name",
+        "delegate_name",
         "get_state_display",
         "charge",
-        "marked_by.get_full_name",
+        "marked_by_name",
         "marked_at",
     ]
     export_headings = {
-        "agency.name": "Agency",
+        "agency_name": "Agency",
         "session.starts_at": "Session",
         "session.course.title": "Course",
-        "user.get_full_name": "Delegate",
+        "delegate_name": "Delegate",
         "get_state_display": "Marked",
         "charge": "Charge (£)",
-        "marked_by.get_full_name": "Marked by",
+        "marked_by_name": "Marked by",
         "marked_at": "Marked at",
     }
     columns = [
-        Column("agency", label="Agency", accessor="agency.name"),
+        Column("agency", label="Agency", accessor=agency_name_of),
         Column(
             "session",
             label="Session",
             accessor=lambda b: timezone.localtime(b.session.starts_at).strftime("%-d %b %Y"),
         ),
         Column("course", label="Course", accessor="session.course.title"),
-        Column("delegate", label="Delegate", accessor="user.get_full_name"),
+        Column("delegate", label="Delegate", accessor="delegate_name"),
         Column("state", label="Marked", accessor="get_state_display"),
         Column("charge", label="Charge", accessor=lambda b: f"£{b.charge:,.2f}"),
-        Column("marked_by", label="Marked by", accessor="marked_by.get_full_name"),
+        Column("marked_by", label="Marked by", accessor="marked_by_name"),
     ]
 
     def rows(self, queryset):

@@ -12,8 +12,8 @@ from __future__ import annotations
 
 from datetime import date, datetime, time, timedelta
 
-from django.db.models import Avg, Case, Count, F, FloatField, Q, Sum, When
-from django.db.models.functions import Cast, Round
+from django.db.models import Avg, Case, Count, F, FloatField, Q, Sum, Value, When
+from django.db.models.functions import Cast, Concat, Round
 from django.utils import timezone
 
 from partnership.access import has_role, membership_of, sees_everything
@@ -141,6 +141,12 @@ def charge_lines(bookings):
     return (
         bookings.filter(charge__isnull=False, charge__gt=0)
         .select_related("session__course", "agency", "user", "marked_by")
+        # Names as columns, so a booking with no agency or marker exports as a blank cell.
+        .annotate(
+            agency_name=F("agency__name"),
+            delegate_name=Concat("user__first_name", Value(" "), "user__last_name"),
+            marked_by_name=Concat("marked_by__first_name", Value(" "), "marked_by__last_name"),
+        )
         .order_by("agency__name", "session__starts_at", "user__last_name")
     )
 
