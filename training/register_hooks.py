@@ -36,7 +36,7 @@ class KeeperMixin:
         return super().dispatch(request, *args, **kwargs)
 
     def get_breadcrumbs_items(self):
-        return [*self.breadcrumbs_items, {"url": "", "label": self.page_title}]
+        return [*self.breadcrumbs_items, {"url": "", "label": self.get_page_title()}]
 
 
 class RegisterListView(KeeperMixin, WagtailAdminTemplateMixin, TemplateView):
@@ -74,6 +74,13 @@ class RegisterView(KeeperMixin, WagtailAdminTemplateMixin, TemplateView):
 
     def get_page_title(self):
         return f"Register: {self.session}"
+
+    def get_breadcrumbs_items(self):
+        return [
+            *self.breadcrumbs_items,
+            {"url": reverse("training_registers"), "label": "Registers"},
+            {"url": "", "label": self.get_page_title()},
+        ]
 
     def get_context_data(self, chosen=None, **kwargs):
         context = super().get_context_data(**kwargs)
