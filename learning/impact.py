@@ -2,9 +2,9 @@
 evidence pack and the "learning embedded" report.
 
 Dependencies point one way (learning <- training), so learning never imports the apps that
-count: each registers a function with the Wagtail hook `hub_action_impact`. The function takes a
-queryset of actions and returns an `ImpactCounts`: a sentence per action id and one for all of
-them together, counted in the database with a fixed number of queries.
+count: each registers a function with the Wagtail hook `hub_action_impact` that returns an
+`ImpactCounter`, which counts over a queryset of actions, per action and for all of them
+together, each with one query however many actions there are.
 
 These are signals for the people who answer for an action and for quality assurance, shown next
 to the evidence. They never move an action: its impact is evidenced only when someone records
@@ -12,7 +12,8 @@ evidence of impact through `learning.actions`, and only quality assurance embeds
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
+from typing import Protocol
 
 from wagtail import hooks
 
@@ -26,33 +27,32 @@ class ImpactSignal:
     text: str  # the sentence to show
 
 
-@dataclass
-class ImpactCounts:
-    per_action: dict[int, ImpactSignal] = field(default_factory=dict)
-    total: ImpactSignal | None = None
+class ImpactCounter(Protocol):
+    """What an app registers (the hook function returns one): each counts with one query."""
+
+    def per_action(self, actions) -> dict[int, ImpactSignal]: ...
+
+    def total(self, actions) -> ImpactSignal | None: ...
 
 
-def _collect(actions) -> list[ImpactCounts]:
-    return [counter(actions) for counter in hooks.get_hooks(HOOK)]
+def counters() -> list[ImpactCounter]:
+    return [hook() for hook in hooks.get_hooks(HOOK)]
 
 
 def for_action(action) -> list[ImpactSignal]:
     from .models import Action
 
-    return [
-        counts.per_action[action.pk]
-        for counts in _collect(Action._base_manager.filter(pk=action.pk))
-        if action.pk in counts.per_action
-    ]
+    one = Action._base_manager.filter(pk=action.pk)
+    return [s for c in counters() if (s := c.per_action(one).get(action.pk)) is not None]
 
 
 def for_actions(actions) -> dict[int, list[ImpactSignal]]:
     found: dict[int, list[ImpactSignal]] = {}
-    for counts in _collect(actions):
-        for action_id, signal in counts.per_action.items():
+    for counter in counters():
+        for action_id, signal in counter.per_action(actions).items():
             found.setdefault(action_id, []).append(signal)
     return found
 
 
 def totals(actions) -> list[ImpactSignal]:
-    return [counts.total for counts in _collect(actions) if counts.total is not None]
+    return [s for c in counters() if (s := c.total(actions)) is not None]

@@ -8,7 +8,7 @@ acknowledgements of briefings show reach. Counting never moves an action through
 
 from django.db.models import Count, Q
 
-from learning.impact import ImpactCounts, ImpactSignal
+from learning.impact import ImpactSignal
 
 from .models import Course, Evaluation, EvaluationKind, PracticeChange
 
@@ -48,11 +48,22 @@ def follow_ups_for(actions):
     )
 
 
-def count_for_actions(actions) -> ImpactCounts:
-    """Two queries: per action (through the course-action link) and for all of them, where a
-    delegate whose course answers two actions counts once."""
+class FollowUpCounter:
+    """Counts for `learning.impact`: one query each."""
+
+    def per_action(self, actions) -> dict[int, ImpactSignal]:
+        return per_action(actions)
+
+    def total(self, actions) -> ImpactSignal | None:
+        """For all of them together, where a delegate whose course answers two actions counts
+        once."""
+        total = follow_ups_for(actions).aggregate(**MEASURES)
+        return _signal(total) if total["answered"] else None
+
+
+def per_action(actions) -> dict[int, ImpactSignal]:
+    """Per action, through the course-action link: one query."""
     through = Course.actions.through
-    per_action = {}
     rows = (
         through.objects.filter(action__in=actions.values("pk"))
         .order_by()
@@ -82,8 +93,4 @@ def count_for_actions(actions) -> ImpactCounts:
         )
         .filter(answered__gt=0)
     )
-    for row in rows:
-        per_action[row["action_id"]] = _signal(row)
-    total = follow_ups_for(actions).aggregate(**MEASURES)
-    signal = _signal(total) if total["answered"] else None
-    return ImpactCounts(per_action=per_action, total=signal)
+    return {row["action_id"]: _signal(row) for row in rows}

@@ -8,8 +8,8 @@ from . import evaluations, impact
 
 
 @hooks.register(HOOK)
-def count_training_follow_ups(actions):
-    return impact.count_for_actions(actions)
+def count_training_follow_ups():
+    return impact.FollowUpCounter()
 
 
 @hooks.register("register_log_actions")
