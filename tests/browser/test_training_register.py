@@ -50,6 +50,22 @@ def test_a_trainer_marks_the_register_with_the_keyboard(page, world, session_tod
     with page.expect_navigation():
         page.keyboard.press("Enter")
     page.get_by_text("Register saved: 2 changed").wait_for()
+    # Wagtail fades its message in: check contrast once it is fully shown (it and every element
+    # around it opaque, its colour unchanged over a quarter of a second), as a person reads it.
+    page.wait_for_function(
+        """() => {
+            const message = document.querySelector(".messages li.success");
+            if (!message) return false;
+            for (let el = message; el; el = el.parentElement) {
+                if (getComputedStyle(el).opacity !== "1") return false;
+            }
+            const now = getComputedStyle(message).backgroundColor;
+            const settled = window.hubLastBackground === now;
+            window.hubLastBackground = now;
+            return settled;
+        }""",
+        polling=250,
+    )
     assert_accessible(page)
 
     ada.refresh_from_db()
