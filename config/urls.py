@@ -15,6 +15,7 @@ urlpatterns = [
     path("api/search/", search_api, name="api-search"),
     path("api/", include("learning.api_urls")),
     path("search/", include("search.urls")),
+    path("", include("training.urls_evaluations")),
     path("", include("learning.urls")),
     path("", include("training.urls")),
 ]

@@ -27,6 +27,9 @@ from partnership.access import (
 from partnership.models import Role
 from reviews.models import Recommendation, Review
 
+from .impact import ImpactSignal
+from .impact import for_actions as impact_for_actions
+from .impact import totals as impact_totals
 from .models import RAG, Action, ActionEvent, ActionState, Evidence, EvidenceKind, ImpactType
 
 REPORT_ROLES = (Role.QUALITY_ASSURANCE, Role.PARTNERSHIP_MANAGER, Role.INDEPENDENT_SCRUTINEER)
@@ -280,6 +283,8 @@ class Funnel:
     total: FunnelRow
     reviews: list[FunnelRow]
     impact_by_type: list[tuple[str, int]]
+    # Evidence towards embedding held by other apps (training follow-ups): see learning.impact.
+    impact_signals: list[ImpactSignal] = field(default_factory=list)
 
 
 def funnel(user, today: date, partnership=None, review: Review | None = None) -> Funnel:
@@ -341,7 +346,13 @@ def funnel(user, today: date, partnership=None, review: Review | None = None) ->
         ((labels.get(row["impact_type"], "Not given"), row["n"]) for row in impact),
         key=lambda pair: -pair[1],
     )
-    return Funnel(partnership=partnership, total=total, reviews=rows, impact_by_type=impact_by_type)
+    return Funnel(
+        partnership=partnership,
+        total=total,
+        reviews=rows,
+        impact_by_type=impact_by_type,
+        impact_signals=impact_totals(actions),
+    )
 
 
 def _measures(values: dict) -> dict:
@@ -367,7 +378,8 @@ class EvidencePack:
 
 def evidence_pack(user, review: Review, today: date) -> EvidencePack:
     """Every recommendation of the review the reader may see, its actions, their evidence,
-    history and sign-off: six queries, however many there are."""
+    history and sign-off, and the evidence towards embedding other apps count: a fixed number
+    of queries, however many there are."""
     actions = (
         visible_to(user, Action.objects.with_rag(today))
         .select_related("owner_agency__partnership", "lead", "embedded_by")
@@ -386,6 +398,10 @@ def evidence_pack(user, review: Review, today: date) -> EvidencePack:
         .prefetch_related(Prefetch("actions", queryset=actions, to_attr="pack_actions"))
     )
     other = list(actions.filter(review=review, recommendation__isnull=True))
+    everything = [a for r in recommendations for a in r.pack_actions] + other
+    signals = impact_for_actions(Action.objects.filter(pk__in=[a.pk for a in everything]))
+    for action in everything:
+        action.impact_signals = signals.get(action.pk, [])
     return EvidencePack(
         review=review, recommendations=recommendations, other_actions=other, today=today
     )

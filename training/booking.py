@@ -516,6 +516,8 @@ def past_for(user):
     return (
         Booking.objects.filter(user=user, session__ends_at__lt=timezone.now())
         .filter(Q(state__in=BookingState.holding_a_place()) | Q(state=BookingState.CANCELLED_LATE))
-        .select_related("session__course")
+        # The evaluate / certificate / follow-up links of each past booking read these.
+        .select_related("session__course__partnership__training_terms")
+        .prefetch_related("evaluations")
         .order_by("-session__starts_at", "pk")
     )

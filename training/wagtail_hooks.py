@@ -326,3 +326,11 @@ def offer_places_freed_by_an_edit(request, instance):
 def register_training_log_actions(actions):
     for action, label in LOG_ACTIONS.items():
         actions.register_action(action, label, label)
+
+
+# The register, the training reports, and evaluations' impact on actions: one module each.
+from . import (  # noqa: E402
+    impact_hooks,  # noqa: F401
+    register_hooks,  # noqa: F401
+    report_hooks,  # noqa: F401
+)

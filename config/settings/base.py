@@ -188,6 +188,12 @@ CELERY_BEAT_SCHEDULE: dict = {
         "task": "training.tasks.expire_offers_task",
         "schedule": crontab(minute="*/10"),
     },
+    # "Please evaluate" the day after a session, and the follow-up about three months later:
+    # once each, however often it runs.
+    "send-training-follow-ups": {
+        "task": "training.evaluation_tasks.send_training_follow_ups_task",
+        "schedule": crontab(hour=7, minute=30),
+    },
 }
 
 # Search: the database engine unless ELASTICSEARCH_URL names a cluster.

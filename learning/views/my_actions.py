@@ -19,6 +19,7 @@ from partnership.access import can_view, has_role
 from partnership.models import Role
 
 from .. import actions as services
+from .. import impact
 from ..briefings import reach_for_action as briefing_reach_for_action
 from ..forms import ActionFilterForm, EvidenceForm, ExtensionForm, ProgressForm
 from ..models import Action, ActionState, EvidenceKind, ExtensionDecision
@@ -103,6 +104,8 @@ def _render_detail(request, action, *, failed=None, errors=(), status=200):
         # Practitioners who read and understood a briefing from this action's learning: evidence
         # towards embedding.
         "briefing_reach": briefing_reach_for_action(action).count(),
+        # Counted by other apps (delegates' training follow-ups): shown, never moving the action.
+        "impact_signals": impact.for_action(action),
         "rag": action.rag(today),
         "may_update": may_update,
         "is_open": state in (ActionState.OPEN, ActionState.IN_PROGRESS),

@@ -2,6 +2,7 @@
 fixed dates around England's bank holidays, and people in and out of the owning partnership."""
 
 import itertools
+from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 
 import pytest
@@ -12,7 +13,9 @@ from django.utils import timezone
 
 from partnership.access import SharingLevel
 from partnership.models import Membership, Role
-from training.models import Course, CourseIndexPage, Session
+from training.models import Course, CourseIndexPage, Duration, Session
+
+from . import factories_register as reg_factories
 
 _numbers = itertools.count(1)
 
@@ -105,3 +108,69 @@ def course(make_course):
 @pytest.fixture
 def session(course, make_session):
     return make_session(course)
+
+
+# The register, charges, evaluation and report tests' fixtures (named register_* so that they
+# never clash with the booking tests' ones).
+
+
+@dataclass
+class RegisterWorld:
+    world: object
+    course: object
+    session: object
+    trainer: object
+    delegates: list = field(default_factory=list)
+    bookings: list = field(default_factory=list)
+
+
+@pytest.fixture
+def register_world(world):
+    """A Wirral full-day course whose session began an hour ago, trained by the demo trainer,
+    with three booked delegates from three agencies (early help, police, Liverpool's NHS trust)."""
+    trainer = world.people["trainer"]
+    course = reg_factories.make_course(
+        world.partnerships["Wirral"], "Neglect: the graded care profile"
+    )
+    session = reg_factories.make_session(
+        course, timezone.now() - timedelta(hours=1), trainers=[trainer], capacity=12
+    )
+    delegates = [
+        reg_factories.make_delegate(world, "ada.early", "Wirral", "Early help"),
+        reg_factories.make_delegate(world, "ben.police", "Wirral", "Police"),
+        reg_factories.make_delegate(world, "cal.health", "Liverpool", "NHS trust"),
+    ]
+    bookings = [reg_factories.make_booking(session, user) for user in delegates]
+    return RegisterWorld(world, course, session, trainer, delegates, bookings)
+
+
+@pytest.fixture
+def register_half_day(register_world):
+    return reg_factories.make_course(
+        register_world.world.partnerships["Wirral"],
+        "Neglect: a half-day refresher",
+        duration=Duration.HALF_DAY,
+    )
+
+
+@pytest.fixture
+def other_trainer(world):
+    """A Wirral trainer who does not train the session."""
+    from django.contrib.auth import get_user_model
+
+    from partnership.models import Membership
+
+    user = get_user_model().objects.create_user(
+        "other.trainer",
+        "other.trainer@example.org",
+        "correct-horse-battery",
+        first_name="Olive",
+        last_name="Trainer",
+    )
+    Membership.objects.create(
+        user=user,
+        partnership=world.partnerships["Wirral"],
+        agency=world.agencies[("Wirral", "Business unit")],
+    )
+    user.groups.add(Group.objects.get(name=Role.TRAINER.label))
+    return user
