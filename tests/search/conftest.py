@@ -9,6 +9,7 @@ import pytest
 from django.core.management import call_command
 from django.db import transaction
 
+from config.celery import app as celery_app
 from search import engines, sources
 from search.engines.database import DatabaseEngine, forget_synonyms
 from search.service import forget_labels
@@ -34,6 +35,16 @@ def make_engine(name, request):
 def use(monkeypatch, engine):
     """Make `engine` the one the service and the tasks use."""
     monkeypatch.setattr(engines, "get_engine", lambda: engine)
+
+
+@pytest.fixture(autouse=True)
+def _index_in_this_process(monkeypatch):
+    """The index tasks run here, in the test's own transaction: with a broker (the services
+    pass of .ci/run) they would go to a worker, which cannot see a test's uncommitted rows and
+    would answer for an index the test never sees. tests/test_celery_worker.py proves the
+    broker path itself."""
+    monkeypatch.setitem(celery_app.conf, "task_always_eager", True)
+    monkeypatch.setitem(celery_app.conf, "task_eager_propagates", True)
 
 
 @pytest.fixture(autouse=True)
