@@ -22,3 +22,8 @@ WAGTAILADMIN_BASE_URL = "http://testserver"
 # A test-only app whose record carries the access policy's facts (tests/accessapp); the default
 # settings never see it, so `makemigrations --check` there is unaffected.
 INSTALLED_APPS = [*INSTALLED_APPS, "tests.accessapp"]  # noqa: F405
+
+if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":  # noqa: F405
+    # Test data is thrown away: waiting for every commit to reach the disk (each transactional
+    # test's flush, each browser test's request) slows the services pass and proves nothing.
+    DATABASES["default"].setdefault("OPTIONS", {})["options"] = "-c synchronous_commit=off"  # noqa: F405

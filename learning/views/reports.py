@@ -71,7 +71,11 @@ class ActionReportView(ReportReaderMixin, AuditedExportMixin, ReportView):
         return reports.report_actions(self.request.user, self.today)
 
     def paginate_queryset(self, queryset, page_size):
-        # Count and page over the actions alone; join only the page's rows.
+        # Count and page over the actions alone; join only the page's rows. Every sort ends on
+        # the primary key: many actions share a due date or state, and without a tiebreaker
+        # PostgreSQL may show a row on two pages and skip another.
+        ordering = queryset.query.order_by or queryset.model._meta.ordering
+        queryset = queryset.order_by(*ordering, "pk")
         paginator, page, object_list, is_paginated = super().paginate_queryset(queryset, page_size)
         page.object_list = reports.page_with_details(object_list, self.today)
         return paginator, page, page.object_list, is_paginated
