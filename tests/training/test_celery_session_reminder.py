@@ -58,7 +58,7 @@ def training_worker(tmp_path):
             "training.tasks.send_session_reminders_task", args=[today.isoformat()], queue=queue
         )
         try:
-            return result.get(timeout=90)
+            return result.get(timeout=90, disable_sync_subtasks=False)
         except Exception:
             log.flush()
             print((tmp_path / "worker.log").read_text())
