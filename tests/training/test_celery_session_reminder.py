@@ -1,80 +1,31 @@
 """The session reminder on a real Celery worker over Redis: sent once, and a second run of the
 task sends nothing more."""
 
-import os
-import subprocess
-import sys
-import uuid
 from datetime import datetime, time, timedelta
 
 import pytest
-from celery import Celery
-from django.conf import settings
-from django.db import connection
 from django.utils import timezone
 
 from reviews.deadlines import subtract_working_days
-from tests.learning.processes import database_url, mailed
-from tests.services import need
-from tests.test_celery_reminders import BROKER_URL, broker_reachable
+from tests.celery_worker import start_worker
+from tests.learning.processes import mailed
 from training.models import Booking, BookingState, TrainingNotice
 
 pytestmark = pytest.mark.services
 
 
 @pytest.fixture
-def training_worker(tmp_path):
-    need(
-        connection.vendor == "postgresql",
-        "the worker needs the test database on PostgreSQL (DATABASE_URL)",
-        "postgresql",
-    )
-    need(broker_reachable(), f"no Celery broker at {BROKER_URL}", "celery")
-    queue = f"hub-test-training-{uuid.uuid4().hex[:8]}"
-    mail_dir = tmp_path / "mail"
-    mail_dir.mkdir()
-    env = {k: v for k, v in os.environ.items() if not k.startswith(("CELERY_", "HUB_"))}
-    env.update(
-        DJANGO_SETTINGS_MODULE="config.settings",
-        DATABASE_URL=database_url(),
-        CELERY_BROKER_URL=BROKER_URL,
-        CELERY_RESULT_BACKEND=BROKER_URL,
-        EMAIL_URL="filemail://",
-        EMAIL_FILE_PATH=str(mail_dir),
-        HUB_VAR_DIR=str(tmp_path / "var"),
-        WAGTAILADMIN_BASE_URL="http://testserver",
-    )
-    log = open(tmp_path / "worker.log", "w")  # noqa: SIM115
-    worker = subprocess.Popen(
-        [sys.executable, "-m", "celery", "-A", "config", "worker", "--pool", "solo",
-         "--without-heartbeat", "--without-gossip", "--without-mingle", "--loglevel", "INFO",
-         "-Q", queue],
-        cwd=settings.BASE_DIR, env=env, stdout=log, stderr=subprocess.STDOUT,
-    )  # fmt: skip
-    client = Celery("hub-test-client", broker=BROKER_URL, backend=BROKER_URL)
+def training_worker(request, tmp_path):
+    """A worker (tests.celery_worker) and a function that runs the daily session reminder job
+    on it for a date."""
+    worker = start_worker(request, tmp_path, "training")
 
     def run(today) -> int:
-        result = client.send_task(
-            "training.tasks.send_session_reminders_task", args=[today.isoformat()], queue=queue
+        return worker.result(
+            worker.send("training.tasks.send_session_reminders_task", today.isoformat())
         )
-        try:
-            return result.get(timeout=90, disable_sync_subtasks=False)
-        except Exception:
-            log.flush()
-            print((tmp_path / "worker.log").read_text())
-            raise
 
-    try:
-        yield run, mail_dir
-    finally:
-        worker.terminate()
-        try:
-            worker.wait(timeout=30)
-        except subprocess.TimeoutExpired:
-            worker.kill()
-            worker.wait()
-        log.close()
-        client.close()
+    return run, worker.mail_dir
 
 
 # Committed data, so the worker sees it; serialized rollback puts back what migrations made.
