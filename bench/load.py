@@ -1,6 +1,7 @@
 """A small load generator for loopback only: keep-alive connections from threads, bounded in time
 and in count, reading the server's X-Hub-Queries header for the queries each request cost."""
 
+import functools
 import http.client
 import re
 import statistics
@@ -11,6 +12,11 @@ from dataclasses import dataclass, field
 from http.cookies import SimpleCookie
 
 LOOPBACK = ("127.0.0.1", "localhost", "::1")
+
+
+# A broken connection, or (for a form) a page without the form's token: the request is counted
+# as an error and the thread carries on with a new connection.
+REQUEST_ERRORS = (OSError, http.client.HTTPException, AttributeError)
 
 
 @dataclass
@@ -152,10 +158,6 @@ def measure_booking(
     if response.status != 200 or not links:
         raise RuntimeError(f"{course_path} offers nothing to book (HTTP {response.status})")
     threads_wanted = min(concurrency, len(links))
-    result = Measurement()
-    lock = threading.Lock()
-    budget = [max_requests]
-    stop_at = [0.0]
 
     def cycle(client: Client, book: str) -> tuple[float, object]:
         _, form = client.request("GET", book)
@@ -170,48 +172,74 @@ def measure_booking(
             _form_post(client, cancel, CSRF.search(page).group(1).decode(), cancel)
         return elapsed, response
 
-    def worker(book: str, rounds: int | None):
+    warm = Client(host, port, cookies)
+    for _ in range(warmup):
+        try:
+            cycle(warm, links[0])
+        except REQUEST_ERRORS:
+            warm = Client(host, port, cookies)
+    warm.close()
+    return _timed_load(
+        host,
+        port,
+        cookies,
+        [functools.partial(cycle, book=links[i]) for i in range(threads_wanted)],
+        seconds=seconds,
+        # The warm-up's rounds come out of the same budget.
+        max_requests=max(0, max_requests - warmup),
+        expected_status=302,
+    )
+
+
+def _timed_load(
+    host: str,
+    port: int,
+    cookies: dict[str, str] | None,
+    timers: list,
+    *,
+    seconds: float,
+    max_requests: int,
+    expected_status: int,
+) -> Measurement:
+    """Run each of `timers` in a thread of its own, on its own keep-alive connection, until
+    `seconds` have passed or `max_requests` are spent. A timer makes one request on the client
+    it is given and returns (the seconds it took, the response); a response with another status
+    than `expected_status`, or a broken connection, counts as an error."""
+    result = Measurement()
+    lock = threading.Lock()
+    stop_at = time.perf_counter() + seconds
+    budget = [max_requests]
+
+    def worker(timer):
         client = Client(host, port, cookies)
         latencies, queries, statuses, errors = [], [], {}, 0
-        done = 0
-        while (rounds is None and time.perf_counter() < stop_at[0]) or (
-            rounds is not None and done < rounds
-        ):
-            done += 1
+        while time.perf_counter() < stop_at:
             with lock:
                 if budget[0] <= 0:
                     break
                 budget[0] -= 1
             try:
-                elapsed, response = cycle(client, book)
-            except (OSError, http.client.HTTPException, AttributeError):
+                elapsed, response = timer(client)
+            except REQUEST_ERRORS:
                 errors += 1
                 client = Client(host, port, cookies)
                 continue
-            if rounds is not None:
-                continue  # warm-up
             latencies.append(elapsed)
             statuses[response.status] = statuses.get(response.status, 0) + 1
-            if response.status != 302:
+            if response.status != expected_status:
                 errors += 1
             count = response.headers.get("X-Hub-Queries")
             if count is not None:
                 queries.append(int(count))
         client.close()
-        if rounds is None:
-            with lock:
-                result.latencies.extend(latencies)
-                result.queries.extend(queries)
-                result.errors += errors
-                for status, n in statuses.items():
-                    result.statuses[status] = result.statuses.get(status, 0) + n
+        with lock:
+            result.latencies.extend(latencies)
+            result.queries.extend(queries)
+            result.errors += errors
+            for status, n in statuses.items():
+                result.statuses[status] = result.statuses.get(status, 0) + n
 
-    worker(links[0], warmup)
-    stop_at[0] = time.perf_counter() + seconds
-    threads = [
-        threading.Thread(target=worker, args=(links[i], None), daemon=True)
-        for i in range(threads_wanted)
-    ]
+    threads = [threading.Thread(target=worker, args=(timer,), daemon=True) for timer in timers]
     started = time.perf_counter()
     for thread in threads:
         thread.start()
@@ -253,47 +281,17 @@ def measure(
         warm.request("GET", path)
     warm.close()
 
-    result = Measurement()
-    lock = threading.Lock()
-    stop_at = time.perf_counter() + seconds
-    budget = [max_requests]
+    def get(client: Client) -> tuple[float, object]:
+        started = time.perf_counter()
+        response, _ = client.request("GET", path)
+        return time.perf_counter() - started, response
 
-    def worker():
-        client = Client(host, port, cookies)
-        latencies, queries, statuses, errors = [], [], {}, 0
-        while time.perf_counter() < stop_at:
-            with lock:
-                if budget[0] <= 0:
-                    break
-                budget[0] -= 1
-            started = time.perf_counter()
-            try:
-                response, _ = client.request("GET", path)
-            except (OSError, http.client.HTTPException):
-                errors += 1
-                client = Client(host, port, cookies)
-                continue
-            latencies.append(time.perf_counter() - started)
-            statuses[response.status] = statuses.get(response.status, 0) + 1
-            if response.status != 200:
-                errors += 1
-            count = response.headers.get("X-Hub-Queries")
-            if count is not None:
-                queries.append(int(count))
-        client.close()
-        with lock:
-            result.latencies.extend(latencies)
-            result.queries.extend(queries)
-            result.errors += errors
-            for status, n in statuses.items():
-                result.statuses[status] = result.statuses.get(status, 0) + n
-
-    threads = [threading.Thread(target=worker, daemon=True) for _ in range(concurrency)]
-    started = time.perf_counter()
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(seconds + 60)
-    result.seconds = time.perf_counter() - started
-    result.requests = len(result.latencies)
-    return result
+    return _timed_load(
+        host,
+        port,
+        cookies,
+        [get] * concurrency,
+        seconds=seconds,
+        max_requests=max_requests,
+        expected_status=200,
+    )
