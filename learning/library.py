@@ -31,7 +31,14 @@ from django.utils import timezone
 from partnership import vocabulary
 from partnership.access import SharingLevel, membership_of, visible_to
 from partnership.models import Partnership, Theme
-from reviews.models import Finding, Review, ReviewStatus, ReviewTheme, ReviewType
+from reviews.models import (
+    PUBLISHED_STATUSES,
+    SETTLED_STATUSES,
+    Finding,
+    Review,
+    ReviewTheme,
+    ReviewType,
+)
 
 from .models import BriefingTheme, LearningBriefing
 
@@ -46,15 +53,7 @@ KINDS = [
 ]
 KIND_NAMES = {BRIEFING: "briefing", REPORT: "review report", FINDING: "key finding"}
 
-PUBLISHED_STATUSES = [ReviewStatus.PUBLISHED, ReviewStatus.PUBLISHED_IMPROVEMENTS_ONLY]
-# A finding is learning once its review has been signed off: never while it is being written, and
-# never while its publication is embargoed (a trial may depend on it).
-SETTLED_STATUSES = [
-    ReviewStatus.SIGNED_OFF,
-    ReviewStatus.PUBLISHED,
-    ReviewStatus.PUBLISHED_IMPROVEMENTS_ONLY,
-    ReviewStatus.NOT_PUBLISHED,
-]
+# Which reviews' reports and findings are learning at all is the reviews app's rule.
 SHARED_LEVELS = [SharingLevel.REGIONAL, SharingLevel.PUBLIC]
 
 

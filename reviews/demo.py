@@ -17,6 +17,7 @@ from partnership.models import Theme
 from .deadlines import add_working_days
 from .milestones import milestone_due_dates, specs_for
 from .models import (
+    SETTLED_STATUSES,
     AgeBand,
     Decision,
     Finding,
@@ -694,7 +695,11 @@ SCALED_THEMES = [
     "professional-curiosity",
 ]
 SCALED_LEVELS = [R, P, P, G, PUB]
-SCALED_FINDINGS = 10
+# A signed-off review carries its full set of findings; one still being written has only its
+# first few. Half the scaled reviews are settled, so scale 50 gives the search benchmark its
+# 50,000 searchable findings (plus 5,000 not yet shareable, which the index must leave out).
+SCALED_FINDINGS_SETTLED = 20
+SCALED_FINDINGS_UNSETTLED = 2
 SCALED_PRACTICE = [
     "the health visitor saw it but it was not recorded as a concern",
     "it was discussed at the strategy meeting but nobody followed it up",
@@ -710,8 +715,9 @@ SCALED_PRACTICE = [
 
 
 def _build_scaled_reviews(world, scale: int, themes: dict, today: date) -> None:
-    """100 x scale more reviews with 10 findings each (50,000 findings at scale 50, what the
-    search benchmark needs), in bulk, for benchmarks; no revisions."""
+    """100 x scale more reviews, in bulk, for benchmarks; no revisions. Half are settled (signed
+    off or beyond) with 20 findings each, half still in hand with 2: 50,000 searchable findings
+    at scale 50, what the search benchmark needs."""
     count = 100 * scale
     shorts = list(world.partnerships)
     wanted = [f"BENCH-{i:06d}" for i in range(count)]
@@ -746,11 +752,18 @@ def _build_scaled_reviews(world, scale: int, themes: dict, today: date) -> None:
             "pk", "reference"
         )
     )
+    settled = {status.value for status in SETTLED_STATUSES}
+    status_of = dict(
+        Review.objects.filter(pk__in=[pk for pk, _ in created]).values_list("pk", "status")
+    )
     tagged, findings = [], []
     for pk, reference in created:
         i = int(reference[-6:])
         tagged.append(ReviewTheme(content_object_id=pk, tag=themes[SCALED_THEMES[i % 8]]))
-        for n in range(SCALED_FINDINGS):
+        how_many = (
+            SCALED_FINDINGS_SETTLED if status_of[pk] in settled else SCALED_FINDINGS_UNSETTLED
+        )
+        for n in range(how_many):
             slug = SCALED_THEMES[(i + n) % 8]
             practice = SCALED_PRACTICE[(i + 3 * n) % len(SCALED_PRACTICE)]
             findings.append(

@@ -120,8 +120,7 @@ def _review_date(review) -> datetime.date | None:
 
 class FindingSource(Source):
     def searchable(self):
-        from learning.library import SETTLED_STATUSES
-        from reviews.models import Finding
+        from reviews.models import SETTLED_STATUSES, Finding
 
         qs = Finding.objects.filter(review__status__in=SETTLED_STATUSES)
         return self._with_access(qs).prefetch_related("themes", "agencies")
@@ -149,8 +148,7 @@ class FindingSource(Source):
 
 class RecommendationSource(Source):
     def searchable(self):
-        from learning.library import SETTLED_STATUSES
-        from reviews.models import Recommendation
+        from reviews.models import SETTLED_STATUSES, Recommendation
 
         qs = Recommendation.objects.filter(review__status__in=SETTLED_STATUSES)
         return self._with_access(qs).prefetch_related("findings__themes", "findings__agencies")
@@ -185,8 +183,7 @@ class ReviewSource(Source):
     summary, never the confidential details or the subject's pseudonym."""
 
     def searchable(self):
-        from learning.library import PUBLISHED_STATUSES
-        from reviews.models import Review, ReviewTheme
+        from reviews.models import PUBLISHED_STATUSES, Review, ReviewTheme
 
         qs = Review.objects.filter(status__in=PUBLISHED_STATUSES)
         return self._with_access(qs).prefetch_related(

@@ -8,6 +8,8 @@ from .milestone import (  # noqa: F401
     ReviewTimescale,
 )
 from .review import (  # noqa: F401
+    PUBLISHED_STATUSES,
+    SETTLED_STATUSES,
     AgeBand,
     Decision,
     LevelOfNeed,

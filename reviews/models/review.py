@@ -88,6 +88,18 @@ class ReviewStatus(models.TextChoices):
     EMBARGOED = "embargoed", "Embargoed"
 
 
+# A review's report is public learning once it is published (in full or improvements only).
+PUBLISHED_STATUSES = [ReviewStatus.PUBLISHED, ReviewStatus.PUBLISHED_IMPROVEMENTS_ONLY]
+# A finding is learning once its review has been signed off: never while it is being written, and
+# never while its publication is embargoed (a trial may depend on it).
+SETTLED_STATUSES = [
+    ReviewStatus.SIGNED_OFF,
+    ReviewStatus.PUBLISHED,
+    ReviewStatus.PUBLISHED_IMPROVEMENTS_ONLY,
+    ReviewStatus.NOT_PUBLISHED,
+]
+
+
 class Decision(models.TextChoices):
     LCSPR = "lcspr", "Local Child Safeguarding Practice Review"
     NATIONAL_REVIEW = "national_review", "Refer for a national review"
