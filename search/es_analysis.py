@@ -2,12 +2,19 @@
 
 Two analysers share one English chain (possessives, lower case, stop words, stemming), so
 "neglected" finds "neglect" and "child's" finds "child":
-- `hub_english` indexes title and body;
+- `hub_english` indexes title, tags (the record's theme words) and body;
 - `hub_english_search` analyses what the reader typed and adds the theme taxonomy's synonyms with
   a `synonym_graph` filter. Synonyms are applied at search time only, so the index never holds
-  them: a taxonomy change needs a new analyser (a rebuild), never re-analysed documents, and
-  multi-word synonyms ("toxic trio" => "trilogy of risk") stay whole, which index-time synonyms
-  cannot do.
+  them: a taxonomy change never re-analyses documents, and multi-word synonyms ("toxic trio" =>
+  "trilogy of risk") stay whole, which index-time synonyms cannot do.
+
+The filter reads its rules from a synonyms set kept by the cluster (`PUT _synonyms/<set>`, one
+rule per theme), not from rules written into the index settings: replacing the set makes
+Elasticsearch reload the search analysers of every index that uses it, on the open, live index,
+so a theme's new synonym is searched at once without a rebuild. Inline rules could only change by
+closing the index (a moment with no search at all) or by a rebuild. The set must exist before an
+index that names it is created (the engine writes it first): an index naming a missing set is
+left unusable.
 
 The stop filter runs before the synonym filter, never after it: a stop filter after
 `synonym_graph` corrupts the token graph (elastic/elasticsearch#28838), and rule parsing refuses
@@ -69,28 +76,36 @@ def rule_phrase(phrase: str) -> str:
     return " ".join(w for w in words if w not in STOP_WORDS)
 
 
+def _rule(group: SynonymGroup) -> str:
+    phrases: list[str] = []
+    for phrase in group.phrases:
+        words = rule_phrase(phrase)
+        if words and words not in phrases:
+            phrases.append(words)
+    return ", ".join(phrases) if len(phrases) > 1 else ""
+
+
 def synonym_rules(groups: list[SynonymGroup]) -> list[str]:
     """One equivalence rule per theme ("child sexual exploitation, cse, sexual exploitation,
     grooming"): any phrase of the group finds the others."""
-    rules = []
-    for group in groups:
-        phrases: list[str] = []
-        for phrase in group.phrases:
-            words = rule_phrase(phrase)
-            if words and words not in phrases:
-                phrases.append(words)
-        if len(phrases) > 1:
-            rules.append(", ".join(phrases))
-    return rules
+    return [rule for rule in map(_rule, groups) if rule]
 
 
-def search_analyzer(groups: list[SynonymGroup]):
+def synonyms_set(groups: list[SynonymGroup]) -> list[dict]:
+    """The body of `PUT _synonyms/<set>`: the rules, each named by its theme's slug so that the
+    cluster's copy reads like the taxonomy."""
+    return [{"id": g.theme_slug, "synonyms": rule} for g in groups if (rule := _rule(g))]
+
+
+def search_analyzer(synonyms_set_id: str):
     synonyms = token_filter(
         SYNONYM_FILTER,
         type="synonym_graph",
-        synonyms=synonym_rules(groups),
-        # One odd synonym in the taxonomy must not stop the index being built: Elasticsearch
-        # skips a rule it cannot parse rather than refusing the whole index.
+        synonyms_set=synonyms_set_id,
+        # Search time only, reloadable: what lets a new set reach a live index.
+        updateable=True,
+        # One odd synonym in the taxonomy must not stop the analyser loading: Elasticsearch skips
+        # a rule it cannot parse rather than failing the reload (or the index).
         lenient=True,
     )
     return analyzer(
@@ -116,6 +131,9 @@ class SearchRecord(Document):
     key = Keyword()
     kind = Keyword()
     title = _text()
+    # The names and synonyms of the record's themes, as text (SearchDocument.tags): weighed
+    # between title and body, as the database engine's weight B.
+    tags = _text()
     body = _text()
     url = Keyword(index=False, doc_values=False)
     date = Date()
@@ -134,14 +152,16 @@ class SearchRecord(Document):
 
 # The only fields the index may hold (tests compare the mapping with this).
 INDEXED_FIELDS = frozenset(
-    "key kind title body url date partnership_id partnership_name themes agencies review_type "
+    "key kind title tags body url date partnership_id partnership_name themes agencies review_type "
     "level_of_need year access".split()
 )
 
 
-def build_index(name: str, groups: list[SynonymGroup], *, bulk_load: bool = False) -> Index:
-    """The index definition under `name`. `bulk_load` turns refreshes and replicas off while a
-    rebuild fills a new index nobody searches yet; `index_settings_after_load` turns them back."""
+def build_index(name: str, synonyms_set_id: str, *, bulk_load: bool = False) -> Index:
+    """The index definition under `name`, its synonyms read from the cluster's synonyms set
+    `synonyms_set_id` (which must exist before the index is created). `bulk_load` turns
+    refreshes and replicas off while a rebuild fills a new index nobody searches yet;
+    `index_settings_after_load` turns them back."""
     index = Index(name)
     index.settings(
         # One shard: the corpus is small (tens of thousands of documents) and one shard keeps
@@ -153,7 +173,7 @@ def build_index(name: str, groups: list[SynonymGroup], *, bulk_load: bool = Fals
             else {"auto_expand_replicas": "0-1"}
         ),
     )
-    index.analyzer(search_analyzer(groups))
+    index.analyzer(search_analyzer(synonyms_set_id))
     index.document(SearchRecord)
     return index
 

@@ -78,11 +78,14 @@ def _page_published(sender, instance, **kwargs):
 def _theme_changed(sender, instance, **kwargs):
     from .engines.database import forget_synonyms
     from .service import forget_labels
-    from .tasks import theme_changed
+    from .tasks import synonyms_changed, theme_changed
 
     forget_labels()
     forget_synonyms()
-    if kwargs.get("raw") or kwargs.get("signal") is post_delete:
+    if kwargs.get("raw"):
+        return
+    if kwargs.get("signal") is post_delete:
+        transaction.on_commit(synonyms_changed.delay, robust=True)
         return
     transaction.on_commit(partial(theme_changed.delay, instance.pk), robust=True)
 

@@ -37,10 +37,14 @@ def remove_records(keys: list[str]) -> dict[str, int]:
 def theme_changed(theme_id: int) -> dict[str, int]:
     """A theme's name or synonyms changed: the engine's synonyms, and the theme words indexed
     with every record tagged with it."""
-    engine = engines.get_engine()
-    if hasattr(engine, "synonyms_changed"):
-        engine.synonyms_changed()
+    engines.get_engine().synonyms_changed()
     keys = sources.keys_tagged(theme_id)
     for start in range(0, len(keys), 500):
         index_records(keys[start : start + 500])
     return {"reindexed": len(keys)}
+
+
+@shared_task(**RETRY)
+def synonyms_changed() -> None:
+    """A theme went: its synonyms leave the engine (its records' tags follow their tag rows)."""
+    engines.get_engine().synonyms_changed()

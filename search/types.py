@@ -40,6 +40,21 @@ class Kind:
     }
 
 
+# Curated learning before the records it comes from: a briefing that matches as well as a
+# finding is what a practitioner should read first. Both engines multiply relevance by these.
+KIND_BOOST = {
+    Kind.BRIEFING: 2.0,
+    Kind.COURSE: 1.5,
+    Kind.REVIEW: 1.5,
+    Kind.FINDING: 1.0,
+    Kind.RECOMMENDATION: 0.8,
+    Kind.ACTION: 0.6,
+}
+
+# When the words typed match fewer records than this (before any facet filter), the engines offer
+# a better spelling ("did you mean").
+FEW_RESULTS = 3
+
 # The facets both engines count, in the order the search page shows them.
 FACETS = ("kind", "theme", "agency", "review_type", "partnership", "year", "level_of_need")
 
@@ -149,3 +164,8 @@ class SearchEngine(Protocol):
         """Replace the whole index with `documents` (an iterable) without a moment in which
         searches see an empty or half-built index; `progress(done)` is called as it goes.
         Returns how many documents were indexed."""
+
+    def synonyms_changed(self) -> None:
+        """The theme taxonomy's synonyms changed: search with the new ones from now on, without
+        a rebuild (the documents hold no synonyms; the theme words in their tags are reindexed
+        separately)."""

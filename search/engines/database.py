@@ -31,7 +31,7 @@ from partnership.access import EVERYONE_TOKEN
 from ..models import IndexState, SearchEntry, SearchFacet, SearchToken
 from ..query import Plan, fts5_match, plan, words_of
 from ..synonyms import synonym_groups
-from ..types import FACETS, FacetValue, Hit, SearchDocument, SearchResults
+from ..types import FACETS, FEW_RESULTS, KIND_BOOST, FacetValue, Hit, SearchDocument, SearchResults
 from ..types import SearchQuery as HubQuery
 
 BATCH = 500
@@ -41,18 +41,7 @@ START, STOP = "\ue000", "\ue001"
 SNIPPET_WORDS = 32
 # Title counts ten times the body, theme words four times (bm25 weights per FTS5 column).
 BM25 = "bm25(hubsearch_fts, 10.0, 4.0, 1.0)"
-# Curated learning before the records it comes from: a briefing that matches as well as a
-# finding is what a practitioner should read first.
-KIND_BOOST = {
-    "briefing": 2.0,
-    "course": 1.5,
-    "review": 1.5,
-    "finding": 1.0,
-    "recommendation": 0.8,
-    "action": 0.6,
-}
 SYNONYMS_CACHE_KEY = "search:synonym-groups"
-FEW_RESULTS = 3
 
 
 def cached_synonym_groups():

@@ -7,6 +7,10 @@ atomic call, so no search ever meets an empty or half-built index.
 Access is part of every query: the reader's audience tokens are a `terms` filter on `access` in
 the query's `bool.filter`, so hits, the total, the facet counts and the "did you mean" suggestion
 (checked by a collate query with the same filter) are all computed over what the reader may see.
+
+Synonyms live in the cluster's synonyms set `<prefix>-search-synonyms`, written from the theme
+taxonomy before any index is created and again whenever a theme changes (`synonyms_changed`):
+Elasticsearch then reloads the search analyser of the live index, with no rebuild and no pause.
 """
 
 from __future__ import annotations
@@ -22,9 +26,25 @@ from elasticsearch import BadRequestError, Elasticsearch, NotFoundError
 from elasticsearch.dsl import A, Q, Search
 from elasticsearch.helpers import bulk, streaming_bulk
 
-from ..es_analysis import INDEXED_FIELDS, SEARCH_ANALYZER, build_index, index_settings_after_load
+from ..es_analysis import (
+    INDEXED_FIELDS,
+    SEARCH_ANALYZER,
+    build_index,
+    index_settings_after_load,
+    synonyms_set,
+)
 from ..synonyms import SynonymGroup, groups_matching, synonym_groups
-from ..types import FACETS, FacetValue, Hit, Kind, SearchDocument, SearchQuery, SearchResults
+from ..types import (
+    FACETS,
+    FEW_RESULTS,
+    KIND_BOOST,
+    FacetValue,
+    Hit,
+    Kind,
+    SearchDocument,
+    SearchQuery,
+    SearchResults,
+)
 
 logger = logging.getLogger(__name__)
 
@@ -62,18 +82,34 @@ def _facet_filter(facet: str, values: Iterable[str]):
     return Q("terms", **{FACET_FIELDS[facet]: _facet_values(facet, values)})
 
 
+# Title above theme words above body, as the database engine weighs them (A, B, C).
+TEXT_FIELDS = ["title^3", "tags^2", "body"]
+
+
 def _text_query(text: str):
-    return Q(
+    words = Q(
         "multi_match",
         query=text,
-        # Every word must be found, in the title or the body: "bruising baby" means both.
+        # Every word must be found, in the title, the theme words or the body: "bruising baby"
+        # means both.
         type="cross_fields",
         operator="and",
-        fields=["title^3", "body"],
+        fields=TEXT_FIELDS,
         analyzer=SEARCH_ANALYZER,
         # A multi-word synonym matches as words, not as a phrase: the index drops stop words
         # and so leaves gaps ("trilogy _ risk") that a phrase built from the synonym lacks.
         auto_generate_synonyms_phrase_query=False,
+    )
+    # Relevance times the kind's boost, as the database engine ranks.
+    return Q(
+        "function_score",
+        query=words,
+        functions=[
+            {"filter": {"term": {"kind": kind}}, "weight": boost}
+            for kind, boost in KIND_BOOST.items()
+        ],
+        score_mode="first",
+        boost_mode="multiply",
     )
 
 
@@ -89,7 +125,7 @@ def _did_you_mean(text: str, access_filter) -> dict:
                 query="{{suggestion}}",
                 type="cross_fields",
                 operator="and",
-                fields=["title.plain", "body.plain"],
+                fields=["title.plain", "tags.plain", "body.plain"],
             )
         ],
         filter=[access_filter],
@@ -104,6 +140,8 @@ def _did_you_mean(text: str, access_filter) -> dict:
             "direct_generator": [
                 {"field": "body.plain", "suggest_mode": "missing", "min_word_length": 4},
                 {"field": "title.plain", "suggest_mode": "missing", "min_word_length": 4},
+                # The theme taxonomy's words, as the database engine's vocabulary has them.
+                {"field": "tags.plain", "suggest_mode": "missing", "min_word_length": 4},
             ],
             "collate": {"query": {"source": json.dumps(collate.to_dict())}, "prune": False},
         },
@@ -115,6 +153,8 @@ def build_search(query: SearchQuery, index: str = "hub-search") -> Search:
     access_filter = Q("terms", access=sorted(query.audience))
     text = " ".join(query.text.split())
     must = [_text_query(text)] if text else [Q("match_all")]
+    # The access filter sits in the query itself, never in post_filter: everything computed from
+    # the query (total, aggregations, the suggestion's check) is then bound by it.
     search = Search(index=index).query(Q("bool", must=must, filter=[access_filter]))
 
     # Facet filters narrow the hits through post_filter, after the aggregations see the query:
@@ -136,8 +176,12 @@ def build_search(query: SearchQuery, index: str = "hub-search") -> Search:
             # The partnership's name travels with its id, so labels need no database query.
             terms.bucket("name", "terms", field="partnership_name", size=1)
         search.aggs.bucket(facet, "filter", filter=Q("bool", filter=others)).bucket("values", terms)
+    # What the words found before any facet filter: "did you mean" is offered when the words
+    # themselves found little, not when a filter left little (as the database engine decides).
+    search.aggs.bucket("matched", "filter", filter=Q("match_all"))
 
-    if query.sort == "date":
+    if query.sort == "date" or not text:
+        # Without words there is no relevance to sort by: newest first, as the database engine.
         search = search.sort({"date": {"order": "desc", "missing": "_last"}}, "_score", "key")
     else:
         search = search.sort("_score", {"date": {"order": "desc", "missing": "_last"}}, "key")
@@ -258,6 +302,7 @@ def to_source(document: SearchDocument) -> dict:
         "key": document.key,
         "kind": document.kind,
         "title": document.title,
+        "tags": document.tags,
         "body": document.body,
         "url": document.url,
         "date": document.date.isoformat() if document.date else None,
@@ -291,6 +336,7 @@ class ElasticsearchEngine:
         `groups`: where the synonym groups come from (the theme taxonomy)."""
         self.client = client or Elasticsearch(url, request_timeout=30, retry_on_timeout=True)
         self.alias = f"{index_prefix}-search"
+        self.synonyms_set = f"{self.alias}-synonyms"
         self.refresh = refresh
         self.groups = groups
 
@@ -300,14 +346,14 @@ class ElasticsearchEngine:
         text = " ".join(query.text.split())
         if not query.audience:
             # No tokens, nothing visible: say so without asking the cluster.
-            return SearchResults(query, [], 0, {facet: [] for facet in FACETS})
+            return SearchResults(query, [], 0, _facets(query, {}))
         body = build_search(query, self.alias).to_dict()
         try:
             response = self.client.search(index=self.alias, body=body).body
         except NotFoundError:
             # No index yet (nothing indexed, no rebuild run): an empty result, not an error page.
             logger.warning("search index %s does not exist yet", self.alias)
-            return SearchResults(query, [], 0, {facet: [] for facet in FACETS})
+            return SearchResults(query, [], 0, _facets(query, {}))
         hits = []
         for raw in response["hits"]["hits"]:
             source = raw["_source"]
@@ -325,13 +371,14 @@ class ElasticsearchEngine:
                 )
             )
         total = response["hits"]["total"]["value"]
+        matched = response.get("aggregations", {}).get("matched", {}).get("doc_count", total)
         return SearchResults(
             query=query,
             hits=hits,
             total=total,
             facets=_facets(query, response.get("aggregations", {})),
             expanded_terms=expanded_terms(text, self.groups()) if text else (),
-            suggestion=_suggestion(text, response) if text and total < 3 else "",
+            suggestion=_suggestion(text, response) if text and matched < FEW_RESULTS else "",
         )
 
     # Writing
@@ -364,7 +411,9 @@ class ElasticsearchEngine:
         """Fill a new index while the old one answers, then move the alias in one atomic call and
         drop the old indices."""
         name = f"{self.alias}-{datetime.datetime.now(datetime.UTC):%Y%m%d%H%M%S%f}"
-        build_index(name, self.groups(), bulk_load=True).create(using=self.client)
+        # The taxonomy as it is now, before the index that names the set exists.
+        self.synonyms_changed()
+        build_index(name, self.synonyms_set, bulk_load=True).create(using=self.client)
         done = 0
         try:
             for _ok, _item in streaming_bulk(
@@ -390,6 +439,14 @@ class ElasticsearchEngine:
         self._swap_alias(name)
         return done
 
+    def synonyms_changed(self) -> None:
+        """Replace the cluster's synonyms set with the taxonomy's rules. Elasticsearch reloads
+        the search analyser of every index using the set as part of the request, on the live
+        index: the next search uses the new synonyms, and nothing is rebuilt or reindexed."""
+        self.client.synonyms.put_synonym(
+            id=self.synonyms_set, synonyms_set=synonyms_set(self.groups())
+        )
+
     def _swap_alias(self, new: str) -> None:
         old = self._indices_behind_alias()
         actions = [{"remove": {"index": index, "alias": self.alias}} for index in old]
@@ -414,7 +471,8 @@ class ElasticsearchEngine:
         if self.client.indices.exists(index=self.alias):
             return
         name = f"{self.alias}-{datetime.datetime.now(datetime.UTC):%Y%m%d%H%M%S%f}"
-        index = build_index(name, self.groups())
+        self.synonyms_changed()
+        index = build_index(name, self.synonyms_set)
         index.aliases(**{self.alias: {"is_write_index": True}})
         try:
             index.create(using=self.client)
@@ -424,9 +482,11 @@ class ElasticsearchEngine:
                 raise
 
     def delete_all(self) -> None:
-        """Drop the alias and every index behind it (throwaway test indices)."""
+        """Drop the alias, every index behind it and then the synonyms set, which the cluster
+        keeps while an index uses it (throwaway test indices)."""
         indices = self._indices_behind_alias()
         if indices:
             self.client.indices.delete(index=",".join(indices), ignore_unavailable=True)
         elif self.client.indices.exists(index=self.alias):
             self.client.indices.delete(index=self.alias)
+        self.client.options(ignore_status=404).synonyms.delete_synonym(id=self.synonyms_set)

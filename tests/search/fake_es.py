@@ -2,9 +2,14 @@
 
 The engine is tested through the real `elasticsearch` client and its transport: only the node
 that would speak HTTP is replaced (`node_class`), so requests are built, serialised and their
-responses parsed exactly as against a cluster. The fake keeps indices, aliases and documents,
-which is enough to check what the engine asks for and in which order; searches return what the
-test gives it, since the fake cannot rank or analyse text (the live tests do that).
+responses parsed exactly as against a cluster. The fake keeps indices, aliases, documents and
+synonyms sets, which is enough to check what the engine asks for and in which order; searches
+return what the test gives it, since the fake cannot rank or analyse text (the live tests do
+that).
+
+Where a cluster would accept a request and be left broken, the fake refuses it, so a test catches
+the mistake: creating an index whose analyser names a synonyms set that does not exist yet (a
+cluster creates it, unusable).
 """
 
 from __future__ import annotations
@@ -37,6 +42,7 @@ class Request:
 class FakeCluster:
     indices: dict[str, dict] = field(default_factory=dict)  # name -> {"body":..., "docs": {}}
     aliases: dict[str, set[str]] = field(default_factory=dict)  # alias -> index names
+    synonyms: dict[str, list[dict]] = field(default_factory=dict)  # set id -> its rules
     requests: list[Request] = field(default_factory=list)
     search_response: dict | None = None
 
@@ -87,6 +93,8 @@ class FakeCluster:
 
         if path.endswith("/_bulk"):
             return 200, self._bulk(body)
+        if parts[:1] == ["_synonyms"] and len(parts) == 2:
+            return self._synonyms_set(method, parts[1], body)
         if parts[:1] == ["_aliases"]:
             return self._update_aliases(body["actions"])
         if parts[:1] == ["_alias"]:
@@ -106,6 +114,9 @@ class FakeCluster:
             name = parts[0]
             if name in self.indices or name in self.aliases:
                 return 400, {"error": {"type": "resource_already_exists_exception"}}
+            missing = set(self.synonyms_sets_used(body)) - set(self.synonyms)
+            if missing:
+                return 400, {"error": {"type": "resource_not_found_exception", "sets": [*missing]}}
             self.indices[name] = {"body": body, "docs": {}}
             for alias in (body or {}).get("aliases", {}):
                 self.aliases.setdefault(alias, set()).add(name)
@@ -115,6 +126,48 @@ class FakeCluster:
                 self._drop(name)
             return 200, {"acknowledged": True}
         return 400, {"error": f"the fake does not know {method} {path}"}
+
+    @staticmethod
+    def synonyms_sets_used(index_body: dict | None) -> list[str]:
+        """The synonyms sets an index definition's token filters read."""
+        filters = (index_body or {}).get("settings", {}).get("analysis", {}).get("filter", {})
+        return [f["synonyms_set"] for f in filters.values() if "synonyms_set" in f]
+
+    def indices_using(self, set_id: str) -> list[str]:
+        return sorted(
+            name
+            for name, index in self.indices.items()
+            if set_id in self.synonyms_sets_used(index["body"])
+        )
+
+    def _synonyms_set(self, method: str, set_id: str, body):
+        if method == "PUT":
+            result = "updated" if set_id in self.synonyms else "created"
+            self.synonyms[set_id] = list(body["synonyms_set"])
+            # A cluster reloads the search analysers of the indices using the set, in this call.
+            reloaded = [
+                {"index": name, "reloaded_analyzers": ["hub_english_search"]}
+                for name in self.indices_using(set_id)
+            ]
+            return 200, {
+                "result": result,
+                "reload_analyzers_details": {
+                    "_shards": {"total": len(reloaded), "successful": len(reloaded), "failed": 0},
+                    "reload_details": reloaded,
+                },
+            }
+        if set_id not in self.synonyms:
+            return 404, {"error": {"type": "resource_not_found_exception"}, "status": 404}
+        if method == "GET":
+            rules = self.synonyms[set_id]
+            return 200, {"count": len(rules), "synonyms_set": rules}
+        if method == "DELETE":
+            if self.indices_using(set_id):
+                # A set an index's analyser reads cannot go while the index is there.
+                return 400, {"error": {"type": "illegal_argument_exception"}, "status": 400}
+            del self.synonyms[set_id]
+            return 200, {"acknowledged": True}
+        return 400, {"error": f"the fake does not know {method} /_synonyms/{set_id}"}
 
     def _drop(self, name: str) -> None:
         self.indices.pop(name, None)

@@ -3,13 +3,20 @@ what it makes of the answers, through the real client over an in-memory node (fa
 only a cluster can show (analysis, ranking, synonyms at work) is in test_elasticsearch_live.py."""
 
 import datetime
+import json
 
 import pytest
 
 from search.engines.elasticsearch import ElasticsearchEngine, build_search, to_source
-from search.es_analysis import INDEXED_FIELDS, STOP_WORDS, build_index, synonym_rules
+from search.es_analysis import (
+    INDEXED_FIELDS,
+    STOP_WORDS,
+    build_index,
+    synonym_rules,
+    synonyms_set,
+)
 from search.synonyms import SynonymGroup, synonym_groups
-from search.types import FACETS, SearchDocument, SearchQuery
+from search.types import FACETS, KIND_BOOST, SearchDocument, SearchQuery
 
 from .fake_es import FakeCluster
 
@@ -34,6 +41,7 @@ def document(n: int, **overrides) -> SearchDocument:
         review_type="rapid_review",
         level_of_need=3,
         access=("public",),
+        tags="Information sharing communication between agencies",
     )
     return SearchDocument(**(fields | overrides))
 
@@ -47,22 +55,53 @@ def engine_on(cluster: FakeCluster, groups=(CSE, TRIO)) -> ElasticsearchEngine:
 # The index definition
 
 
-def index_definition(groups=(CSE, TRIO)) -> dict:
-    return build_index("hub-search-1", list(groups)).to_dict()
+SYNONYMS_SET = "hub-search-synonyms"
+
+
+def index_definition() -> dict:
+    return build_index("hub-search-1", SYNONYMS_SET).to_dict()
+
+
+# Written out, so that a field added to the index is a decision this test records.
+SHAREABLE_FIELDS = {
+    "key",
+    "kind",
+    "title",
+    "tags",
+    "body",
+    "url",
+    "date",
+    "partnership_id",
+    "partnership_name",
+    "themes",
+    "agencies",
+    "review_type",
+    "level_of_need",
+    "year",
+    "access",
+}
 
 
 def test_mapping_holds_exactly_the_shareable_fields_and_refuses_others():
     mappings = index_definition()["mappings"]
-    assert set(mappings["properties"]) == INDEXED_FIELDS
+    assert set(mappings["properties"]) == INDEXED_FIELDS == SHAREABLE_FIELDS
     # A field nobody declared (a confidential one passed by mistake) is refused, not indexed.
     assert mappings["dynamic"] == "strict"
-    for confidential in ("confidential_details", "subject_name", "date_of_birth", "address"):
+    for confidential in (
+        "confidential_details",
+        "subject_name",
+        "pseudonym",
+        "date_of_birth",
+        "address",
+    ):
         assert confidential not in mappings["properties"]
 
 
 def test_documents_carry_only_the_mapped_fields():
     assert set(to_source(document(1))) == INDEXED_FIELDS
     assert to_source(document(1))["year"] == 2024
+    # The theme words travel as the text the sources made of them, nothing more.
+    assert to_source(document(1))["tags"] == "Information sharing communication between agencies"
 
 
 def test_field_types():
@@ -73,7 +112,7 @@ def test_field_types():
         assert properties[name]["type"] == "integer", name
     assert properties["date"]["type"] == "date"
     assert properties["url"] == {"type": "keyword", "index": False, "doc_values": False}
-    for name in ("title", "body"):
+    for name in ("title", "tags", "body"):
         assert properties[name]["type"] == "text"
         assert properties[name]["analyzer"] == "hub_english"
         assert properties[name]["search_analyzer"] == "hub_english_search"
@@ -102,8 +141,19 @@ def test_english_analysis_with_synonyms_only_at_search_time():
         "hub_synonyms",
         "hub_english_stemmer",
     ]
-    assert filters["hub_synonyms"]["type"] == "synonym_graph"
     assert "hub_synonyms" not in index_chain
+
+
+def test_synonyms_come_from_the_clusters_synonyms_set_and_reload_on_a_live_index():
+    # Rules read from a synonyms set (PUT _synonyms/<set>), reloadable (updateable, hence
+    # search time only), never written inline: inline rules change only by closing the index.
+    synonyms = index_definition()["settings"]["analysis"]["filter"]["hub_synonyms"]
+    assert synonyms == {
+        "type": "synonym_graph",
+        "synonyms_set": SYNONYMS_SET,
+        "updateable": True,
+        "lenient": True,
+    }
 
 
 def test_stop_words_keep_negation():
@@ -112,10 +162,10 @@ def test_stop_words_keep_negation():
 
 
 def test_synonym_rules_come_from_the_theme_taxonomy(db):
-    rules = index_definition(synonym_groups())["settings"]["analysis"]["filter"]["hub_synonyms"]
-    assert "child sexual exploitation, cse, sexual exploitation, grooming" in rules["synonyms"]
-    assert "trilogy risk, toxic trio, trio risk" in rules["synonyms"]
-    assert len(rules["synonyms"]) == len(synonym_groups())
+    rules = {rule["id"]: rule["synonyms"] for rule in synonyms_set(synonym_groups())}
+    assert rules["cse"] == "child sexual exploitation, cse, sexual exploitation, grooming"
+    assert rules["trilogy-of-risk"] == "trilogy risk, toxic trio, trio risk"
+    assert len(rules) == len(synonym_groups())
 
 
 def test_synonym_rules_are_words_only():
@@ -140,14 +190,17 @@ def body(text="grooming", **kwargs) -> dict:
     ).to_dict()
 
 
+def _multi_match(sent: dict) -> dict:
+    return sent["query"]["bool"]["must"][0]["function_score"]["query"]["multi_match"]
+
+
 def test_access_is_a_filter_inside_the_query():
     sent = body(audience=frozenset({"public", "partnership:2", "user:7"}))
     assert sent["query"]["bool"]["filter"] == [
         {"terms": {"access": ["partnership:2", "public", "user:7"]}}
     ]
-    multi_match = sent["query"]["bool"]["must"][0]["multi_match"]
+    multi_match = _multi_match(sent)
     assert multi_match["query"] == "grooming"
-    assert multi_match["fields"] == ["title^3", "body"]
     assert multi_match["analyzer"] == "hub_english_search"
     assert multi_match["operator"] == "and"
     # Facets are aggregations over the query, so the access filter binds them too; no facet
@@ -155,17 +208,55 @@ def test_access_is_a_filter_inside_the_query():
     assert "global" not in str(sent["aggs"])
 
 
+@pytest.mark.parametrize("text", ["grooming", ""])
+def test_the_access_filter_is_never_a_post_filter(text):
+    """A post_filter narrows the hits only: facet counts and the suggestion's check would still
+    see every record. Access must therefore be in the query, and only facet filters after it."""
+    reader = frozenset({"partnership:2"})
+    sent = body(text, audience=reader, filters={"kind": ("finding",)})
+    assert sent["query"]["bool"]["filter"] == [{"terms": {"access": ["partnership:2"]}}]
+    assert "access" not in str(sent["post_filter"])
+    # Facet choices never narrow the query itself, or the other facets' counts would shrink.
+    assert "kind" not in str(sent["query"]["bool"]["filter"])
+
+
+def test_title_then_theme_words_then_body():
+    # The database engine's weights: title A, theme words (tags) B, body C.
+    assert _multi_match(body())["fields"] == ["title^3", "tags^2", "body"]
+
+
+def test_relevance_is_boosted_by_kind_as_the_database_engine_does():
+    function_score = body()["query"]["bool"]["must"][0]["function_score"]
+    assert function_score["boost_mode"] == "multiply"
+    assert function_score["score_mode"] == "first"
+    weights = {f["filter"]["term"]["kind"]: f["weight"] for f in function_score["functions"]}
+    assert weights == KIND_BOOST
+    assert weights["briefing"] > weights["finding"] > weights["action"]
+
+
 def test_the_did_you_mean_check_is_bound_by_access():
     suggest = body("grooming", audience=frozenset({"partnership:2"}))["suggest"]["did_you_mean"]
     collate = suggest["phrase"]["collate"]
-    assert '{"terms": {"access": ["partnership:2"]}}' in collate["query"]["source"]
+    check = json.loads(collate["query"]["source"])["bool"]
+    assert check["filter"] == [{"terms": {"access": ["partnership:2"]}}]
+    assert check["must"][0]["multi_match"]["query"] == "{{suggestion}}"
     assert collate["prune"] is False
+    # Suggestions are made of words in the searchable text only, read unstemmed.
+    generators = {g["field"] for g in suggest["phrase"]["direct_generator"]}
+    assert generators == {"title.plain", "tags.plain", "body.plain"}
 
 
-def test_no_text_lists_everything_visible():
+def test_did_you_mean_is_judged_on_what_the_words_found_before_facet_filters():
+    sent = body("neglekt", filters={"kind": ("finding",)})
+    assert sent["aggs"]["matched"] == {"filter": {"match_all": {}}}
+
+
+def test_no_text_lists_everything_visible_newest_first():
     sent = body("  ")
     assert sent["query"]["bool"]["must"] == [{"match_all": {}}]
     assert "highlight" not in sent and "suggest" not in sent
+    # No words, no relevance: newest first whatever the sort asked, as the database engine.
+    assert sent["sort"][0] == {"date": {"order": "desc", "missing": "_last"}}
 
 
 def test_facet_filters_narrow_hits_and_each_facet_counts_with_the_others():
@@ -178,7 +269,7 @@ def test_facet_filters_narrow_hits_and_each_facet_counts_with_the_others():
             ]
         }
     }
-    assert list(sent["aggs"]) == list(FACETS)
+    assert list(sent["aggs"]) == [*FACETS, "matched"]
     theme = sent["aggs"]["theme"]
     assert theme["filter"] == {"bool": {"filter": [{"terms": {"year": [2024]}}]}}
     assert theme["aggs"]["values"]["terms"]["field"] == "themes"
@@ -199,7 +290,17 @@ def test_highlighting_marks_and_escapes():
     highlight = body()["highlight"]
     assert highlight["pre_tags"] == ["<mark>"] and highlight["post_tags"] == ["</mark>"]
     assert highlight["encoder"] == "html"
-    assert set(highlight["fields"]) == {"body"}
+
+
+def test_only_the_body_is_highlighted_and_only_shown_fields_come_back():
+    sent = body(audience=frozenset({"public", "user:7"}))
+    # Snippets are a passage of the body: never the theme words, the access tokens or a
+    # subfield, and no highlight query of its own that could reach past the access filter.
+    assert set(sent["highlight"]["fields"]) == {"body"}
+    assert "highlight_query" not in str(sent["highlight"])
+    returned = set(sent["_source"])
+    assert returned == {"key", "kind", "title", "body", "url", "partnership_name", "themes", "date"}
+    assert not returned & {"access", "tags"}
 
 
 def test_sort_and_pages():
@@ -209,6 +310,9 @@ def test_sort_and_pages():
     assert relevance["track_total_hits"] is True
     by_date = body(sort="date")
     assert by_date["sort"][0] == {"date": {"order": "desc", "missing": "_last"}}
+    assert (by_date["from"], by_date["size"]) == (0, 20)
+    # Ties keep one order from page to page.
+    assert relevance["sort"][-1] == by_date["sort"][-1] == "key"
     # Past Elasticsearch's result window the last reachable page is asked for, not an error.
     far = body(page=10_000, per_page=20)
     assert far["from"] + far["size"] <= 10_000
@@ -337,8 +441,12 @@ def test_did_you_mean_comes_from_the_checked_suggestion(db):
 
 
 def test_no_index_yet_answers_empty(db):
-    results = engine_on(FakeCluster()).search(SearchQuery("neglect", PUBLIC_READER))
+    query = SearchQuery("neglect", PUBLIC_READER, filters={"kind": ("finding",)})
+    results = engine_on(FakeCluster()).search(query)
     assert results.total == 0 and results.hits == []
+    # A chosen value still shows, to be taken off, as the database engine shows it.
+    chosen = [(v.value, v.count, v.selected) for v in results.facets["kind"]]
+    assert chosen == [("finding", 0, True)]
 
 
 def test_a_reader_without_tokens_sees_nothing_and_the_cluster_is_not_asked():
@@ -358,13 +466,16 @@ def test_index_creates_the_index_behind_the_alias_then_bulk_writes():
     assert sorted(docs) == ["finding:1", "finding:2"]
     assert docs["finding:2"]["title"] == "Finding 2, revised"
     assert [w for w in cluster.writes()] == [
+        # The synonyms set first: an index naming a set that does not exist is left unusable.
+        ("PUT", "/_synonyms/hub-search-synonyms"),
         ("PUT", f"/{concrete}"),
         ("PUT", "/_bulk"),
         ("PUT", "/_bulk"),
     ]
     created = cluster.indices[concrete]["body"]
     assert created["aliases"] == {"hub-search": {"is_write_index": True}}
-    assert "hub_synonyms" in created["settings"]["analysis"]["filter"]
+    assert cluster.synonyms_sets_used(created) == ["hub-search-synonyms"]
+    assert cluster.synonyms["hub-search-synonyms"] == synonyms_set([CSE, TRIO])
 
 
 def test_remove_ignores_what_is_not_there():
@@ -393,6 +504,8 @@ def test_rebuild_fills_a_new_index_then_swaps_the_alias_in_one_call():
     assert len(cluster.indices[new]["docs"]) == 1201
     writes = cluster.writes()
     assert writes == [
+        # The taxonomy as it is now, before the index that reads it.
+        ("PUT", "/_synonyms/hub-search-synonyms"),
         ("PUT", f"/{new}"),
         ("PUT", "/_bulk"),
         ("PUT", "/_bulk"),
@@ -450,3 +563,106 @@ def test_a_failed_rebuild_leaves_the_live_index_alone():
         engine.rebuild(documents())
     assert cluster.aliases["hub-search"] == {old}
     assert sorted(cluster.indices) == [old]
+
+
+# Synonyms on a live index
+
+
+def test_a_synonyms_change_reaches_the_live_index_without_a_rebuild():
+    groups = [CSE]
+    cluster = FakeCluster()
+    engine = ElasticsearchEngine(index_prefix="hub", client=cluster.client(), groups=lambda: groups)
+    engine.index([document(1)])
+    (live,) = cluster.aliases["hub-search"]
+    cluster.requests.clear()
+
+    groups.append(TRIO)
+    engine.synonyms_changed()
+
+    # One request replaces the whole set (a theme's rule that went, goes); the cluster reloads
+    # the search analyser of the index that reads it. Nothing is created, closed or reindexed.
+    (put,) = cluster.requests
+    assert (put.method, put.path) == ("PUT", "/_synonyms/hub-search-synonyms")
+    assert put.body == {
+        "synonyms_set": [
+            {
+                "id": "cse",
+                "synonyms": "child sexual exploitation, cse, sexual exploitation, grooming",
+            },
+            {"id": "trilogy-of-risk", "synonyms": "trilogy risk, toxic trio, trio risk"},
+        ]
+    }
+    assert "append" not in put.params
+    assert cluster.indices_using("hub-search-synonyms") == [live]
+    assert cluster.aliases["hub-search"] == {live}
+    assert len(cluster.indices[live]["docs"]) == 1
+
+    groups.clear()
+    engine.synonyms_changed()
+    assert cluster.synonyms["hub-search-synonyms"] == []
+
+
+def test_a_rebuild_writes_the_synonyms_before_the_index_that_reads_them():
+    cluster = FakeCluster()
+    engine_on(cluster).rebuild([document(1)])
+    (new,) = cluster.aliases["hub-search"]
+    paths = [path for _method, path in cluster.writes()]
+    assert paths.index("/_synonyms/hub-search-synonyms") < paths.index(f"/{new}")
+
+
+def test_delete_all_drops_the_synonyms_set_after_the_indices_using_it():
+    cluster = FakeCluster()
+    engine = engine_on(cluster)
+    engine.index([document(1)])
+    engine.delete_all()
+    assert cluster.indices == {} and cluster.synonyms == {}
+    engine.delete_all()  # nothing left: still fine
+
+
+def test_a_theme_saved_or_deleted_replaces_the_synonyms_set(
+    world, monkeypatch, django_capture_on_commit_callbacks
+):
+    """The signal and task path the database engine's `synonyms_changed` takes, here with the
+    Elasticsearch engine: the taxonomy as saved reaches the cluster's set."""
+    from partnership.models import Theme
+    from search import engines
+
+    cluster = FakeCluster()
+    engine = ElasticsearchEngine(index_prefix="hub", client=cluster.client())
+    monkeypatch.setattr(engines, "get_engine", lambda: engine)
+    theme = Theme.objects.get(slug="trilogy-of-risk")
+    with django_capture_on_commit_callbacks(execute=True):
+        theme.synonyms = theme.synonyms + ";triple jeopardy"
+        theme.save()
+    rules = {rule["id"]: rule["synonyms"] for rule in cluster.synonyms["hub-search-synonyms"]}
+    assert rules["trilogy-of-risk"].endswith(", triple jeopardy")
+
+    with django_capture_on_commit_callbacks(execute=True):
+        theme.delete()
+    rules = {rule["id"] for rule in cluster.synonyms["hub-search-synonyms"]}
+    assert "trilogy-of-risk" not in rules and "cse" in rules
+
+
+def test_suggestion_only_when_the_words_found_little(db):
+    cluster = FakeCluster()
+    cluster.indices["hub-search"] = {"body": {}, "docs": {}}
+    suggest = {
+        "did_you_mean": [
+            {
+                "text": "neglekt",
+                "offset": 0,
+                "length": 7,
+                "options": [{"text": "neglect", "score": 0.5, "collate_match": True}],
+            }
+        ]
+    }
+    query = SearchQuery("neglekt", PUBLIC_READER, filters={"kind": ("action",)})
+    # A filter left nothing, but the words found plenty: no better spelling to offer.
+    cluster.search_response = canned_search(
+        [], aggregations={"matched": {"doc_count": 12}}, suggest=suggest
+    )
+    assert engine_on(cluster).search(query).suggestion == ""
+    cluster.search_response = canned_search(
+        [], aggregations={"matched": {"doc_count": 1}}, suggest=suggest
+    )
+    assert engine_on(cluster).search(query).suggestion == "neglect"

@@ -19,7 +19,9 @@ PUBLIC = frozenset({"public"})
 PANEL = frozenset({"public", "user:1"})
 
 
-def document(key, title, body, *, themes=(), access=("public",), partnership=(1, "Wirral")):
+def document(
+    key, title, body, *, themes=(), access=("public",), partnership=(1, "Wirral"), tags=""
+):
     return SearchDocument(
         key=key,
         kind=key.split(":")[0],
@@ -34,6 +36,7 @@ def document(key, title, body, *, themes=(), access=("public",), partnership=(1,
         review_type="rapid_review",
         level_of_need=3,
         access=access,
+        tags=tags,
     )
 
 
@@ -162,3 +165,59 @@ def test_rebuild_keeps_searches_answering(engine):
     assert answered_during == [{"finding:1", "finding:2", "briefing:3"}]
     assert keys(engine, "neglect") == {"finding:5", "finding:7"}
     assert len(engine._indices_behind_alias()) == 1
+
+
+def test_a_synonym_added_to_a_theme_is_searched_at_once_without_a_rebuild(engine):
+    from partnership.models import Theme
+
+    live = engine._indices_behind_alias()
+    assert keys(engine, "pangolin") == set()
+    theme = Theme.objects.get(slug="neglect")
+    theme.synonyms = f"{theme.synonyms};pangolin"
+    theme.save()
+
+    engine.synonyms_changed()
+
+    # The same live index, its search analyser reloaded by the cluster: no rebuild, no close.
+    assert engine._indices_behind_alias() == live
+    assert keys(engine, "pangolin") == {"finding:5"}
+    assert "neglect" in engine.search(SearchQuery("pangolin", PUBLIC)).expanded_terms
+
+    theme.synonyms = theme.synonyms.replace(";pangolin", "")
+    theme.save()
+    engine.synonyms_changed()
+    assert keys(engine, "pangolin") == set()
+
+
+def test_theme_words_are_searched_between_title_and_body(engine):
+    engine.index(
+        [
+            document("finding:20", "Wombat in the title", "Nothing else here."),
+            document("finding:21", "Plain title", "Nothing else.", tags="Wombat welfare"),
+            document("finding:22", "Another plain title", "A wombat in the body, once."),
+        ]
+    )
+    results = engine.search(SearchQuery("wombat", PUBLIC))
+    assert [hit.key for hit in results.hits] == ["finding:20", "finding:21", "finding:22"]
+    # The theme words are searched, never shown: no snippet is cut from them.
+    assert "welfare" not in results.hits[1].snippet
+
+
+def test_kinds_are_boosted_as_the_database_engine_boosts_them(engine):
+    # The same words, so only the kind's boost can put the finding before the action (whose
+    # key would come first on a tie).
+    engine.index(
+        [
+            document("action:30", "Quokka assessments", "Quokka assessments were late."),
+            document("finding:31", "Quokka assessments", "Quokka assessments were late."),
+        ]
+    )
+    assert [h.key for h in engine.search(SearchQuery("quokka", PUBLIC)).hits] == [
+        "finding:31",
+        "action:30",
+    ]
+
+
+def test_a_filter_that_leaves_nothing_offers_no_spelling_when_the_words_found_plenty(engine):
+    results = engine.search(SearchQuery("grooming", PUBLIC, filters={"kind": ("course",)}))
+    assert results.total == 0 and results.suggestion == ""
