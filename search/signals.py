@@ -76,8 +76,8 @@ def _page_published(sender, instance, **kwargs):
 
 
 def _theme_changed(sender, instance, **kwargs):
-    from .engines.database import forget_synonyms
     from .service import forget_labels
+    from .synonyms import forget_synonyms
     from .tasks import synonyms_changed, theme_changed
 
     forget_labels()

@@ -10,6 +10,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from django.core.cache import cache
+
+SYNONYMS_CACHE_KEY = "search:synonym-groups"
+
 
 @dataclass(frozen=True)
 class SynonymGroup:
@@ -32,6 +36,20 @@ def synonym_groups() -> list[SynonymGroup]:
         if len(phrases) > 1:
             groups.append(SynonymGroup(theme.slug, tuple(phrases)))
     return groups
+
+
+def cached_synonym_groups() -> list[SynonymGroup]:
+    """`synonym_groups()`, cached: every search reads them, a theme's save forgets them
+    (search.signals)."""
+    groups = cache.get(SYNONYMS_CACHE_KEY)
+    if groups is None:
+        groups = synonym_groups()
+        cache.set(SYNONYMS_CACHE_KEY, groups, 3600)
+    return groups
+
+
+def forget_synonyms() -> None:
+    cache.delete(SYNONYMS_CACHE_KEY)
 
 
 def groups_matching(text: str, groups: list[SynonymGroup]) -> list[SynonymGroup]:

@@ -30,7 +30,7 @@ from partnership.access import EVERYONE_TOKEN
 
 from ..models import IndexState, SearchEntry, SearchFacet, SearchToken
 from ..query import Plan, fts5_match, plan, words_of
-from ..synonyms import synonym_groups
+from ..synonyms import cached_synonym_groups, forget_synonyms
 from ..types import FACETS, FEW_RESULTS, KIND_BOOST, FacetValue, Hit, SearchDocument, SearchResults
 from ..types import SearchQuery as HubQuery
 
@@ -41,19 +41,6 @@ START, STOP = "\ue000", "\ue001"
 SNIPPET_WORDS = 32
 # Title counts ten times the body, theme words four times (bm25 weights per FTS5 column).
 BM25 = "bm25(hubsearch_fts, 10.0, 4.0, 1.0)"
-SYNONYMS_CACHE_KEY = "search:synonym-groups"
-
-
-def cached_synonym_groups():
-    groups = cache.get(SYNONYMS_CACHE_KEY)
-    if groups is None:
-        groups = synonym_groups()
-        cache.set(SYNONYMS_CACHE_KEY, groups, 3600)
-    return groups
-
-
-def forget_synonyms() -> None:
-    cache.delete(SYNONYMS_CACHE_KEY)
 
 
 def _facet_rows(doc: SearchDocument) -> list[tuple[str, str]]:

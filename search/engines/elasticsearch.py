@@ -33,7 +33,7 @@ from ..es_analysis import (
     index_settings_after_load,
     synonyms_set,
 )
-from ..synonyms import SynonymGroup, groups_matching, synonym_groups
+from ..synonyms import SynonymGroup, cached_synonym_groups, forget_synonyms, groups_matching
 from ..types import (
     FACETS,
     FEW_RESULTS,
@@ -329,7 +329,7 @@ class ElasticsearchEngine:
         *,
         client: Elasticsearch | None = None,
         refresh: bool | str = False,
-        groups: Callable[[], list[SynonymGroup]] = synonym_groups,
+        groups: Callable[[], list[SynonymGroup]] = cached_synonym_groups,
     ):
         """`refresh`: what index/remove wait for ("wait_for" in tests, so a search right after
         sees the change; False in production, where the next refresh within a second will do).
@@ -443,6 +443,8 @@ class ElasticsearchEngine:
         """Replace the cluster's synonyms set with the taxonomy's rules. Elasticsearch reloads
         the search analyser of every index using the set as part of the request, on the live
         index: the next search uses the new synonyms, and nothing is rebuilt or reindexed."""
+        # Read the taxonomy afresh: the set is the cluster's record, a cached copy may be stale.
+        forget_synonyms()
         self.client.synonyms.put_synonym(
             id=self.synonyms_set, synonyms_set=synonyms_set(self.groups())
         )

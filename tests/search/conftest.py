@@ -11,8 +11,9 @@ from django.db import transaction
 
 from config.celery import app as celery_app
 from search import engines, sources
-from search.engines.database import DatabaseEngine, forget_synonyms
+from search.engines.database import DatabaseEngine
 from search.service import forget_labels
+from search.synonyms import forget_synonyms
 
 from .es_fixtures import make_elasticsearch_engine
 
