@@ -35,6 +35,7 @@ from reviews.models import (
     PUBLISHED_STATUSES,
     SETTLED_STATUSES,
     Finding,
+    Recommendation,
     Review,
     ReviewTheme,
     ReviewType,
@@ -132,12 +133,19 @@ def _briefings(user) -> QuerySet:
     return visible_to(user, LearningBriefing.objects.live())
 
 
-def _reports(user) -> QuerySet:
+def shared_reports(user) -> QuerySet:
+    """Published review reports `user` may see: what the library lists and a report page shows."""
     return visible_to(user, Review.objects.filter(status__in=PUBLISHED_STATUSES))
 
 
-def _findings(user) -> QuerySet:
+def shared_findings(user) -> QuerySet:
+    """Findings of settled reviews that `user` may see, each on its own sharing level."""
     return visible_to(user, Finding.objects.filter(review__status__in=SETTLED_STATUSES))
+
+
+def shared_recommendations(user) -> QuerySet:
+    """Recommendations are learning when their review's findings are: once it is settled."""
+    return visible_to(user, Recommendation.objects.filter(review__status__in=SETTLED_STATUSES))
 
 
 # Where each kind keeps the facts the filters and scopes read.
@@ -315,7 +323,11 @@ def library_listing(
     filters = form.filters()
     wanted = [filters["kind"]] if filters.get("kind") else [k for k, _ in KINDS]
 
-    sources = {BRIEFING: _briefings(user), REPORT: _reports(user), FINDING: _findings(user)}
+    sources = {
+        BRIEFING: _briefings(user),
+        REPORT: shared_reports(user),
+        FINDING: shared_findings(user),
+    }
     querysets = {}
     for kind, qs in sources.items():
         qs = _scoped(kind, qs, user, partnership=partnership, region=region)

@@ -1,7 +1,7 @@
 from django.urls import path
 
 from . import feeds
-from .views import briefings, my_actions, themes
+from .views import briefings, my_actions, records, themes
 
 urlpatterns = [
     path("my-actions/", my_actions.action_list, name="my-actions"),
@@ -12,6 +12,10 @@ urlpatterns = [
     path("my-actions/<str:reference>/<slug:verb>/", my_actions.move, name="my-action-move"),
     # The learning library's theme pages (the library itself is Wagtail's LibraryPage).
     path("themes/<slug:slug>/", themes.theme_page, name="theme"),
+    # Single records the library lists and search finds: their own addresses to link to.
+    path("findings/<int:pk>/", records.finding, name="library-finding"),
+    path("recommendations/<int:pk>/", records.recommendation, name="library-recommendation"),
+    path("review-reports/<int:pk>/", records.report, name="library-report"),
     path("feeds/", feeds.my_feeds, name="my-feeds"),
     path("feeds/new/", feeds.regenerate, name="my-feeds-regenerate"),
     path("feeds/public/", feeds.PublicFeed(), name="public-feed"),

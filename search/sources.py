@@ -133,7 +133,7 @@ class FindingSource(Source):
             finding,
             title=finding.title,
             body=_text(finding.text, finding.practice_area),
-            url="",
+            url=reverse("library-finding", args=[finding.pk]),
             partnership_id=owner.pk,
             partnership_name=owner.name,
             date=review.publication_date or review.created_at.date(),
@@ -159,13 +159,11 @@ class RecommendationSource(Source):
         themes = {t.slug: t for f in findings for t in f.themes.all()}
         slugs, tags = _theme_fields(themes.values())
         owner = review.lead_partnership
-        text = recommendation.text
-        title = text if len(text) <= 120 else text[:117].rsplit(" ", 1)[0] + "…"
         return self._doc(
             recommendation,
-            title=title,
-            body=text,
-            url="",
+            title=recommendation.headline,
+            body=recommendation.text,
+            url=reverse("library-recommendation", args=[recommendation.pk]),
             partnership_id=owner.pk,
             partnership_name=owner.name,
             date=review.publication_date or review.created_at.date(),
@@ -198,7 +196,7 @@ class ReviewSource(Source):
             review,
             title=review.title,
             body=_text(review.reference, review.summary),
-            url="",
+            url=reverse("library-report", args=[review.pk]),
             partnership_id=owner.pk,
             partnership_name=owner.name,
             date=_review_date(review),

@@ -15,3 +15,11 @@ def themes_of(kind, record):
 def sharing_short(label: str) -> str:
     """ "Regional: members of every partnership in the region" -> "Regional"."""
     return str(label).split(":")[0]
+
+
+@register.filter
+def sharing_meaning(label: str) -> str:
+    """ "Regional: members of every partnership in the region" -> "Members of every partnership
+    in the region"."""
+    meaning = str(label).partition(":")[2].strip()
+    return meaning[:1].upper() + meaning[1:]

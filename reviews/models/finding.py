@@ -87,3 +87,10 @@ class Recommendation(index.Indexed, Orderable, ClusterableModel):
 
     def __str__(self):
         return self.text[:80]
+
+    @property
+    def headline(self) -> str:
+        """The recommendation in a line, for a heading or a search hit: it has no title of its
+        own, so its text, cut at a word if long."""
+        text = self.text.strip()
+        return text if len(text) <= 120 else text[:117].rsplit(" ", 1)[0] + "…"
