@@ -26,7 +26,7 @@ from partnership.access import (
     visible_to_partnership,
 )
 from partnership.models import Partnership
-from reviews.models import Finding
+from reviews.models import SETTLED_STATUSES, Finding
 
 from .models import FeedToken, LearningBriefing, PartnershipApiToken
 from .models.tokens import digest, new_secret
@@ -65,9 +65,12 @@ def briefings_for(reader: Reader):
 
 
 def findings_for(reader: Reader):
-    """Findings the reader may see, on their own sharing level, newest review first."""
+    """Findings the reader may see, on their own sharing level, newest review first: only those
+    of settled reviews, as the library and search share them (never a finding of a review still
+    being written or under embargo, however widely the finding itself is marked)."""
     qs = (
-        Finding.objects.select_related("review__lead_partnership")
+        Finding.objects.filter(review__status__in=SETTLED_STATUSES)
+        .select_related("review__lead_partnership")
         .prefetch_related("themes")
         .order_by("-review__updated_at", "-pk")
     )
@@ -117,7 +120,7 @@ def feed_entries(
     entries += [
         FeedEntry(
             title=f.title,
-            link=request.build_absolute_uri(reverse("api-finding", args=[f.pk])),
+            link=request.build_absolute_uri(reverse("library-finding", args=[f.pk])),
             summary=f.text,
             updated=f.review.updated_at,
             author=f.review.lead_partnership.name,

@@ -20,7 +20,7 @@ from learning import sharing
 from learning.models import FeedToken, HomePage, LearningBriefing, LibraryPage, PartnershipApiToken
 from partnership.access import SharingLevel, visible_to, visible_to_partnership
 from partnership.models import Membership, Partnership, Region, Role, Theme
-from reviews.models import Finding, Review, ReviewType
+from reviews.models import Finding, Review, ReviewStatus, ReviewType
 
 LEVELS = list(SharingLevel)
 OWNERS = ["Wirral", "Liverpool", "Bolton"]
@@ -94,9 +94,11 @@ def parts():
     }
 
 
-def make_review(partnership, participating=()):
+def make_review(partnership, participating=(), status=ReviewStatus.SIGNED_OFF):
+    """A review whose findings are learning (signed off) unless `status` says otherwise."""
     n = next(_numbers)
     review = Review.objects.create(
+        status=status,
         reference=f"SHR-{n:04d}",
         review_type=ReviewType.RAPID_REVIEW,
         title=f"REVIEW-TITLE-SECRET {n}",
@@ -215,6 +217,30 @@ def test_api_token_sees_exactly_what_liverpool_may_see(client, api_key, scheme):
     findings = get_json(client, reverse("api-findings"), api_key, scheme).json()
     assert {item["title"] for item in findings["results"]} == LIVERPOOL_FINDINGS
     assert findings["count"] == len(LIVERPOOL_FINDINGS)
+
+
+@pytest.mark.parametrize(
+    "status", [ReviewStatus.IN_PROGRESS, ReviewStatus.AWAITING_SIGN_OFF, ReviewStatus.EMBARGOED]
+)
+def test_findings_of_unsettled_reviews_are_never_shared(client, api_key, feed_secret, status):
+    # Marked public, but its review is still being written or under embargo (a trial may depend
+    # on it): neither the API, its detail, nor any feed may carry it.
+    review = make_review(Partnership.objects.get(short_name="Wirral"), status=status)
+    finding = Finding.objects.create(
+        review=review, title="F-UNSETTLED", text="Not yet learning.", sharing_level="public"
+    )
+    listed = get_json(client, reverse("api-findings"), api_key).json()
+    assert "F-UNSETTLED" not in {item["title"] for item in listed["results"]}
+    assert get_json(client, reverse("api-finding", args=[finding.pk]), api_key).status_code == 404
+    feeds = [client.get(reverse("public-feed")).content.decode()]
+    feeds += [
+        client.get(reverse("partnership-feed", args=[slug, feed_secret])).content.decode()
+        for slug in ("wirral", "liverpool")
+    ]
+    assert all("F-UNSETTLED" not in feed for feed in feeds)
+    finding.review.status = ReviewStatus.SIGNED_OFF
+    finding.review.save()
+    assert get_json(client, reverse("api-finding", args=[finding.pk]), api_key).status_code == 200
 
 
 def test_api_detail_answers_only_for_visible_records(client, api_key):
