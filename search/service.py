@@ -70,7 +70,9 @@ def forget_labels() -> None:
     cache.delete(LABELS_CACHE_KEY)
 
 
-def label(facet: str, value: str) -> str:
+def label(facet: str, value: str, labels: dict | None = None) -> str:
+    """A facet value's name for people. `labels`: `_labels()` read once by a caller naming many
+    values (each read is a round trip to the cache server)."""
     if facet == "kind":
         return Kind.LABELS.get(value, value)
     if facet == "agency":
@@ -80,13 +82,15 @@ def label(facet: str, value: str) -> str:
     if facet == "level_of_need":
         return dict((str(v), n) for v, n in LevelOfNeed.choices).get(value, value)
     if facet in ("theme", "partnership"):
-        return _labels()[facet].get(value, value)
+        return (labels or _labels())[facet].get(value, value)
     return value
 
 
-def theme_names(slugs) -> list[tuple[str, str]]:
+def theme_namer():
+    """A function from theme slugs to (slug, name) pairs, the names read once: for a page of
+    hits."""
     names = _labels()["theme"]
-    return [(slug, names.get(slug, slug)) for slug in slugs]
+    return lambda slugs: [(slug, names.get(slug, slug)) for slug in slugs]
 
 
 def _valid(facet: str, value: str) -> str | None:
@@ -180,8 +184,9 @@ def search(
 
 def _labelled(facets: dict[str, list[FacetValue]]) -> dict[str, list[FacetValue]]:
     out = {}
+    labels = _labels()
     for facet in FACETS:
-        values = [replace(v, label=label(facet, v.value)) for v in facets.get(facet, [])]
+        values = [replace(v, label=label(facet, v.value, labels)) for v in facets.get(facet, [])]
         if facet == "year":
             values.sort(key=lambda v: v.value, reverse=True)
         elif facet == "level_of_need":

@@ -75,13 +75,14 @@ def search_page(request):
     results = service.search(
         request.user, asked["text"], asked["filters"], asked["sort"], asked["page"]
     )
+    theme_names = service.theme_namer()
     context.update(
         results=results,
         hits=[
             {
                 "hit": hit,
                 "kind_label": Kind.LABELS.get(hit.kind, hit.kind),
-                "themes": service.theme_names(hit.themes),
+                "themes": theme_names(hit.themes),
             }
             for hit in results.hits
         ],
@@ -115,6 +116,7 @@ def search_api(request, reader):
     who = reader.partnership if reader.api_token is not None else reader.user
     results = service.search(who, asked["text"], asked["filters"], asked["sort"], asked["page"])
     base = request.build_absolute_uri(request.path)
+    theme_names = service.theme_namer()
 
     def link(number):
         return base + _href(request.GET, page=number)
@@ -141,8 +143,7 @@ def search_api(request, reader):
                     "snippet": hit.snippet,
                     "partnership": hit.partnership_name,
                     "themes": [
-                        {"slug": slug, "name": name}
-                        for slug, name in service.theme_names(hit.themes)
+                        {"slug": slug, "name": name} for slug, name in theme_names(hit.themes)
                     ],
                     "date": hit.date.isoformat() if hit.date else None,
                 }

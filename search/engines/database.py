@@ -20,10 +20,10 @@ import re
 from collections import defaultdict
 from collections.abc import Iterable
 
-from django.contrib.postgres.search import SearchHeadline, SearchQuery, SearchRank
+from django.contrib.postgres.search import SearchHeadline, SearchQuery
 from django.core.cache import cache
 from django.db import connection, transaction
-from django.db.models import BooleanField, Case, Count, F, FloatField, Q, QuerySet, Value, When
+from django.db.models import BooleanField, Count, F, Q, QuerySet
 from django.db.models.expressions import RawSQL
 
 from partnership.access import EVERYONE_TOKEN
@@ -75,6 +75,40 @@ def _chunks(items: list, size: int = BATCH):
         yield items[start : start + size]
 
 
+HIT_FIELDS = ("pk", "key", "kind", "title", "url", "partnership_name", "themes", "date", "body")
+
+
+def _hit(row: dict, score: float) -> Hit:
+    """A hit from an entry's HIT_FIELDS and its snippet (marked by the engine), or the start of
+    its body when the words matched only its title or themes."""
+    return Hit(
+        key=row["key"],
+        kind=row["kind"],
+        title=row["title"],
+        url=row["url"],
+        snippet=_marked(row["snippet"]) if row.get("snippet") else _lead(row["body"]),
+        partnership_name=row["partnership_name"],
+        themes=tuple(row["themes"].split()),
+        date=row["date"],
+        score=float(score),
+    )
+
+
+def _facet_values(counts: dict, filters: dict) -> dict[str, list[FacetValue]]:
+    """Counted facet values, most first; a chosen value stays on show even at 0, to be unticked."""
+    result = {}
+    for facet in FACETS:
+        chosen = set(filters.get(facet, ()))
+        values = dict(counts.get(facet, {}))
+        for value in chosen - set(values):
+            values[value] = 0
+        ordered = sorted(values.items(), key=lambda item: (-item[1], item[0]))
+        result[facet] = [
+            FacetValue(value=v, label=v, count=n, selected=v in chosen) for v, n in ordered
+        ]
+    return result
+
+
 class _Ids(list):
     """A list of ids as one SQL parameter. Hashed by identity: Django hashes an expression's
     parameters several times while compiling a query, which for thousands of ids cost more than
@@ -83,17 +117,61 @@ class _Ids(list):
     __hash__ = object.__hash__
 
 
-def _boost():
-    return Case(
-        *(When(kind=kind, then=Value(boost)) for kind, boost in KIND_BOOST.items()),
-        default=Value(1.0),
-        output_field=FloatField(),
-    )
-
-
-def _boost_sql() -> str:
+def _boost_sql(alias: str) -> str:
     whens = " ".join(f"WHEN '{kind}' THEN {boost}" for kind, boost in KIND_BOOST.items())
-    return f"(CASE boosted.kind {whens} ELSE 1.0 END)"
+    return f"(CASE {alias}.kind {whens} ELSE 1.0 END)"
+
+
+def _tsquery_sql(query_plan: Plan) -> tuple[str, list]:
+    """The plan as a PostgreSQL tsquery expression: each clause's alternatives OR-ed (a phrase
+    as phraseto_tsquery, a word as plainto_tsquery), the clauses AND-ed; words as parameters."""
+    clauses, params = [], []
+    for clause in query_plan.clauses:
+        alternatives = []
+        for words in clause.alternatives:
+            function = "phraseto_tsquery" if len(words) > 1 else "plainto_tsquery"
+            alternatives.append(f"{function}('english', %s)")
+            params.append(" ".join(words))
+        clauses.append("(" + " || ".join(alternatives) + ")")
+    return " && ".join(clauses), params
+
+
+# Newest first, then the latest indexed: the same order on every page, so that no hit is shown
+# on two pages or none.
+BY_DATE = "date DESC NULLS LAST, id DESC"
+BY_SCORE = f"score DESC, {BY_DATE}"
+# Each entry's own facet values, with those of a facet named in `flags` counted only where every
+# other chosen filter holds (see _search_postgresql).
+SEARCH_SQL = """
+WITH {words_cte}
+matched AS MATERIALIZED (
+    SELECT e.id, e.date, e.facets, {score} AS score
+    FROM hubsearch_searchentry e{words_from}
+    WHERE e.generation = (SELECT current FROM hubsearch_indexstate WHERE id = 1)
+      AND e.access && %s::varchar(80)[]{words_where}
+),
+flagged AS MATERIALIZED (
+    SELECT m.id, m.date, m.facets, m.score{flags} FROM matched m
+),
+counted AS (
+    SELECT f.value AS facet_value, count(*) AS n
+    FROM flagged CROSS JOIN LATERAL unnest(flagged.facets) AS f(value)
+    WHERE {count_when}
+    GROUP BY f.value
+),
+chosen AS (
+    SELECT id, date, score FROM flagged WHERE {all_chosen}
+),
+page AS (
+    SELECT id, date, score FROM chosen ORDER BY {order} LIMIT %s OFFSET %s
+)
+SELECT
+    (SELECT count(*) FROM chosen),
+    (SELECT count(*) FROM matched),
+    (SELECT coalesce(json_agg(json_build_array(facet_value, n)), '[]'::json) FROM counted),
+    (SELECT coalesce(json_agg(json_build_array(id, score) ORDER BY {order}), '[]'::json)
+     FROM page)
+"""
 
 
 class DatabaseEngine:
@@ -153,9 +231,13 @@ class DatabaseEngine:
             state.save(update_fields=["current", "building"])
         self._delete_generation(old)
         if self.vendor == "postgresql":
+            # The old generation is now dead rows in the tables and their GIN index: vacuum them
+            # away at once (searches would wade through them until autovacuum came round), with
+            # fresh statistics; inside a transaction (a test), where VACUUM cannot run, ANALYZE.
+            command = "ANALYZE" if connection.in_atomic_block else "VACUUM (ANALYZE)"
             with connection.cursor() as cursor:
                 for table in ("searchentry", "searchtoken", "searchfacet"):
-                    cursor.execute(f"ANALYZE hubsearch_{table}")
+                    cursor.execute(f"{command} hubsearch_{table}")
         return done
 
     def synonyms_changed(self) -> None:
@@ -217,7 +299,10 @@ class DatabaseEngine:
                         "setweight(to_tsvector('english', tags), 'B') || "
                         "setweight(to_tsvector('english', body), 'C'), "
                         "access = (SELECT array_agg(t.token) FROM hubsearch_searchtoken t "
-                        "WHERE t.entry_id = hubsearch_searchentry.id) "
+                        "WHERE t.entry_id = hubsearch_searchentry.id), "
+                        "facets = (SELECT array_agg(f.facet || ':' || f.value) "
+                        "FROM hubsearch_searchfacet f "
+                        "WHERE f.entry_id = hubsearch_searchentry.id) "
                         "WHERE id = ANY(%s)",
                         [ids],
                     )
@@ -258,8 +343,10 @@ class DatabaseEngine:
     # Searching
 
     def search(self, query: HubQuery) -> SearchResults:
-        generation = IndexState.get().current
         query_plan = plan(query.text, cached_synonym_groups())
+        if self.vendor == "postgresql":
+            return self._search_postgresql(query, query_plan)
+        generation = IndexState.get().current
         visible = SearchEntry.objects.filter(generation=generation).filter(
             self._readable_by(query.audience)
         )
@@ -304,6 +391,98 @@ class DatabaseEngine:
             suggestion=suggestion,
         )
 
+    def _search_postgresql(self, query: HubQuery, query_plan: Plan) -> SearchResults:
+        """Two statements, whatever the index holds. The first finds the entries that match the
+        words and that the reader may see (one scan of the GIN index on access tokens and words),
+        scores them, counts every facet from the rows it has read and picks the page; the second
+        reads the page's rows with their snippets."""
+        filters = {f: tuple(v) for f, v in query.filters.items() if f in FACETS and v}
+        by_date = query.sort == "date" or query_plan.empty
+        params: list = []
+        if query_plan.empty:
+            words_cte = words_from = words_where = ""
+        else:
+            tsquery, tsquery_params = _tsquery_sql(query_plan)
+            words_cte = f"words AS (SELECT {tsquery} AS tsq),"
+            params += tsquery_params
+            words_from = ", words"
+            words_where = " AND e.search_vector @@ words.tsq"
+        score = "0.0" if by_date else f"ts_rank(e.search_vector, words.tsq) * {_boost_sql('e')}"
+        params.append(sorted(query.audience))
+        # A flag per chosen facet: does the entry have one of the chosen values?
+        names = list(filters)
+        flags = "".join(
+            f", m.facets && %s::varchar(130)[] AS chosen_{i}" for i in range(len(names))
+        )
+        params += [[f"{facet}:{value}" for value in filters[facet]] for facet in names]
+
+        def all_chosen(leave_out=None) -> str:
+            held = [f"chosen_{i}" for i in range(len(names)) if i != leave_out]
+            return " AND ".join(held) or "TRUE"
+
+        # A facet with values chosen is counted without its own filter (choosing "finding"
+        # still shows how many briefings there are), every other filter applied.
+        count_when = all_chosen()
+        if names:
+            whens = " ".join(f"WHEN %s THEN {all_chosen(i)}" for i in range(len(names)))
+            count_when = f"CASE split_part(f.value, ':', 1) {whens} ELSE {all_chosen()} END"
+            params += names
+        order = BY_DATE if by_date else BY_SCORE
+        params += [query.per_page, (query.page - 1) * query.per_page]
+        sql = SEARCH_SQL.format(
+            words_cte=words_cte,
+            words_from=words_from,
+            words_where=words_where,
+            score=score,
+            flags=flags,
+            count_when=count_when,
+            all_chosen=all_chosen(),
+            order=order,
+        )
+        with connection.cursor() as cursor:
+            cursor.execute(sql, params)
+            total, matched, facet_rows, page = cursor.fetchone()
+        counts: dict[str, dict[str, int]] = defaultdict(dict)
+        for facet_value, n in facet_rows:
+            facet, _, value = facet_value.partition(":")
+            counts[facet][value] = n
+        scores = {pk: float(score) for pk, score in page}
+        hits = self._page_hits(list(scores), scores, query_plan)
+        suggestion = ""
+        if matched < FEW_RESULTS and not query_plan.empty:
+            suggestion = self._suggestion(query.text, IndexState.get().current)
+        return SearchResults(
+            query=query,
+            hits=hits,
+            total=total,
+            facets=_facet_values(counts, filters),
+            expanded_terms=query_plan.expanded_terms,
+            suggestion=suggestion,
+        )
+
+    def _page_hits(self, ids: list[int], scores: dict, query_plan: Plan) -> list[Hit]:
+        """The page's entries in the order given, with their snippets (PostgreSQL)."""
+        if not ids:
+            return []
+        rows = SearchEntry.objects.filter(self._ids_in("hubsearch_searchentry", "id", ids))
+        if not query_plan.empty:
+            rows = rows.annotate(
+                snippet=SearchHeadline(
+                    "body",
+                    self._tsquery(query_plan),
+                    config="english",
+                    start_sel=START,
+                    stop_sel=STOP,
+                    max_words=SNIPPET_WORDS,
+                    min_words=12,
+                    max_fragments=2,
+                    fragment_delimiter=" … ",
+                )
+            )
+        fields = HIT_FIELDS + (() if query_plan.empty else ("snippet",))
+        loaded = {row["pk"]: row for row in rows.values(*fields)}
+        return [_hit(loaded[pk], scores.get(pk, 0.0)) for pk in ids if pk in loaded]
+
     def _tsquery(self, query_plan: Plan):
         combined = None
         for clause in query_plan.clauses:
@@ -321,8 +500,6 @@ class DatabaseEngine:
     def _matching(self, visible: QuerySet, query_plan: Plan) -> QuerySet:
         if query_plan.empty:
             return visible
-        if self.vendor == "postgresql":
-            return visible.filter(search_vector=self._tsquery(query_plan))
         return visible.filter(
             pk__in=RawSQL(
                 "SELECT rowid FROM hubsearch_fts WHERE hubsearch_fts MATCH %s",
@@ -331,14 +508,8 @@ class DatabaseEngine:
         )
 
     def _readable_by(self, audience):
-        """Entries sharing a token with the reader: on PostgreSQL the `access` array, in the same
-        GIN index as the words (migration 0003); elsewhere a semi-join on the token table."""
-        if self.vendor == "postgresql":
-            return RawSQL(
-                '"hubsearch_searchentry"."access" && %s::varchar(80)[]',
-                [sorted(audience)],
-                output_field=BooleanField(),
-            )
+        """Entries sharing a token with the reader (SQLite): a semi-join on the token table.
+        PostgreSQL reads the `access` array instead, in the GIN index with the words."""
         return Q(pk__in=SearchToken.objects.filter(token__in=sorted(audience)).values("entry_id"))
 
     def _ids_in(self, table: str, column: str, ids: list[int]):
@@ -376,42 +547,24 @@ class DatabaseEngine:
             rows = grouped[0].union(*grouped[1:], all=True) if len(grouped) > 1 else grouped[0]
             for facet, value, n in rows:
                 counts[facet][value] = n
-        result = {}
-        for facet in FACETS:
-            chosen = set(filters.get(facet, ()))
-            values = counts.get(facet, {})
-            for value in chosen - set(values):
-                values[value] = 0  # a chosen value stays on show, to be unticked
-            ordered = sorted(values.items(), key=lambda item: (-item[1], item[0]))
-            result[facet] = [
-                FacetValue(value=v, label=v, count=n, selected=v in chosen) for v, n in ordered
-            ]
-        return result
+        return _facet_values(counts, filters)
 
     def _hits(self, filtered: QuerySet, query_plan: Plan, query: HubQuery) -> list[Hit]:
         start = (query.page - 1) * query.per_page
         end = start + query.per_page
         by_date = query.sort == "date" or query_plan.empty
-        fields = ("pk", "key", "kind", "title", "url", "partnership_name", "themes", "date", "body")
+        fields = HIT_FIELDS
         scores: dict[int, float] = {}
         snippets: dict[int, str] = {}
         if by_date:
             rows = list(
                 filtered.order_by(F("date").desc(nulls_last=True), "-pk").values(*fields)[start:end]
             )
-        elif self.vendor == "postgresql":
-            tsquery = self._tsquery(query_plan)
-            rows = list(
-                filtered.annotate(score=SearchRank(F("search_vector"), tsquery) * _boost())
-                .order_by("-score", F("date").desc(nulls_last=True), "-pk")
-                .values(*fields, "score")[start:end]
-            )
-            scores = {row["pk"]: row["score"] for row in rows}
         else:
             ids_sql, ids_params = filtered.values("pk").query.sql_with_params()
             with connection.cursor() as cursor:
                 cursor.execute(
-                    f"SELECT hubsearch_fts.rowid, {BM25} * {_boost_sql()} AS score, "
+                    f"SELECT hubsearch_fts.rowid, {BM25} * {_boost_sql('boosted')} AS score, "
                     f"snippet(hubsearch_fts, 2, %s, %s, '…', {SNIPPET_WORDS}) "
                     "FROM hubsearch_fts JOIN hubsearch_searchentry AS boosted "
                     "ON boosted.id = hubsearch_fts.rowid "
@@ -430,40 +583,13 @@ class DatabaseEngine:
         if not query_plan.empty and not snippets:
             snippets = self._snippets([row["pk"] for row in rows], query_plan)
         return [
-            Hit(
-                key=row["key"],
-                kind=row["kind"],
-                title=row["title"],
-                url=row["url"],
-                snippet=_marked(snippets[row["pk"]])
-                if snippets.get(row["pk"])
-                else _lead(row["body"]),
-                partnership_name=row["partnership_name"],
-                themes=tuple(row["themes"].split()),
-                date=row["date"],
-                score=float(scores.get(row["pk"], 0.0)),
-            )
+            _hit({**row, "snippet": snippets.get(row["pk"], "")}, scores.get(row["pk"], 0.0))
             for row in rows
         ]
 
     def _snippets(self, ids: list[int], query_plan: Plan) -> dict[int, str]:
         if not ids:
             return {}
-        if self.vendor == "postgresql":
-            rows = SearchEntry.objects.filter(pk__in=ids).annotate(
-                snippet=SearchHeadline(
-                    "body",
-                    self._tsquery(query_plan),
-                    config="english",
-                    start_sel=START,
-                    stop_sel=STOP,
-                    max_words=SNIPPET_WORDS,
-                    min_words=12,
-                    max_fragments=2,
-                    fragment_delimiter=" … ",
-                )
-            )
-            return dict(rows.values_list("pk", "snippet"))
         marks = ", ".join(["%s"] * len(ids))
         with connection.cursor() as cursor:
             cursor.execute(
