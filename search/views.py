@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from django.http import JsonResponse
 from django.template.response import TemplateResponse
+from django.utils.text import slugify
 from django.views.decorators.cache import cache_control
 
 from learning.api import api_view
@@ -62,6 +63,28 @@ def pagination(results, params) -> dict:
     }
 
 
+def _facet_choices(facet: str, values) -> dict:
+    """A facet's checkboxes, each with its element id (`param-value`)."""
+    param = service.FACET_PARAM[facet]
+    choices = [
+        {
+            "id": f"{param}-{slugify(v.value)}",
+            "value": v.value,
+            "label": v.label,
+            "count": v.count,
+            "selected": v.selected,
+        }
+        for v in values
+    ]
+    return {
+        "param": param,
+        "title": service.FACET_TITLES[facet],
+        "shown": choices[:FACET_SHOWN],
+        "more": choices[FACET_SHOWN:],
+        "more_open": any(c["selected"] for c in choices[FACET_SHOWN:]),
+    }
+
+
 # What it lists differs by reader: no shared cache may keep it.
 @cache_control(private=True)
 def search_page(request):
@@ -87,13 +110,7 @@ def search_page(request):
             for hit in results.hits
         ],
         facets=[
-            {
-                "param": service.FACET_PARAM[facet],
-                "title": service.FACET_TITLES[facet],
-                "shown": results.facets[facet][:FACET_SHOWN],
-                "more": results.facets[facet][FACET_SHOWN:],
-                "more_open": any(v.selected for v in results.facets[facet][FACET_SHOWN:]),
-            }
+            _facet_choices(facet, results.facets[facet])
             for facet in FACETS
             if results.facets.get(facet)
         ],

@@ -6,7 +6,7 @@ from django.test import RequestFactory
 
 from bench import run
 from bench.load import Measurement
-from bench.pages import PAGES, Page
+from bench.pages import PAGES, Page, one_at_a_time
 from config.bench import QueryCountMiddleware
 
 
@@ -36,6 +36,22 @@ def test_signed_in_pages_are_held_to_fifteen_queries_at_most():
     page = Page("Home", "/", who="practitioner")
     assert run._verdict(page, _measured(10, [12, 15]), None).startswith("met")
     assert run._verdict(page, _measured(10, [12, 16]), None).startswith("NOT MET")
+
+
+def test_search_one_at_a_time_is_held_to_the_latency_target():
+    page = one_at_a_time("Search", "/search/?q=neglect")
+    assert page.concurrency == 1 and page.latency_ms == (50.0, 150.0)
+
+    def timed(*ms):
+        return Measurement(
+            requests=len(ms), seconds=1.0, latencies=[m / 1000 for m in ms], queries=[7]
+        )
+
+    assert run._verdict(page, timed(*[40] * 19, 140), None).endswith(
+        "met: p50 < 50 ms, p95 < 150 ms"
+    )
+    assert "NOT MET: p50" in run._verdict(page, timed(*[55] * 20), None)
+    assert "NOT MET: p50" in run._verdict(page, timed(*[40] * 10, *[160] * 10), None)
 
 
 def test_the_registry_starts_with_the_ceiling():
