@@ -8,13 +8,12 @@ managers and quality assurance team (who follow the learning to embedded practic
 reach). Every case checks that `can_view`, `visible_to` and the page itself agree."""
 
 import pytest
-from django.contrib.auth import get_user_model
-from django.contrib.auth.models import AnonymousUser, Group
 from django.test import Client
 
 from learning.models import LearningBriefing
 from partnership.access import SharingLevel, can_view, visible_to
-from partnership.models import Membership, Partnership, Region, Role
+from partnership.models import Region, Role
+from tests.access_people import partnership_in, subject_person
 
 from .library_world import briefing, library, review
 
@@ -52,38 +51,14 @@ def expected(subject, relation, level, named) -> bool:
     return table[relation][column]
 
 
-def _person(username, partnership=None, roles=(), **flags):
-    user = get_user_model().objects.create_user(username=username, password="x", **flags)
-    user.groups.set([Group.objects.get(name=role.label) for role in roles])
-    if partnership is not None:
-        Membership.objects.create(user=user, partnership=partnership)
-    return get_user_model().objects.get(pk=user.pk)
-
-
-def _subject(subject, home):
-    if subject == "anonymous":
-        return AnonymousUser()
-    if subject == "no_membership":
-        return _person("unattached")
-    if subject == "superuser":
-        return _person("sysadmin", is_superuser=True, is_staff=True)
-    return _person(f"subject-{subject}", home, [Role(subject)])
-
-
-def _partnership(region, short):
-    return Partnership.objects.create(
-        region=region, name=f"{short} Partnership", short_name=short, slug=short.lower()
-    )
-
-
 @pytest.fixture
 def places(db):
     north = Region.objects.create(name="North Test Region", slug="north-test")
     south = Region.objects.create(name="South Test Region", slug="south-test")
     return {
-        "own": _partnership(north, "Home"),
-        "same_region": _partnership(north, "Neighbour"),
-        "other_region": _partnership(south, "Away"),
+        "own": partnership_in(north, "Home"),
+        "same_region": partnership_in(north, "Neighbour"),
+        "other_region": partnership_in(south, "Away"),
     }
 
 
@@ -115,7 +90,7 @@ def _shelf(places, person):
 
 @pytest.mark.parametrize("subject", SUBJECTS)
 def test_briefing_access_matrix(places, subject):
-    person = _subject(subject, places["own"])
+    person = subject_person(subject, places["own"])
     cases = _shelf(places, person)
     visible = set(visible_to(person, LearningBriefing.objects.all()).values_list("pk", flat=True))
     client = Client()

@@ -11,14 +11,14 @@ from datetime import date
 
 import pytest
 from django.contrib.auth import get_user_model
-from django.contrib.auth.models import AnonymousUser, Group
 from django.test import Client
 from django.urls import reverse
 
 from partnership.access import SharingLevel, can_view
-from partnership.models import Membership, Partnership, Region, Role
+from partnership.models import Region, Role
 from reviews.audit import VIEWED
 from reviews.models import Finding, Recommendation, Review, ReviewLogEntry, ReviewStatus
+from tests.access_people import partnership_in, subject_person
 
 from .library_world import finding, library, review
 
@@ -71,40 +71,14 @@ def expected(kind, subject, relation, level, named) -> bool:
     return MEMBER_SEES[relation][column]
 
 
-def _person(username, partnership=None, roles=(), **flags):
-    user = get_user_model().objects.create_user(username=username, password="x", **flags)
-    user.groups.set([Group.objects.get(name=role.label) for role in roles])
-    if partnership is not None:
-        Membership.objects.create(user=user, partnership=partnership)
-    return get_user_model().objects.get(pk=user.pk)
-
-
-def _subject(subject, home):
-    if subject == "anonymous":
-        return AnonymousUser()
-    if subject == "no_membership":
-        return _person("unattached")
-    if subject == "inactive_manager":
-        return _person("leaver", home, [Role.PARTNERSHIP_MANAGER], is_active=False)
-    if subject == "superuser":
-        return _person("sysadmin", is_superuser=True, is_staff=True)
-    return _person(f"subject-{subject}", home, [Role(subject)])
-
-
-def _partnership(region, short):
-    return Partnership.objects.create(
-        region=region, name=f"{short} Partnership", short_name=short, slug=short.lower()
-    )
-
-
 @pytest.fixture
 def places(db):
     north = Region.objects.create(name="North Test Region", slug="north-test")
     south = Region.objects.create(name="South Test Region", slug="south-test")
     return {
-        "home": _partnership(north, "Home"),
-        "neighbour": _partnership(north, "Neighbour"),
-        "away": _partnership(south, "Away"),
+        "home": partnership_in(north, "Home"),
+        "neighbour": partnership_in(north, "Neighbour"),
+        "away": partnership_in(south, "Away"),
     }
 
 
@@ -144,7 +118,7 @@ def _shelf(places, person):
 
 @pytest.mark.parametrize("subject", SUBJECTS)
 def test_each_page_is_found_exactly_when_the_policy_lets_the_reader_see_it(places, subject):
-    person = _subject(subject, places["home"])
+    person = subject_person(subject, places["home"])
     cases = _shelf(places, person)
     client = Client()
     if person.is_authenticated:

@@ -6,8 +6,6 @@ many-to-many paths (participating partnerships, named people) never duplicate ro
 """
 
 import pytest
-from django.contrib.auth import get_user_model
-from django.contrib.auth.models import AnonymousUser, Group
 
 from partnership.access import (
     SharingLevel,
@@ -18,7 +16,8 @@ from partnership.access import (
     visible_to,
     visible_to_partnership,
 )
-from partnership.models import Membership, Partnership, Region, Role
+from partnership.models import Region, Role
+from tests.access_people import partnership_in, person, subject_person
 from tests.accessapp.models import Record
 
 LEVELS = [
@@ -86,51 +85,17 @@ CASES = [
 ]
 
 
-def _partnership(region, short):
-    return Partnership.objects.create(
-        region=region,
-        name=f"{short} Safeguarding Partnership",
-        short_name=short,
-        slug=short.lower(),
-    )
-
-
 @pytest.fixture
 def places(db):
     """Two regions: the person's partnership (Home) with a neighbour, and two partnerships away."""
     north = Region.objects.create(name="North Test Region", slug="north-test")
     south = Region.objects.create(name="South Test Region", slug="south-test")
     return {
-        "home": _partnership(north, "Home"),
-        "neighbour": _partnership(north, "Neighbour"),
-        "away": _partnership(south, "Away"),
-        "faraway": _partnership(south, "Faraway"),
+        "home": partnership_in(north, "Home"),
+        "neighbour": partnership_in(north, "Neighbour"),
+        "away": partnership_in(south, "Away"),
+        "faraway": partnership_in(south, "Faraway"),
     }
-
-
-def _person(username, partnership=None, roles=(), **flags):
-    user = get_user_model().objects.create_user(
-        username=username, email=f"{username}@example.org", password="x", **flags
-    )
-    user.groups.set([Group.objects.get(name=role.label) for role in roles])
-    if partnership is not None:
-        Membership.objects.create(user=user, partnership=partnership)
-    # A fresh object, so that no role or membership cache from the set-up leaks into the policy.
-    return get_user_model().objects.get(pk=user.pk)
-
-
-def _subject(subject, home):
-    if subject == "anonymous":
-        return AnonymousUser()
-    if subject == "no_membership":
-        return _person("unattached")
-    if subject == "inactive_manager":
-        return _person("leaver", home, [Role.PARTNERSHIP_MANAGER], is_active=False)
-    if subject == "inactive_superuser":
-        return _person("old-admin", is_superuser=True, is_staff=True, is_active=False)
-    if subject == "superuser":
-        return _person("sysadmin", is_superuser=True, is_staff=True)
-    return _person(subject, home, [Role(subject)])
 
 
 def _record(places, relation, level, named_person, bystanders):
@@ -154,8 +119,8 @@ def _record(places, relation, level, named_person, bystanders):
 
 @pytest.mark.parametrize(("subject", "relation", "level", "named"), CASES)
 def test_access_matrix(places, subject, relation, level, named):
-    user = _subject(subject, places["home"])
-    bystanders = [_person("bystander-1", places["away"]), _person("bystander-2", places["home"])]
+    user = subject_person(subject, places["home"])
+    bystanders = [person("bystander-1", places["away"]), person("bystander-2", places["home"])]
     record = _record(places, relation, level, user if named else None, bystanders)
     # A second record nobody but the system administrators may see, so that the list is a real
     # filter and not just "everything".
@@ -179,7 +144,7 @@ def test_access_matrix(places, subject, relation, level, named):
 def test_partnership_tokens_match_visible_to_partnership(places, relation, level, reader):
     """A partner system's API token reads as its partnership: tokens agree with
     `visible_to_partnership` for every relation and level."""
-    bystander = _person("bystander", places["home"])
+    bystander = person("bystander", places["home"])
     record = _record(places, relation, level, None, [bystander])
     partnership = places["home"] if reader == "home" else None
     shown = visible_to_partnership(partnership, Record.objects.filter(pk=record.pk)).exists()
@@ -189,8 +154,8 @@ def test_partnership_tokens_match_visible_to_partnership(places, relation, level
 
 def test_visible_to_never_duplicates_rows_on_many_to_many_paths(places):
     """A member named several ways on a record with many participating partnerships."""
-    manager = _person("manager", places["home"], [Role.PARTNERSHIP_MANAGER])
-    people = [manager] + [_person(f"panel-{i}", places["away"]) for i in range(3)]
+    manager = person("manager", places["home"], [Role.PARTNERSHIP_MANAGER])
+    people = [manager] + [person(f"panel-{i}", places["away"]) for i in range(3)]
     for level in LEVELS:
         record = Record.objects.create(
             title=str(level), partnership=places["home"], sharing_level=level
