@@ -20,7 +20,7 @@ import re
 from collections import defaultdict
 from collections.abc import Iterable
 
-from django.contrib.postgres.search import SearchHeadline, SearchQuery
+from django.contrib.postgres.search import SearchHeadline, SearchQueryField
 from django.core.cache import cache
 from django.db import connection, transaction
 from django.db.models import BooleanField, Count, F, Q, QuerySet
@@ -469,7 +469,7 @@ class DatabaseEngine:
             rows = rows.annotate(
                 snippet=SearchHeadline(
                     "body",
-                    self._tsquery(query_plan),
+                    RawSQL(*_tsquery_sql(query_plan), output_field=SearchQueryField()),
                     config="english",
                     start_sel=START,
                     stop_sel=STOP,
@@ -482,20 +482,6 @@ class DatabaseEngine:
         fields = HIT_FIELDS + (() if query_plan.empty else ("snippet",))
         loaded = {row["pk"]: row for row in rows.values(*fields)}
         return [_hit(loaded[pk], scores.get(pk, 0.0)) for pk in ids if pk in loaded]
-
-    def _tsquery(self, query_plan: Plan):
-        combined = None
-        for clause in query_plan.clauses:
-            alternatives = None
-            for words in clause.alternatives:
-                part = SearchQuery(
-                    " ".join(words),
-                    config="english",
-                    search_type="phrase" if len(words) > 1 else "plain",
-                )
-                alternatives = part if alternatives is None else alternatives | part
-            combined = alternatives if combined is None else combined & alternatives
-        return combined
 
     def _matching(self, visible: QuerySet, query_plan: Plan) -> QuerySet:
         if query_plan.empty:
