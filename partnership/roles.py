@@ -87,5 +87,10 @@ def uses_admin(user) -> bool:
         return False
     if user.is_staff or user.is_superuser:
         return True
-    admin_groups = admin_group_names()
-    return any(role.label in admin_groups for role in roles_of(user))
+    # Remembered on the user: a page asks twice (the header's link and the user bar).
+    cached = getattr(user, "_hub_uses_admin", None)
+    if cached is None:
+        admin_groups = admin_group_names()
+        cached = any(role.label in admin_groups for role in roles_of(user))
+        user._hub_uses_admin = cached
+    return cached

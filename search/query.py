@@ -68,15 +68,26 @@ class Plan:
         return tuple(w for c in self.clauses for a in c.alternatives for w in a)
 
 
-def plan(text: str, groups: list[SynonymGroup]) -> Plan:
-    index: dict[tuple[str, ...], list[tuple[str, ...]]] = {}
+PhraseIndex = dict[tuple[str, ...], list[tuple[str, ...]]]
+
+
+def phrase_index(groups: list[SynonymGroup]) -> PhraseIndex:
+    """Each synonym phrase (as words) with every phrase it may be swapped for."""
+    index: PhraseIndex = {}
     for group in groups:
         phrases = [words_of(p) for p in group.phrases]
         phrases = [p for p in phrases if p]
         for phrase in phrases:
             alternatives = index.setdefault(phrase, [])
             alternatives += [p for p in phrases if p not in alternatives]
+    return index
 
+
+def plan(text: str, groups: list[SynonymGroup], index: PhraseIndex | None = None) -> Plan:
+    """`index`: `phrase_index(groups)` when the caller already holds it (every search does:
+    `search.synonyms.current_synonyms`)."""
+    if index is None:
+        index = phrase_index(groups)
     clauses: list[Clause] = []
     for quoted in QUOTED.findall(text):
         phrase = words_of(quoted)

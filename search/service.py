@@ -11,20 +11,19 @@ from __future__ import annotations
 import re
 from dataclasses import replace
 
-from django.core.cache import cache
-
 from partnership.access import audience_tokens, audience_tokens_for_partnership
 from partnership.models import Partnership, Sector, Theme
 from reviews.models import LevelOfNeed, ReviewType
 
 from . import engines
+from .process_copy import ProcessCopy
 from .types import FACETS, FacetValue, Kind, SearchQuery, SearchResults
 
 PER_PAGE = 20
 MAX_PAGE = 500
 MAX_TEXT = 200
 SORTS = ("relevance", "date")
-LABELS_CACHE_KEY = "search:labels"
+LABELS_VERSION_KEY = "search:labels-version"
 
 # The query-string names of the facets, shared by the page and the JSON API.
 PARAMS = {
@@ -49,25 +48,36 @@ FACET_TITLES = {
 SLUG = re.compile(r"^[-a-z0-9_]{1,100}$")
 
 
+def _build_labels() -> dict:
+    return {
+        "theme": dict(Theme.objects.values_list("slug", "name")),
+        "partnership": {
+            str(pk): name for pk, name in Partnership.objects.values_list("pk", "name")
+        },
+        "partnership_slugs": {
+            slug: str(pk) for pk, slug in Partnership.objects.values_list("pk", "slug")
+        },
+    }
+
+
+# Theme and partnership names change rarely; their saves forget this (search.signals).
+_current_labels = ProcessCopy(LABELS_VERSION_KEY, _build_labels)
+
+
 def _labels() -> dict:
-    """Theme and partnership names, cached (both change rarely; their saves forget this)."""
-    labels = cache.get(LABELS_CACHE_KEY)
-    if labels is None:
-        labels = {
-            "theme": dict(Theme.objects.values_list("slug", "name")),
-            "partnership": {
-                str(pk): name for pk, name in Partnership.objects.values_list("pk", "name")
-            },
-            "partnership_slugs": {
-                slug: str(pk) for pk, slug in Partnership.objects.values_list("pk", "slug")
-            },
-        }
-        cache.set(LABELS_CACHE_KEY, labels, 300)
-    return labels
+    return _current_labels.get()
 
 
 def forget_labels() -> None:
-    cache.delete(LABELS_CACHE_KEY)
+    _current_labels.forget()
+
+
+# The fixed vocabularies' names, read once.
+CHOICE_LABELS = {
+    "agency": dict(Sector.choices),
+    "review_type": dict(ReviewType.choices),
+    "level_of_need": {str(v): n for v, n in LevelOfNeed.choices},
+}
 
 
 def label(facet: str, value: str, labels: dict | None = None) -> str:
@@ -75,12 +85,8 @@ def label(facet: str, value: str, labels: dict | None = None) -> str:
     values (each read is a round trip to the cache server)."""
     if facet == "kind":
         return Kind.LABELS.get(value, value)
-    if facet == "agency":
-        return dict(Sector.choices).get(value, value)
-    if facet == "review_type":
-        return dict(ReviewType.choices).get(value, value)
-    if facet == "level_of_need":
-        return dict((str(v), n) for v, n in LevelOfNeed.choices).get(value, value)
+    if facet in CHOICE_LABELS:
+        return CHOICE_LABELS[facet].get(value, value)
     if facet in ("theme", "partnership"):
         return (labels or _labels())[facet].get(value, value)
     return value

@@ -10,9 +10,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from django.core.cache import cache
+from .process_copy import ProcessCopy
 
-SYNONYMS_CACHE_KEY = "search:synonym-groups"
+SYNONYMS_VERSION_KEY = "search:synonyms-version"
 
 
 @dataclass(frozen=True)
@@ -38,18 +38,35 @@ def synonym_groups() -> list[SynonymGroup]:
     return groups
 
 
+@dataclass(frozen=True)
+class Synonyms:
+    groups: list[SynonymGroup]
+    # search.query.phrase_index(groups), built once per change rather than once per search.
+    index: dict
+
+
+def _build() -> Synonyms:
+    from .query import phrase_index
+
+    groups = synonym_groups()
+    return Synonyms(groups, phrase_index(groups))
+
+
+_current = ProcessCopy(SYNONYMS_VERSION_KEY, _build)
+
+
+def current_synonyms() -> Synonyms:
+    """The synonym groups and their phrase index: every search reads them, a theme's save
+    forgets them (search.signals)."""
+    return _current.get()
+
+
 def cached_synonym_groups() -> list[SynonymGroup]:
-    """`synonym_groups()`, cached: every search reads them, a theme's save forgets them
-    (search.signals)."""
-    groups = cache.get(SYNONYMS_CACHE_KEY)
-    if groups is None:
-        groups = synonym_groups()
-        cache.set(SYNONYMS_CACHE_KEY, groups, 3600)
-    return groups
+    return _current.get().groups
 
 
 def forget_synonyms() -> None:
-    cache.delete(SYNONYMS_CACHE_KEY)
+    _current.forget()
 
 
 def groups_matching(text: str, groups: list[SynonymGroup]) -> list[SynonymGroup]:

@@ -5,6 +5,8 @@ from __future__ import annotations
 
 from django.http import JsonResponse
 from django.template.response import TemplateResponse
+from django.urls import reverse
+from django.utils.formats import date_format
 from django.utils.text import slugify
 from django.views.decorators.cache import cache_control
 
@@ -71,7 +73,8 @@ def _facet_choices(facet: str, values) -> dict:
             "id": f"{param}-{slugify(v.value)}",
             "value": v.value,
             "label": v.label,
-            "count": v.count,
+            # As text: the template then does not localise 70 numbers a page.
+            "count": str(v.count),
             "selected": v.selected,
         }
         for v in values
@@ -83,6 +86,30 @@ def _facet_choices(facet: str, values) -> dict:
         "more": choices[FACET_SHOWN:],
         "more_open": any(c["selected"] for c in choices[FACET_SHOWN:]),
     }
+
+
+def _hit_rows(hits) -> list[dict]:
+    """Each hit with what its row shows beside it: its type's name, its date as text and its
+    themes' names and links (each theme's link reversed once a page, not once a hit)."""
+    theme_names = service.theme_namer()
+    theme_urls: dict[str, str] = {}
+    rows = []
+    for hit in hits:
+        themes = []
+        for slug, name in theme_names(hit.themes):
+            if slug not in theme_urls:
+                theme_urls[slug] = reverse("theme", args=[slug])
+            themes.append((theme_urls[slug], name))
+        rows.append(
+            {
+                "hit": hit,
+                "kind_label": Kind.LABELS.get(hit.kind, hit.kind),
+                "themes": themes,
+                "date_iso": hit.date.isoformat() if hit.date else "",
+                "date_text": date_format(hit.date, "j F Y") if hit.date else "",
+            }
+        )
+    return rows
 
 
 # What it lists differs by reader: no shared cache may keep it.
@@ -98,17 +125,9 @@ def search_page(request):
     results = service.search(
         request.user, asked["text"], asked["filters"], asked["sort"], asked["page"]
     )
-    theme_names = service.theme_namer()
     context.update(
         results=results,
-        hits=[
-            {
-                "hit": hit,
-                "kind_label": Kind.LABELS.get(hit.kind, hit.kind),
-                "themes": theme_names(hit.themes),
-            }
-            for hit in results.hits
-        ],
+        hits=_hit_rows(results.hits),
         facets=[
             _facet_choices(facet, results.facets[facet])
             for facet in FACETS

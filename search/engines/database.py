@@ -13,6 +13,7 @@ filtered, matching set, so neither hits nor counts ever reveal a record the read
 
 from __future__ import annotations
 
+import datetime
 import difflib
 import html
 import json
@@ -20,7 +21,6 @@ import re
 from collections import defaultdict
 from collections.abc import Iterable
 
-from django.contrib.postgres.search import SearchHeadline, SearchQueryField
 from django.core.cache import cache
 from django.db import connection, transaction
 from django.db.models import BooleanField, Count, F, Q, QuerySet
@@ -30,7 +30,7 @@ from partnership.access import EVERYONE_TOKEN
 
 from ..models import IndexState, SearchEntry, SearchFacet, SearchToken
 from ..query import Plan, fts5_match, plan, words_of
-from ..synonyms import cached_synonym_groups, forget_synonyms
+from ..synonyms import cached_synonym_groups, current_synonyms, forget_synonyms
 from ..types import FACETS, FEW_RESULTS, KIND_BOOST, FacetValue, Hit, SearchDocument, SearchResults
 from ..types import SearchQuery as HubQuery
 
@@ -122,13 +122,28 @@ def _boost_sql(alias: str) -> str:
     return f"(CASE {alias}.kind {whens} ELSE 1.0 END)"
 
 
+def _contains(phrase: tuple[str, ...], part: tuple[str, ...]) -> bool:
+    return any(phrase[i : i + len(part)] == part for i in range(len(phrase) - len(part) + 1))
+
+
+def _needed(alternatives: tuple[tuple[str, ...], ...]) -> list[tuple[str, ...]]:
+    """The alternatives that can find something the others cannot. A phrase holding a shorter
+    alternative ("chronic neglect" beside "neglect") finds nothing more, yet costs a check of
+    word positions on every matching row (measured: a tenth of a search for "neglect")."""
+    return [
+        phrase
+        for phrase in alternatives
+        if not any(len(other) < len(phrase) and _contains(phrase, other) for other in alternatives)
+    ]
+
+
 def _tsquery_sql(query_plan: Plan) -> tuple[str, list]:
     """The plan as a PostgreSQL tsquery expression: each clause's alternatives OR-ed (a phrase
     as phraseto_tsquery, a word as plainto_tsquery), the clauses AND-ed; words as parameters."""
     clauses, params = [], []
     for clause in query_plan.clauses:
         alternatives = []
-        for words in clause.alternatives:
+        for words in _needed(clause.alternatives):
             function = "phraseto_tsquery" if len(words) > 1 else "plainto_tsquery"
             alternatives.append(f"{function}('english', %s)")
             params.append(" ".join(words))
@@ -137,41 +152,59 @@ def _tsquery_sql(query_plan: Plan) -> tuple[str, list]:
 
 
 # Newest first, then the latest indexed: the same order on every page, so that no hit is shown
-# on two pages or none.
-BY_DATE = "date DESC NULLS LAST, id DESC"
-BY_SCORE = f"score DESC, {BY_DATE}"
-# Each entry's own facet values, with those of a facet named in `flags` counted only where every
-# other chosen filter holds (see _search_postgresql).
+# on two pages or none. `{t}` is the table alias the columns are read from.
+BY_DATE = "{t}date DESC NULLS LAST, {t}id DESC"
+BY_SCORE = "{t}score DESC, " + BY_DATE
+# ts_headline's options: the engine's private marks, then escaped and turned into <mark>.
+HEADLINE_OPTIONS = (
+    f"StartSel={START}, StopSel={STOP}, MaxWords={SNIPPET_WORDS}, MinWords=12, "
+    'MaxFragments=2, FragmentDelimiter=" … "'
+)
+# One statement. `matched` reads the entries that match the words and that the reader may see
+# (one scan of the GIN index on access tokens and words), with their score and, per chosen
+# facet, whether they hold one of its chosen values; the facets are counted from those rows,
+# a chosen facet without its own filter (see _search_postgresql); the page's entries are then
+# read with their snippets. Each CTE reads `matched` directly: copying it into further
+# materialised CTEs cost as much again as the facet counting itself (measured).
 SEARCH_SQL = """
 WITH {words_cte}
 matched AS MATERIALIZED (
-    SELECT e.id, e.date, e.facets, {score} AS score
+    SELECT e.id, e.date, e.facets, {score} AS score{flags}
     FROM hubsearch_searchentry e{words_from}
     WHERE e.generation = (SELECT current FROM hubsearch_indexstate WHERE id = 1)
       AND e.access && %s::varchar(80)[]{words_where}
 ),
-flagged AS MATERIALIZED (
-    SELECT m.id, m.date, m.facets, m.score{flags} FROM matched m
-),
 counted AS (
-    SELECT f.value AS facet_value, count(*) AS n
-    FROM flagged CROSS JOIN LATERAL unnest(flagged.facets) AS f(value)
+    SELECT value AS facet_value, count(*) AS n
+    FROM (SELECT unnest(facets) AS value{flag_columns} FROM matched) AS each_value
     WHERE {count_when}
-    GROUP BY f.value
-),
-chosen AS (
-    SELECT id, date, score FROM flagged WHERE {all_chosen}
+    GROUP BY value
 ),
 page AS (
-    SELECT id, date, score FROM chosen ORDER BY {order} LIMIT %s OFFSET %s
+    SELECT id, date, score FROM matched WHERE {all_chosen} ORDER BY {order} LIMIT %s OFFSET %s
 )
 SELECT
-    (SELECT count(*) FROM chosen),
+    (SELECT count(*) FROM matched WHERE {all_chosen}),
     (SELECT count(*) FROM matched),
     (SELECT coalesce(json_agg(json_build_array(facet_value, n)), '[]'::json) FROM counted),
-    (SELECT coalesce(json_agg(json_build_array(id, score) ORDER BY {order}), '[]'::json)
-     FROM page)
+    (SELECT coalesce(json_agg(json_build_array(
+        e.id, page.score, e.key, e.kind, e.title, e.url, e.partnership_name, e.themes, e.date,
+        e.body, {snippet}) ORDER BY {page_order}), '[]'::json)
+     FROM page JOIN hubsearch_searchentry e ON e.id = page.id{words_from})
 """
+PAGE_FIELDS = (
+    "pk",
+    "score",
+    "key",
+    "kind",
+    "title",
+    "url",
+    "partnership_name",
+    "themes",
+    "date",
+    "body",
+    "snippet",
+)
 
 
 class DatabaseEngine:
@@ -343,7 +376,8 @@ class DatabaseEngine:
     # Searching
 
     def search(self, query: HubQuery) -> SearchResults:
-        query_plan = plan(query.text, cached_synonym_groups())
+        synonyms = current_synonyms()
+        query_plan = plan(query.text, synonyms.groups, synonyms.index)
         if self.vendor == "postgresql":
             return self._search_postgresql(query, query_plan)
         generation = IndexState.get().current
@@ -392,29 +426,29 @@ class DatabaseEngine:
         )
 
     def _search_postgresql(self, query: HubQuery, query_plan: Plan) -> SearchResults:
-        """Two statements, whatever the index holds. The first finds the entries that match the
-        words and that the reader may see (one scan of the GIN index on access tokens and words),
-        scores them, counts every facet from the rows it has read and picks the page; the second
-        reads the page's rows with their snippets."""
+        """One statement, whatever the index holds (SEARCH_SQL): the count, the facet counts and
+        the page with its snippets."""
         filters = {f: tuple(v) for f, v in query.filters.items() if f in FACETS and v}
         by_date = query.sort == "date" or query_plan.empty
         params: list = []
         if query_plan.empty:
             words_cte = words_from = words_where = ""
+            snippet = "NULL"
         else:
             tsquery, tsquery_params = _tsquery_sql(query_plan)
             words_cte = f"words AS (SELECT {tsquery} AS tsq),"
             params += tsquery_params
             words_from = ", words"
             words_where = " AND e.search_vector @@ words.tsq"
+            snippet = "ts_headline('english', e.body, words.tsq, %s)"
         score = "0.0" if by_date else f"ts_rank(e.search_vector, words.tsq) * {_boost_sql('e')}"
-        params.append(sorted(query.audience))
         # A flag per chosen facet: does the entry have one of the chosen values?
         names = list(filters)
         flags = "".join(
-            f", m.facets && %s::varchar(130)[] AS chosen_{i}" for i in range(len(names))
+            f", e.facets && %s::varchar(130)[] AS chosen_{i}" for i in range(len(names))
         )
         params += [[f"{facet}:{value}" for value in filters[facet]] for facet in names]
+        params.append(sorted(query.audience))
 
         def all_chosen(leave_out=None) -> str:
             held = [f"chosen_{i}" for i in range(len(names)) if i != leave_out]
@@ -425,19 +459,24 @@ class DatabaseEngine:
         count_when = all_chosen()
         if names:
             whens = " ".join(f"WHEN %s THEN {all_chosen(i)}" for i in range(len(names)))
-            count_when = f"CASE split_part(f.value, ':', 1) {whens} ELSE {all_chosen()} END"
+            count_when = f"CASE split_part(value, ':', 1) {whens} ELSE {all_chosen()} END"
             params += names
         order = BY_DATE if by_date else BY_SCORE
         params += [query.per_page, (query.page - 1) * query.per_page]
+        if not query_plan.empty:
+            params.append(HEADLINE_OPTIONS)
         sql = SEARCH_SQL.format(
             words_cte=words_cte,
             words_from=words_from,
             words_where=words_where,
             score=score,
             flags=flags,
+            flag_columns="".join(f", chosen_{i}" for i in range(len(names))),
             count_when=count_when,
             all_chosen=all_chosen(),
-            order=order,
+            order=order.format(t=""),
+            page_order=order.format(t="page."),
+            snippet=snippet,
         )
         with connection.cursor() as cursor:
             cursor.execute(sql, params)
@@ -446,8 +485,11 @@ class DatabaseEngine:
         for facet_value, n in facet_rows:
             facet, _, value = facet_value.partition(":")
             counts[facet][value] = n
-        scores = {pk: float(score) for pk, score in page}
-        hits = self._page_hits(list(scores), scores, query_plan)
+        hits = []
+        for values in page:
+            row = dict(zip(PAGE_FIELDS, values, strict=True))
+            row["date"] = datetime.date.fromisoformat(row["date"]) if row["date"] else None
+            hits.append(_hit(row, row["score"]))
         suggestion = ""
         if matched < FEW_RESULTS and not query_plan.empty:
             suggestion = self._suggestion(query.text, IndexState.get().current)
@@ -459,29 +501,6 @@ class DatabaseEngine:
             expanded_terms=query_plan.expanded_terms,
             suggestion=suggestion,
         )
-
-    def _page_hits(self, ids: list[int], scores: dict, query_plan: Plan) -> list[Hit]:
-        """The page's entries in the order given, with their snippets (PostgreSQL)."""
-        if not ids:
-            return []
-        rows = SearchEntry.objects.filter(self._ids_in("hubsearch_searchentry", "id", ids))
-        if not query_plan.empty:
-            rows = rows.annotate(
-                snippet=SearchHeadline(
-                    "body",
-                    RawSQL(*_tsquery_sql(query_plan), output_field=SearchQueryField()),
-                    config="english",
-                    start_sel=START,
-                    stop_sel=STOP,
-                    max_words=SNIPPET_WORDS,
-                    min_words=12,
-                    max_fragments=2,
-                    fragment_delimiter=" … ",
-                )
-            )
-        fields = HIT_FIELDS + (() if query_plan.empty else ("snippet",))
-        loaded = {row["pk"]: row for row in rows.values(*fields)}
-        return [_hit(loaded[pk], scores.get(pk, 0.0)) for pk in ids if pk in loaded]
 
     def _matching(self, visible: QuerySet, query_plan: Plan) -> QuerySet:
         if query_plan.empty:
