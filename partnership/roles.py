@@ -5,6 +5,8 @@ groups and their permissions always come from migrations, never from clicks in t
 
 from django.contrib.auth.management import create_permissions
 
+from .process_copy import ProcessCopy
+
 ROLE_GROUPS = {
     "partnership_manager": "Partnership manager",
     "reviewer": "Reviewer",
@@ -51,32 +53,31 @@ def revoke(apps, role: str, permissions: list[str]):
         )
 
 
-ADMIN_ROLES_KEY = "hub:roles:admin-groups"
+ADMIN_ROLES_VERSION_KEY = "hub:roles:admin-groups-version"
+
+
+def _build_admin_group_names() -> frozenset[str]:
+    from django.contrib.auth.models import Group
+
+    return frozenset(
+        Group.objects.filter(
+            permissions__content_type__app_label="wagtailadmin",
+            permissions__codename="access_admin",
+        ).values_list("name", flat=True)
+    )
+
+
+# The header asks on every page, and asking Django's permissions costs two queries per request.
+_admin_group_names = ProcessCopy(ADMIN_ROLES_VERSION_KEY, _build_admin_group_names)
 
 
 def admin_group_names() -> frozenset[str]:
-    """The groups whose members may use the Wagtail admin, cached: the header asks on every
-    page, and asking Django's permissions costs two queries per request."""
-    from django.core.cache import cache
-
-    found = cache.get(ADMIN_ROLES_KEY)
-    if found is None:
-        from django.contrib.auth.models import Group
-
-        found = frozenset(
-            Group.objects.filter(
-                permissions__content_type__app_label="wagtailadmin",
-                permissions__codename="access_admin",
-            ).values_list("name", flat=True)
-        )
-        cache.set(ADMIN_ROLES_KEY, found, 300)
-    return found
+    """The groups whose members may use the Wagtail admin."""
+    return _admin_group_names.get()
 
 
 def invalidate_admin_roles(**kwargs) -> None:
-    from django.core.cache import cache
-
-    cache.delete(ADMIN_ROLES_KEY)
+    _admin_group_names.forget()
 
 
 def uses_admin(user) -> bool:

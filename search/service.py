@@ -13,10 +13,10 @@ from dataclasses import replace
 
 from partnership.access import audience_tokens, audience_tokens_for_partnership
 from partnership.models import Partnership, Sector, Theme
+from partnership.process_copy import ProcessCopy
 from reviews.models import LevelOfNeed, ReviewType
 
 from . import engines
-from .process_copy import ProcessCopy
 from .types import FACETS, FacetValue, Kind, SearchQuery, SearchResults
 
 PER_PAGE = 20

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from .process_copy import ProcessCopy
+from partnership.process_copy import ProcessCopy
 
 SYNONYMS_VERSION_KEY = "search:synonyms-version"
 

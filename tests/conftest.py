@@ -4,14 +4,17 @@ import pytest
 from django.core.cache import cache
 
 from partnership.demo import World, build
+from partnership.process_copy import ProcessCopy
 
 
 @pytest.fixture(autouse=True)
 def _empty_cache():
     """The in-memory cache outlives a test's database: start each test with none of it."""
     cache.clear()
+    ProcessCopy.drop_all()
     yield
     cache.clear()
+    ProcessCopy.drop_all()
 
 
 @pytest.fixture
