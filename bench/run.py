@@ -338,8 +338,10 @@ def _verdict(page: Page, result: Measurement, ceiling: Measurement | None) -> st
         verdict = f"{'met' if met else 'NOT MET'}: <= {SIGNED_IN_QUERY_TARGET} queries"
         if page.latency_ms:
             p50, p95 = page.latency_ms
-            fast = result.percentile_ms(50) < p50 and result.percentile_ms(95) < p95
-            verdict += f"; {'met' if fast else 'NOT MET'}: p50 < {p50:g} ms, p95 < {p95:g} ms"
+            # Each target on its own, so the table says which one was missed.
+            for name, target in (("p50", p50), ("p95", p95)):
+                fast = result.percentile_ms(int(name[1:])) < target
+                verdict += f"; {'met' if fast else 'NOT MET'}: {name} < {target:g} ms"
         return verdict
     if page.cached and ceiling is not None:
         share = result.rps / ceiling.rps if ceiling.rps else 0

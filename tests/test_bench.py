@@ -48,10 +48,13 @@ def test_search_one_at_a_time_is_held_to_the_latency_target():
         )
 
     assert run._verdict(page, timed(*[40] * 19, 140), None).endswith(
-        "met: p50 < 50 ms, p95 < 150 ms"
+        "; met: p50 < 50 ms; met: p95 < 150 ms"
     )
-    assert "NOT MET: p50" in run._verdict(page, timed(*[55] * 20), None)
-    assert "NOT MET: p50" in run._verdict(page, timed(*[40] * 10, *[160] * 10), None)
+    # Each target has its own verdict: the table says which one was missed.
+    assert run._verdict(page, timed(*[55] * 20), None).endswith(
+        "; NOT MET: p50 < 50 ms; met: p95 < 150 ms"
+    )
+    assert "NOT MET: p95 < 150 ms" in run._verdict(page, timed(*[40] * 10, *[160] * 10), None)
 
 
 def test_the_registry_starts_with_the_ceiling():
