@@ -174,7 +174,12 @@ def _lock(session: Session) -> Session:
     locked = (
         Session.objects.select_for_update(of=("self",)).select_related("course").get(pk=session.pk)
     )
+    # What was read of the session before the lock (its terms, its eligible partnerships and
+    # agencies, when prefetched) is kept, not read again: none of it guards capacity.
     locked._terms = getattr(session, "_terms", None)
+    prefetched = getattr(session, "_prefetched_objects_cache", None)
+    if prefetched:
+        locked._prefetched_objects_cache = dict(prefetched)
     return locked
 
 

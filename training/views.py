@@ -27,7 +27,9 @@ FEED_LIMIT = 500
 
 def _session_for(request, pk) -> Session:
     session = get_object_or_404(
-        Session.objects.select_related("course", "course__partnership").filter(course__live=True),
+        Session.objects.select_related("course", "course__partnership")
+        .prefetch_related("eligible_partnerships", "eligible_agencies")
+        .filter(course__live=True),
         pk=pk,
     )
     if not can_view(request.user, session.course):

@@ -220,6 +220,9 @@ DATA_UPLOAD_MAX_NUMBER_FIELDS = 10_000
 
 # Security: check --deploy is clean with DEBUG=0 and a real SECRET_KEY.
 SESSION_COOKIE_HTTPONLY = True
+# Sessions are read on every signed-in request: from the cache (Redis in production), with the
+# database behind it so that a cache flush signs nobody out.
+SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
 X_FRAME_OPTIONS = "DENY"
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"

@@ -225,6 +225,8 @@ class LearningBriefing(HubPage, Page):
     ]
 
     parent_page_types = ["learning.LibraryPage"]
+    routed_in_one_query = True
+    route_select_related = ("partnership",)
     subpage_types: list[str] = []
     base_form_class = LearningBriefingForm
 
@@ -307,6 +309,8 @@ class LibraryPage(HubPage, Page):
     content_panels = Page.content_panels + [FieldPanel("partnership"), FieldPanel("introduction")]
 
     parent_page_types = ["learning.HomePage"]
+    routed_in_one_query = True
+    route_select_related = ("partnership",)
     subpage_types = ["learning.LearningBriefing"]
     cache_for_anonymous = False
 

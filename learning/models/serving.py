@@ -6,14 +6,17 @@
   saved or deleted) and the two queries are made only when one does.
 - Routing: Wagtail walks the tree a level at a time, two queries a level (the child, then its
   specific page). `HomePage.route` finds the page at the end of the path in one query instead,
-  for the page types whose place in the tree is fixed by `parent_page_types` (a library under
-  the home page, a briefing under a library, standard pages under the home page or each other)
-  and none of which route further themselves; anything else takes Wagtail's way.
+  for the page types marked `routed_in_one_query` (a library under the home page, a briefing
+  under a library, standard pages, the course list and its courses): their place in the tree is
+  fixed by `parent_page_types` and none routes further itself; anything else takes Wagtail's
+  way.
 """
+
+import functools
 
 from django.core.cache import cache
 from django.db.models import Q
-from wagtail.models import Page, PageViewRestriction
+from wagtail.models import Page, PageViewRestriction, get_page_models
 from wagtail.url_routing import RouteResult
 
 ANY_RESTRICTION_KEY = "hub:view-restrictions:any"
@@ -32,7 +35,15 @@ def forget_view_restrictions(**kwargs) -> None:
 
 
 class HubPage:
-    """A mixin for the Hub's page models (before `Page` in the bases)."""
+    """A mixin for the Hub's page models (before `Page` in the bases).
+
+    `routed_in_one_query`: the page is found by `HomePage.route` in one query (see the module's
+    note); set it only on a page type whose place in the tree is fixed by `parent_page_types`
+    and which routes no further itself. `route_select_related`: what its template reads
+    through a foreign key, fetched in that same query."""
+
+    routed_in_one_query = False
+    route_select_related: tuple[str, ...] = ()
 
     def get_view_restrictions(self):
         if not any_view_restrictions():
@@ -40,21 +51,24 @@ class HubPage:
         return super().get_view_restrictions()
 
 
-# The page types routed in one query, and what each one's template reads through a foreign key.
-ROUTED_IN_ONE = {
-    "librarypage": ("librarypage__partnership",),
-    "learningbriefing": ("learningbriefing__partnership",),
-    "standardpage": (),
-}
+@functools.cache
+def _routed_in_one() -> tuple[frozenset[str], tuple[str, ...]]:
+    """The model names of the page types routed in one query, and the select_related that
+    reads each one's specific page (and what it reads through a foreign key) with it."""
+    names, related = set(), []
+    for model in get_page_models():
+        if getattr(model, "routed_in_one_query", False):
+            name = model._meta.model_name
+            names.add(name)
+            related += [f"{name}__{field}" for field in model.route_select_related] or [name]
+    return frozenset(names), tuple(related)
 
 
 def route_in_one_query(home, request, path_components):
     """The live page at `path_components` under `home`, specific, in one query; None when the
     path leads anywhere else (Wagtail's own routing then decides, 404 included)."""
+    names, related = _routed_in_one()
     url_path = home.url_path + "/".join(path_components) + "/"
-    related = [name for names in ROUTED_IN_ONE.values() for name in names] + [
-        name for name, names in ROUTED_IN_ONE.items() if not names
-    ]
     page = (
         Page.objects.descendant_of(home)
         .filter(Q(url_path=url_path))
@@ -64,7 +78,7 @@ def route_in_one_query(home, request, path_components):
     if page is None:
         return None
     name = page.specific_class._meta.model_name if page.specific_class else None
-    if name not in ROUTED_IN_ONE or not page.live:
+    if name not in names or not page.live:
         return None
     specific = getattr(page, name)
     return RouteResult(specific)

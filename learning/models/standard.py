@@ -16,6 +16,7 @@ class StandardPage(HubPage, Page):
     content_panels = Page.content_panels + [FieldPanel("body")]
 
     parent_page_types = ["learning.HomePage", "learning.StandardPage"]
+    routed_in_one_query = True
     subpage_types = ["learning.StandardPage"]
 
     class Meta:

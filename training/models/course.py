@@ -10,6 +10,7 @@ from wagtail.fields import RichTextField
 from wagtail.models import Page
 from wagtail.search import index
 
+from learning.models.serving import HubPage
 from partnership.access import AccessRule, SharingLevel
 from partnership.models import Theme
 
@@ -30,7 +31,7 @@ class Duration(models.TextChoices):
     FULL_DAY = "full_day", "Full day"
 
 
-class CourseIndexPage(Page):
+class CourseIndexPage(HubPage, Page):
     """The list of courses, filtered by theme, level and partnership (training.listing)."""
 
     introduction = models.TextField(blank=True)
@@ -38,6 +39,7 @@ class CourseIndexPage(Page):
     content_panels = Page.content_panels + [FieldPanel("introduction")]
 
     parent_page_types = ["learning.HomePage"]
+    routed_in_one_query = True
     subpage_types = ["training.Course"]
     max_count = 1
 
@@ -69,7 +71,7 @@ class CourseTheme(ItemBase):
     )
 
 
-class Course(Page):
+class Course(HubPage, Page):
     """A multi-agency course: what it teaches, to whom, and the learning it answers.
 
     Its sessions are separate records (training.Session), not inline panels: a session holds
@@ -141,6 +143,8 @@ class Course(Page):
     ]
 
     parent_page_types = ["training.CourseIndexPage"]
+    routed_in_one_query = True
+    route_select_related = ("partnership",)
     subpage_types: list[str] = []
 
     class Meta:
