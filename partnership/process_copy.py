@@ -24,6 +24,7 @@ from dataclasses import dataclass
 from typing import ClassVar, Generic, TypeVar
 
 from django.core.cache import cache
+from django.db import transaction
 
 T = TypeVar("T")
 
@@ -59,15 +60,24 @@ class ProcessCopy(Generic[T]):
             self._held = _Held(version, held.value, now)
             return held.value
         with self._lock:
+            # Another thread may have built this version while this one waited.
+            held = self._held
+            if held is not None and held.version == version:
+                return held.value
             value = self.build()
             self._held = _Held(version, value, now)
         return value
 
     def forget(self) -> None:
         """Every process builds the value again (this one at its next use, the others within
-        CHECK_EVERY). Callers also forget after the change commits: a use between the change
-        and its commit builds from what the database still held, under a version that this
+        CHECK_EVERY): now, and again once the change commits, since a use between the change
+        and its commit builds from what the database still held, under a version that the
         second forget retires."""
+        self._retire()
+        if transaction.get_connection().in_atomic_block:
+            transaction.on_commit(self._retire)
+
+    def _retire(self) -> None:
         cache.delete(self.version_key)
         self._held = None
 

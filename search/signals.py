@@ -82,9 +82,6 @@ def _theme_changed(sender, instance, **kwargs):
 
     forget_labels()
     forget_synonyms()
-    # Again once the change is committed: a search in between read the old names.
-    transaction.on_commit(forget_labels)
-    transaction.on_commit(forget_synonyms)
     if kwargs.get("raw"):
         return
     if kwargs.get("signal") is post_delete:
@@ -97,7 +94,6 @@ def _partnership_changed(sender, instance, **kwargs):
     from .service import forget_labels
 
     forget_labels()
-    transaction.on_commit(forget_labels)
 
 
 def _model(label):
