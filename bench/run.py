@@ -339,9 +339,9 @@ def _verdict(page: Page, result: Measurement, ceiling: Measurement | None) -> st
         if page.latency_ms:
             p50, p95 = page.latency_ms
             # Each target on its own, so the table says which one was missed.
-            for name, target in (("p50", p50), ("p95", p95)):
-                fast = result.percentile_ms(int(name[1:])) < target
-                verdict += f"; {'met' if fast else 'NOT MET'}: {name} < {target:g} ms"
+            for percentile, target in ((50, p50), (95, p95)):
+                fast = result.percentile_ms(percentile) < target
+                verdict += f"; {'met' if fast else 'NOT MET'}: p{percentile} < {target:g} ms"
         return verdict
     if page.cached and ceiling is not None:
         share = result.rps / ceiling.rps if ceiling.rps else 0
