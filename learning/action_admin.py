@@ -3,12 +3,13 @@ green or blue today, filtered and exported; and the edit form, where the state i
 because state changes go through the lifecycle services (`learning.actions`), which check their
 rules and keep the history.
 
-Every list, export, chooser and object view is narrowed by `partnership.access`: an action the
-reader may not see is not found (404), never merely refused, so that its existence is not told."""
+Every list, export, chooser and object view is narrowed by `partnership.access` through
+`partnership.admin_access`: an action the reader may not see is not found (404), never merely
+refused, so that its existence is not told; one they may read but not change (another
+partnership's, shared regionally) opens read-only."""
 
 import django_filters
 from django import forms
-from django.http import Http404
 from django.utils import timezone
 from django.utils.formats import date_format
 from wagtail.admin.filters import WagtailFilterSet
@@ -19,7 +20,8 @@ from wagtail.coreutils import multigetattr
 from wagtail.snippets.views import chooser as snippet_chooser
 from wagtail.snippets.views import snippets
 
-from partnership.access import can_view, visible_to
+from partnership.access import visible_to
+from partnership.admin_access import AccessGuardedViewSet
 
 from . import reports
 from .filter_choices import action_filter_choices
@@ -151,16 +153,6 @@ class ActionIndexView(AuditedExportMixin, snippets.IndexView):
     pass
 
 
-class VisibleObjectMixin:
-    """Object views find only what the reader may see."""
-
-    def get_object(self, *args, **kwargs):
-        obj = super().get_object(*args, **kwargs)
-        if not can_view(self.request.user, obj):
-            raise Http404
-        return obj
-
-
 class ActionForm(WagtailAdminModelForm):
     def clean(self):
         data = super().clean()
@@ -190,23 +182,7 @@ class ActionCreateView(HistoryRecordingMixin, snippets.CreateView):
     event_kind = ActionEvent.Kind.CREATED
 
 
-class ActionEditView(HistoryRecordingMixin, VisibleObjectMixin, snippets.EditView):
-    pass
-
-
-class ActionDeleteView(VisibleObjectMixin, snippets.DeleteView):
-    pass
-
-
-class ActionInspectView(VisibleObjectMixin, snippets.InspectView):
-    pass
-
-
-class ActionHistoryView(VisibleObjectMixin, snippets.HistoryView):
-    pass
-
-
-class ActionUsageView(VisibleObjectMixin, snippets.UsageView):
+class ActionEditView(HistoryRecordingMixin, snippets.EditView):
     pass
 
 
@@ -240,7 +216,7 @@ class ActionChooserViewSet(snippet_chooser.SnippetChooserViewSet):
     chosen_multiple_view_class = ActionChosenMultipleView
 
 
-class ActionViewSet(snippets.SnippetViewSet):
+class ActionViewSet(AccessGuardedViewSet):
     model = Action
     icon = "tasks"
     menu_label = "Actions"
@@ -250,16 +226,10 @@ class ActionViewSet(snippets.SnippetViewSet):
     index_view_class = ActionIndexView
     add_view_class = ActionCreateView
     edit_view_class = ActionEditView
-    delete_view_class = ActionDeleteView
-    inspect_view_class = ActionInspectView
-    history_view_class = ActionHistoryView
-    usage_view_class = ActionUsageView
     chooser_viewset_class = ActionChooserViewSet
-    inspect_view_enabled = True
-    copy_view_enabled = False
     filterset_class = ActionFilterSet
-    # The ORM rather than the search backend: the list's RAG annotation must survive searching.
-    search_backend_name = None
+    # The ORM rather than the search backend (as the guarded viewset has it): the list's RAG
+    # annotation must survive searching.
     search_fields = ["reference", "description"]
     list_per_page = 50
     ordering = ["due_date", "reference"]

@@ -8,6 +8,18 @@ else:
   search queries, reports)
 - `can_view(user, obj)`: may this user see this one? (detail views, downloads, emails)
 
+and the same two for changing (edit, copy, lock, publish, delete, move in a workflow, import
+into):
+
+- `changeable_by(user, queryset)`: which of these may this user change?
+- `can_change(user, obj)`: may this user change this one?
+
+Changing is narrower than seeing, never wider: a record is changed by the people of its owning
+partnership who may see it, and by the people named on it as its editors (a review's panel, who
+may sit in another partnership). A partnership that takes part in a review, or reads it because
+it is shared regionally, only ever reads it. What a person may do at all (add, change, publish)
+is their role's model permission, which Wagtail checks; this module says which records.
+
 `visible_to_partnership(partnership, queryset)` answers the first question for a partnership as a
 whole (a partner system's API token): what its plainest member would see.
 
@@ -70,6 +82,8 @@ class AccessRule:
         it at any level, since they answer for it.
     overseen_by: the roles that see every record their own partnership owns, restricted
         included: its managers, and for actions the quality assurance team who sign them off.
+    editors: lookup paths to users who may change the record though another partnership owns
+        it; None means the named people (a review's panel edits the review it sits on).
     """
 
     partnership: str = "partnership"
@@ -78,6 +92,11 @@ class AccessRule:
     named_people: tuple[str, ...] = field(default_factory=tuple)
     agency: str | None = None
     overseen_by: tuple[Role, ...] = (Role.PARTNERSHIP_MANAGER,)
+    editors: tuple[str, ...] | None = None
+
+    @property
+    def editor_paths(self) -> tuple[str, ...]:
+        return self.named_people if self.editors is None else self.editors
 
 
 DEFAULT_RULE = AccessRule()
@@ -206,6 +225,42 @@ def can_view(user, obj) -> bool:
     if membership_of(user) is None:
         return False
     return visible_to(user, type(obj)._base_manager.filter(pk=obj.pk)).exists()
+
+
+def changeability_q(user, model) -> Q:
+    """The condition a row of `model` must meet for `user` to change it: they may see it, and
+    it is their own partnership's or they are named on it as an editor. Nobody outside a
+    partnership changes anything; active superusers change everything."""
+    if sees_everything(user):
+        return Q()
+    membership = membership_of(user)
+    if membership is None:
+        return Q(pk__in=[])
+    rule = rule_for(model)
+    mine = Q(**{f"{rule.partnership}_id": membership.partnership_id})
+    for path in rule.editor_paths:
+        mine |= _lookup(model, path, user.pk)
+    return visibility_q(user, model) & mine
+
+
+def changeable_by(user, queryset):
+    """The part of `queryset` that `user` may change, filtered in the database."""
+    return queryset.filter(changeability_q(user, queryset.model))
+
+
+def can_change(user, obj) -> bool:
+    """May `user` change `obj`? Asked of the saved row, so that a form's unsaved edits (a new
+    panel member, another partnership) never widen who may change it. An unsaved record may be
+    created by anyone in the partnership that will own it."""
+    if sees_everything(user):
+        return True
+    membership = membership_of(user)
+    if membership is None:
+        return False
+    if obj.pk is None:
+        owner = _attr_path(obj, f"{rule_for(type(obj)).partnership}_id")
+        return owner is None or owner == membership.partnership_id
+    return changeable_by(user, type(obj)._base_manager.filter(pk=obj.pk)).exists()
 
 
 def _attr_path(obj, path: str):

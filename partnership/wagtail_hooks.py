@@ -5,6 +5,7 @@ from wagtail.admin.panels import FieldPanel, HelpPanel, ObjectList
 from wagtail.snippets.models import register_snippet
 from wagtail.snippets.views.snippets import SnippetViewSet, SnippetViewSetGroup
 
+from .admin_access import GuardedDeleteBulkAction
 from .admin_scoping import OwnPartnershipForm, PartnershipScopedViewSet
 from .models import Agency, Membership, Partnership, Region, Theme
 
@@ -97,3 +98,7 @@ def admin_accessibility_js():
     return format_html(
         '<script src="{}" defer></script>', static("partnership/js/admin-accessibility.js")
     )
+
+
+# After Wagtail's own bulk delete (order 0), which it replaces for records with an access rule.
+hooks.register("register_bulk_action", GuardedDeleteBulkAction, order=1)

@@ -39,6 +39,23 @@ class ReviewAdminForm(WagtailAdminModelForm):
             )
         self._limit_recommendation_findings()
 
+    def clean(self):
+        cleaned = super().clean()
+        self._keep_author_on_panel(cleaned)
+        return cleaned
+
+    def _keep_author_on_panel(self, cleaned):
+        """Whoever opens a review sits on its panel: a new review is restricted to its panel,
+        and its author must go on seeing (and saving) what they have just written."""
+        user = self.for_user
+        if self.instance.pk is not None or user is None or "panel" not in self.fields:
+            return
+        if user.is_superuser or not self.fields["panel"].queryset.filter(pk=user.pk).exists():
+            return
+        panel = list(cleaned.get("panel") or [])
+        if user.pk not in {member.pk for member in panel}:
+            cleaned["panel"] = [*panel, user]
+
     def _limit_recommendation_findings(self):
         """A recommendation answers findings of its own review, and only saved ones: findings
         still in a draft have no identity to link to until the review is published."""

@@ -5,15 +5,10 @@ Wagtail's permissions say what a role may do with reviews at all; the access pol
 admin and adds the two rules that are about reviews alone: who may read the confidential details,
 and that the person asked to sign a review off may read what they sign."""
 
-from wagtail.permission_policies import ModelPermissionPolicy
-
-from partnership.access import can_view, is_partnership_manager, membership_of, visible_to
+from partnership.access import can_change, can_view, is_partnership_manager, membership_of
+from partnership.admin_access import AccessPermissionPolicy
 
 from .models import Review
-
-# Actions that change a review are for the lead partnership's people and the panel, never for a
-# partnership that only takes part or sees the review regionally.
-CHANGING_ACTIONS = {"change", "delete", "publish", "unpublish", "lock", "unlock"}
 
 
 def _row(review) -> Review:
@@ -60,24 +55,25 @@ def may_read_confidential(user, review) -> bool:
 
 
 def may_change(user, review) -> bool:
-    if user.is_superuser:
-        return True
-    membership = membership_of(user)
-    if membership and membership.partnership_id == _row(review).lead_partnership_id:
-        return can_view(user, review)
-    return is_on_panel(user, review)
+    """May `user` change this review? The access policy's answer (`can_change`): the lead
+    partnership's people who may see it, and its panel."""
+    return can_change(user, review)
 
 
-class ReviewPermissionPolicy(ModelPermissionPolicy):
-    """Wagtail's model permissions, narrowed to the reviews the access policy lets a person see."""
+class ReviewPermissionPolicy(AccessPermissionPolicy):
+    """The access policy's permission policy for reviews, with the two rules about reviews
+    alone: the partner asked to sign off the current step reads (and, while it is their step,
+    edits) what they sign; and a review is published only by finishing its sign-off, so
+    publishing and unpublishing around the workflow are for system administrators only."""
 
-    def user_has_permission_for_instance(self, user, action, instance):
-        if not self.user_has_permission(user, action):
-            return False
-        if action in CHANGING_ACTIONS:
-            return may_change(user, instance)
+    administrators_only = frozenset({"publish", "unpublish"})
+
+    def may_open(self, user, instance):
         return may_open(user, instance)
 
-    def instances_user_has_any_permission_for(self, user, actions):
-        queryset = super().instances_user_has_any_permission_for(user, actions)
-        return visible_to(user, queryset)
+    def user_has_permission_for_instance(self, user, action, instance):
+        # Wagtail's workflow opens the editor to the task's approvers, whatever their role's
+        # model permissions: that is where they approve or request changes.
+        if action == "change" and is_current_approver(user, instance):
+            return True
+        return super().user_has_permission_for_instance(user, action, instance)

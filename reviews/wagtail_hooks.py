@@ -14,7 +14,6 @@ from wagtail.admin.panels import (
     TabbedInterface,
 )
 from wagtail.documents.models import Document
-from wagtail.permissions import register_permission_policy
 from wagtail.snippets.models import register_snippet
 from wagtail.snippets.views.snippets import SnippetViewSetGroup
 
@@ -24,11 +23,14 @@ from .audit import ACTION_LABELS, may_audit
 from .forms import ReviewAdminForm
 from .models import REVIEW_DOCUMENTS_COLLECTION, Review, ReviewLogEntry
 from .panels import ConfidentialFieldPanel, SignOffProgressPanel
-from .permissions import ReviewPermissionPolicy
 from .views.audit import ReviewAuditReportView
-from .views.reviews import LIST_DISPLAY, LIST_EXPORT, ReviewFilterSet, ReviewViewSetBase
-
-register_permission_policy(Review, ReviewPermissionPolicy(Review))
+from .views.reviews import (
+    INSPECT_FIELDS,
+    LIST_DISPLAY,
+    LIST_EXPORT,
+    ReviewFilterSet,
+    ReviewViewSetBase,
+)
 
 FINDING_PANELS = [
     FieldPanel("title"),
@@ -61,6 +63,9 @@ class ReviewViewSet(ReviewViewSetBase):
     menu_label = "Reviews"
     add_to_admin_menu = False
     list_display = LIST_DISPLAY
+    # What someone who may read a review but not change it is shown: never the confidential
+    # details, nor the subject's pseudonym, which stay with the people who change it.
+    inspect_view_fields = INSPECT_FIELDS
     list_export = LIST_EXPORT
     filterset_class = ReviewFilterSet
     search_fields = ["reference", "title", "summary"]
@@ -145,6 +150,23 @@ class ReviewsGroup(SnippetViewSetGroup):
 
 
 register_snippet(ReviewsGroup)
+
+
+# Sign-off is the only way to publish a review: its editor offers no button that publishes,
+# unpublishes or cancels the sign-off around the workflow, except to system administrators.
+AROUND_SIGN_OFF = {
+    "action-publish",
+    "action-unpublish",
+    "action-cancel-workflow",
+    "action-restart-workflow",
+}
+
+
+@hooks.register("construct_snippet_action_menu")
+def keep_sign_off_the_only_way_to_publish(menu_items, request, context):
+    if context.get("model") is not Review or sees_everything(request.user):
+        return
+    menu_items[:] = [item for item in menu_items if item.name not in AROUND_SIGN_OFF]
 
 
 @hooks.register("register_log_actions")

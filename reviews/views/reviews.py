@@ -1,42 +1,36 @@
 """The review snippet's admin views, each narrowed by the access policy.
 
-Every view of one review (edit, history, revisions, compare, preview, delete, usage, lock,
-unlock, workflow) is guarded in `setup`, before Wagtail loads or renders anything: a review the
-person may not see answers 404, as if it did not exist. Reads of restricted reviews are logged."""
+Every view of one review (edit, inspect, history, revisions, compare, preview, delete, usage,
+lock, unlock, unpublish, workflow) is guarded by `partnership.admin_access`, before Wagtail loads
+or renders anything: a review the person may not see answers 404, as if it did not exist; one
+they may read but not change opens read-only. Reads of restricted reviews are logged."""
 
 import django_filters
-from django.contrib.admin.utils import unquote
-from django.http import Http404
 from django.utils import timezone
 from wagtail.admin.filters import WagtailFilterSet
 from wagtail.admin.ui.tables import Column
 from wagtail.snippets.views import chooser as snippet_chooser
-from wagtail.snippets.views.snippets import SnippetViewSet
 
-from partnership.access import visible_to
+from partnership.access import sees_everything, visible_to
+from partnership.admin_access import AccessGuardedViewSet
 from partnership.models import Partnership, Theme
 
 from ..audit import log_review_export, log_review_read
 from ..models import Milestone, Review, ReviewStatus, ReviewType
 from ..models.milestone import DUE_SOON_WORKING_DAYS
-from ..permissions import may_open
+from ..permissions import ReviewPermissionPolicy
 
 
-class ReviewAccessMixin:
-    """Answer 404 for a review the person may not open; log reads of restricted reviews."""
+class ReviewReadAuditMixin:
+    """Reads of restricted reviews leave an audit entry, once the guard has let the reader in."""
 
     #: How this view reads the review, for the audit trail; None if it does not show content.
     read_as = None
 
     def setup(self, request, *args, **kwargs):
-        pk = kwargs.get("pk")
-        if pk is not None:
-            review = Review._base_manager.filter(pk=unquote(str(pk))).first()
-            if review is None or not may_open(request.user, review):
-                raise Http404("No review found.")
-            if self.read_as and request.method == "GET":
-                log_review_read(review, request.user, self.read_as)
         super().setup(request, *args, **kwargs)
+        if self.read_as and request.method == "GET" and self.guarded_object is not None:
+            log_review_read(self.guarded_object, request.user, self.read_as)
 
 
 class ReviewFilterSet(WagtailFilterSet):
@@ -110,12 +104,11 @@ class ReviewChooserViewSet(snippet_chooser.SnippetChooserViewSet):
     chosen_multiple_view_class = ReviewChosenMultipleView
 
 
-class ReviewViewSetBase(SnippetViewSet):
+class ReviewViewSetBase(AccessGuardedViewSet):
     """The access policy and the audit trail for every view of the review snippet."""
 
     chooser_viewset_class = ReviewChooserViewSet
-    search_backend_name = None  # plain database lookups over the visible reviews
-    inspect_view_enabled = False
+    permission_policy_class = ReviewPermissionPolicy
 
     def get_queryset(self, request):
         return visible_to(request.user, Review.objects.select_related("lead_partnership"))
@@ -123,23 +116,39 @@ class ReviewViewSetBase(SnippetViewSet):
     def _read_as(self, view_class):
         return {
             self.edit_view_class: "edit",
+            self.inspect_view_class: "inspect",
             self.preview_on_edit_view_class: "preview",
             self.revisions_view_class: "revision preview",
             self.revisions_compare_view_class: "revisions compare",
             self.workflow_preview_view_class: "workflow preview",
         }.get(view_class)
 
-    def construct_view(self, view_class, **kwargs):
-        guarded = type(
-            view_class.__name__,
-            (ReviewAccessMixin, view_class),
+    def guard_mixins(self, view_class):
+        if view_class is self.edit_view_class:
+            return (SignOffOnlyMixin, *self._audit_mixins(view_class))
+        return self._audit_mixins(view_class)
+
+    def _audit_mixins(self, view_class):
+        audited = type(
+            "ReviewReadAudit",
+            (ReviewReadAuditMixin,),
             {"read_as": self._read_as(view_class), "__module__": __name__},
         )
         if hasattr(view_class, "as_spreadsheet"):
-            guarded = type(
-                view_class.__name__, (ListingExportAuditMixin, guarded), {"__module__": __name__}
-            )
-        return super().construct_view(guarded, **kwargs)
+            return (ListingExportAuditMixin, audited)
+        return (audited,)
+
+
+class SignOffOnlyMixin:
+    """The editor never publishes a review, nor cancels or restarts its sign-off, for anyone but
+    a system administrator, whatever the form posted: sign-off is the only way to publish."""
+
+    def get_available_actions(self):
+        actions = super().get_available_actions()
+        if sees_everything(self.request.user):
+            return actions
+        around = {"publish", "unpublish", "cancel-workflow", "restart-workflow"}
+        return [action for action in actions if action not in around]
 
 
 class ListingExportAuditMixin:
@@ -162,6 +171,22 @@ LIST_DISPLAY = [
     STATUS_COLUMN,
     PARTNERSHIP_COLUMN,
     SHARING_COLUMN,
+]
+INSPECT_FIELDS = [
+    "reference",
+    "review_type",
+    "title",
+    "lead_partnership",
+    "participating_partnerships",
+    "status",
+    "sharing_level",
+    "summary",
+    "level_of_need",
+    "aware_date",
+    "notification_date",
+    "decision_date",
+    "decision",
+    "publication_date",
 ]
 # Never confidential_details: an export leaves the panel's walls.
 LIST_EXPORT = [

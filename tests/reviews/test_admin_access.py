@@ -177,8 +177,10 @@ def _formset_management(form):
 def test_roles_hold_the_review_permissions_from_the_migration(people):
     reviewer, qa, manager = people["reviewer"], people["qa"], people["manager"]
     for user in (reviewer, qa, manager):
-        for perm in ("add", "change", "view", "publish"):
+        for perm in ("add", "change", "view"):
             assert user.has_perm(f"reviews.{perm}_review"), (user, perm)
+        # Sign-off is the only way to publish a review (reviews/migrations/0005).
+        assert not user.has_perm("reviews.publish_review"), user
     scrutineer = people["scrutineer"]
     assert scrutineer.has_perm("reviews.view_review")
     assert not scrutineer.has_perm("reviews.change_review")
