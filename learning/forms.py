@@ -3,12 +3,13 @@ the date is a real date, the file is a kind the Hub keeps); the services in `lea
 check everything about the action itself."""
 
 import os
-from datetime import date
 
 from django import forms
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.template.defaultfilters import filesizeformat
+
+from partnership.dates import real_date
 
 from .actions import max_upload_bytes
 from .models import RAG, ActionState, EvidenceKind, ImpactType
@@ -140,7 +141,7 @@ class DateField(forms.MultiValueField):
             return None
         try:
             day, month, year = (int(str(v).strip()) for v in value)
-            return date(year, month, day)
+            return real_date(day, month, year)
         except (TypeError, ValueError) as error:
             raise ValidationError(self.error_messages["invalid"], code="invalid") from error
 

@@ -3,7 +3,6 @@ non-attendance charges, waiting-list demand and evaluation scores. The numbers c
 `training.reports`, narrowed to the reader's partnership; views only choose the grouping and the
 period."""
 
-import django_filters
 from django.core.exceptions import PermissionDenied
 from django.urls import include, path, reverse
 from django.utils import timezone
@@ -12,7 +11,8 @@ from wagtail.admin.filters import WagtailFilterSet
 from wagtail.admin.menu import MenuItem
 from wagtail.admin.ui.tables import Column
 from wagtail.admin.views.reports import ReportView
-from wagtail.admin.widgets import AdminDateInput
+
+from partnership.admin_dates import DateFilter
 
 from . import reports
 from .models import Booking
@@ -21,8 +21,8 @@ from .models import Booking
 class PeriodFilterSet(WagtailFilterSet):
     """Sessions on days from `start` to `end`, inclusive."""
 
-    start = django_filters.DateFilter(label="Sessions from", widget=AdminDateInput)
-    end = django_filters.DateFilter(label="Sessions to", widget=AdminDateInput)
+    start = DateFilter(label="Sessions from")
+    end = DateFilter(label="Sessions to")
 
     class Meta:
         model = Booking

@@ -215,6 +215,10 @@ WAGTAIL_ENABLE_UPDATE_CHECK = False
 # whose last approver holds no publish permission); other workflows publish as Wagtail does.
 WAGTAIL_FINISH_WORKFLOW_ACTION = "reviews.workflows.finish_workflow"
 WAGTAILADMIN_COMMENTS_ENABLED = True
+# The admin's own date fields are plain text boxes (partnership/admin_dates.py); the few date
+# pickers Wagtail still draws itself (its history filters) read and show dates the English way too.
+WAGTAIL_DATE_FORMAT = "%d/%m/%Y"
+WAGTAIL_DATETIME_FORMAT = "%d/%m/%Y %H:%M"
 TAGGIT_CASE_INSENSITIVE = True
 DATA_UPLOAD_MAX_NUMBER_FIELDS = 10_000
 
