@@ -6,9 +6,13 @@ or renders anything: a review the person may not see answers 404, as if it did n
 they may read but not change opens read-only. Reads of restricted reviews are logged."""
 
 import django_filters
+from django.contrib.contenttypes.models import ContentType
+from django.db.models import CharField, OuterRef, Subquery
+from django.db.models.functions import Cast
 from django.utils import timezone
 from wagtail.admin.filters import WagtailFilterSet
 from wagtail.admin.ui.tables import Column
+from wagtail.models import WorkflowState
 from wagtail.snippets.views import chooser as snippet_chooser
 
 from partnership.access import sees_everything, visible_to
@@ -111,7 +115,10 @@ class ReviewViewSetBase(AccessGuardedViewSet):
     permission_policy_class = ReviewPermissionPolicy
 
     def get_queryset(self, request):
-        return visible_to(request.user, Review.objects.select_related("lead_partnership"))
+        reviews = Review.objects.select_related("lead_partnership").annotate(
+            sign_off_step=sign_off_step_subquery()
+        )
+        return visible_to(request.user, reviews)
 
     def _read_as(self, view_class):
         return {
@@ -159,8 +166,27 @@ class ListingExportAuditMixin:
         return super().as_spreadsheet(queryset, spreadsheet_format)
 
 
+def sign_off_step_subquery():
+    """The name of the step a review's sign-off is at, if one is under way: one subquery for
+    the whole listing, not a workflow lookup per row."""
+    in_progress = WorkflowState.objects.filter(
+        base_content_type=ContentType.objects.get_for_model(Review),
+        object_id=Cast(OuterRef("pk"), output_field=CharField()),
+        status=WorkflowState.STATUS_IN_PROGRESS,
+    )
+    return Subquery(in_progress.values("current_task_state__task__name")[:1])
+
+
+def review_stage(review) -> str:
+    """Where the review is: its status, or the step of sign-off it waits on."""
+    step = getattr(review, "sign_off_step", None)
+    if step:
+        return f"In sign-off: {step}"
+    return review.get_status_display()
+
+
 TYPE_COLUMN = Column("review_type", label="Type", accessor="get_review_type_display")
-STATUS_COLUMN = Column("status", label="Status", accessor="get_status_display")
+STATUS_COLUMN = Column("status", label="Status", accessor=review_stage)
 SHARING_COLUMN = Column("sharing_level", label="Sharing", accessor="get_sharing_level_display")
 PARTNERSHIP_COLUMN = Column("lead_partnership", label="Lead partnership")
 

@@ -22,6 +22,7 @@ from partnership.access import SharingLevel, can_change, can_view
 from partnership.admin_access import has_access_rule
 from partnership.models import Role
 from reviews.models import Review, ReviewType
+from tests.admin_forms import edit_form_data
 
 LEVELS = list(SharingLevel)
 SUBJECTS = [
@@ -156,27 +157,8 @@ def fingerprint(model, pk):
 def edit_data(client, admin, model, obj, attack):
     """The record's own edit form as a system administrator sees it, with the attacker's
     changes: a real form, so that a refused write is refused for the right reason."""
-    client.force_login(admin)
-    response = client.get(reverse(model.snippet_viewset.get_url_name("edit"), args=[obj.pk]))
-    form = response.context["form"]
-    data = {}
-    for name in form.fields:
-        value = form[name].value()
-        if value is not None:
-            data[name] = value
-    for formset in form.formsets.values():
-        data[f"{formset.prefix}-TOTAL_FORMS"] = len(formset.forms)
-        data[f"{formset.prefix}-INITIAL_FORMS"] = formset.initial_form_count()
-        data[f"{formset.prefix}-MIN_NUM_FORMS"] = 0
-        data[f"{formset.prefix}-MAX_NUM_FORMS"] = 1000
-        for child in formset.forms:
-            for field in child.fields:
-                value = child[field].value()
-                if value is not None:
-                    data[child.add_prefix(field)] = value
-    data.update(attack)
-    client.logout()
-    return data
+    url = reverse(model.snippet_viewset.get_url_name("edit"), args=[obj.pk])
+    return edit_form_data(client, admin, url, **attack)
 
 
 def _expected_reads(user, obj):
