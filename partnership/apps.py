@@ -9,11 +9,12 @@ class PartnershipConfig(AppConfig):
         from django.contrib.auth.models import Group
         from django.db.models.signals import m2m_changed, post_delete, post_save
 
-        from . import roles, vocabulary
+        from . import exports, roles, vocabulary
         from .admin_dates import use_english_dates
         from .models import Agency, Partnership, Theme
 
         use_english_dates()
+        exports.guard_wagtail_exports()
 
         for model in (Theme, Agency, Partnership):
             for signal in (post_save, post_delete):

@@ -12,9 +12,7 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from pathlib import Path
 
-# A spreadsheet opens a cell that starts with one of these as a formula; the export guards such
-# text with a leading apostrophe, which the import takes off again.
-FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+from .exports import FORMULA_STARTS
 
 
 class ImportFileError(Exception):
@@ -148,8 +146,9 @@ def cell_text(value) -> str:
     if isinstance(value, float) and value.is_integer():
         return str(int(value))
     text = str(value).strip()
+    # The export writes text that starts like a formula after an apostrophe: take it off.
     if text.startswith("'") and text[1:2] in FORMULA_STARTS and text[1:2]:
-        text = text[1:]
+        text = text[1:].strip()
     return text
 
 

@@ -7,14 +7,12 @@ back unchanged, so a partnership can move its tracker out and in again.
 
 from __future__ import annotations
 
-import csv
-import io
 from dataclasses import dataclass
 from datetime import date
 
 from partnership.access import SharingLevel, has_role, sees_everything, visible_to
+from partnership.exports import write_csv, write_xlsx
 from partnership.models import Role
-from partnership.spreadsheets import FORMULA_STARTS
 
 from .audit import log_review_export
 from .importing import REVIEW_COLUMNS, REVIEW_OPTIONAL_COLUMNS
@@ -116,48 +114,6 @@ def build_export(user) -> Export:
     return Export(columns=columns, rows=rows, reviews=reviews)
 
 
-def _guard(value):
-    """Text a spreadsheet would run as a formula is kept as text; the import undoes this."""
-    if isinstance(value, str) and value.startswith(FORMULA_STARTS):
-        return "'" + value
-    return value
-
-
-def write_csv(export: Export) -> bytes:
-    stream = io.StringIO(newline="")
-    writer = csv.writer(stream)
-    writer.writerow(export.columns)
-    for row in export.rows:
-        writer.writerow(
-            [value.isoformat() if isinstance(value, date) else _guard(value or "") for value in row]
-        )
-    # With a BOM, Excel opens the file as UTF-8 ("Children's", "Ysgol Gymraeg" stay intact).
-    return stream.getvalue().encode("utf-8-sig")
-
-
-def write_xlsx(export: Export) -> bytes:
-    from openpyxl import Workbook
-    from openpyxl.cell import WriteOnlyCell
-
-    workbook = Workbook(write_only=True)
-    sheet = workbook.create_sheet("Reviews")
-    sheet.append(export.columns)
-    for row in export.rows:
-        cells = []
-        for value in row:
-            cell = WriteOnlyCell(sheet, value=value if value != "" else None)
-            if isinstance(value, date):
-                cell.number_format = "yyyy-mm-dd"
-            elif isinstance(value, str) and value:
-                # Never a formula, whatever the title or summary starts with.
-                cell.data_type = "s"
-            cells.append(cell)
-        sheet.append(cells)
-    stream = io.BytesIO()
-    workbook.save(stream)
-    return stream.getvalue()
-
-
 def log_export(reviews: list[Review], user, file_format: str) -> None:
     """Every restricted review that leaves the Hub leaves an audit entry (who, what, when)."""
     if reviews:
@@ -169,7 +125,11 @@ def export_reviews(user, file_format: str) -> tuple[bytes, Export]:
     if file_format not in FORMATS:
         raise ValueError(f"format must be one of {', '.join(FORMATS)}")
     export = build_export(user)
-    content = write_csv(export) if file_format == "csv" else write_xlsx(export)
+    # Text that starts like a formula stays text; the import takes the CSV's apostrophe off.
+    if file_format == "csv":
+        content = write_csv(export.columns, export.rows)
+    else:
+        content = write_xlsx("Reviews", export.columns, export.rows)
     log_export(export.restricted, user, file_format)
     return content, export
 
