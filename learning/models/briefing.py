@@ -17,11 +17,12 @@ from taggit.models import ItemBase
 from wagtail.admin.forms import WagtailAdminPageForm
 from wagtail.admin.panels import FieldPanel, MultiFieldPanel
 from wagtail.fields import RichTextField
-from wagtail.models import Page, PagePermissionTester
+from wagtail.models import Page
 from wagtail.search import index
 
 from partnership.access import AccessRule, SharingLevel, membership_of
 from partnership.models import Partnership, Role, Theme
+from partnership.page_access import AccessPageTester, OwnPartnershipPageTester
 from reviews.models import LevelOfNeed
 
 from .serving import HubPage
@@ -39,42 +40,6 @@ class BriefingTheme(ItemBase):
 def _own_partnership_id(user):
     membership = membership_of(user)
     return membership.partnership_id if membership else None
-
-
-class OwnPartnershipPageTester(PagePermissionTester):
-    """Wagtail's page permissions, narrowed to pages of the person's own partnership.
-
-    Page permissions are per subtree; the region's library is a subtree every partnership's
-    editors write in, so there the subtree alone would let Wirral's editors change Liverpool's
-    briefings. `owns()` says whether the page belongs to the person's partnership; the methods
-    listed in `OWNED` need it on top of what Wagtail grants."""
-
-    OWNED = (
-        "can_edit",
-        "can_delete",
-        "can_unpublish",
-        "can_publish",
-        "can_submit_for_moderation",
-        "can_set_view_restrictions",
-        "can_unschedule",
-        "can_lock",
-        "can_unlock",
-        "can_move",
-        "can_copy",
-        "can_view_revisions",
-    )
-
-    def owns(self) -> bool:
-        if self.user.is_superuser:
-            return True
-        owner = self.page.partnership_id
-        return owner is not None and owner == _own_partnership_id(self.user)
-
-    def __getattribute__(self, name):
-        if name in type(self).OWNED:
-            allowed = super().__getattribute__(name)
-            return lambda *args, **kwargs: self.owns() and allowed(*args, **kwargs)
-        return super().__getattribute__(name)
 
 
 class LibraryPermissionTester(OwnPartnershipPageTester):
@@ -249,7 +214,7 @@ class LearningBriefing(HubPage, Page):
         return super().can_move_to(parent) and owner in (None, self.partnership_id)
 
     def permissions_for_user(self, user):
-        return OwnPartnershipPageTester(user, self)
+        return AccessPageTester(user, self)
 
     @property
     def is_public(self) -> bool:

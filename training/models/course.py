@@ -13,6 +13,7 @@ from wagtail.search import index
 from learning.models.serving import HubPage
 from partnership.access import AccessRule, SharingLevel
 from partnership.models import Theme
+from partnership.page_access import AccessPageTester
 
 COURSE_FEATURES = ["h3", "bold", "italic", "link", "ul", "ol"]
 
@@ -109,6 +110,11 @@ class Course(HubPage, Page):
     )
 
     access_rule = AccessRule(partnership="partnership")
+
+    def permissions_for_user(self, user):
+        # The course list is one subtree for the region: the access policy keeps each
+        # partnership's trainers to their own courses.
+        return AccessPageTester(user, self)
 
     search_fields = Page.search_fields + [
         index.SearchField("summary", boost=2),
