@@ -9,7 +9,7 @@ class PartnershipConfig(AppConfig):
         from django.contrib.auth.models import Group
         from django.db.models.signals import m2m_changed, post_delete, post_save
 
-        from . import roles, vocabulary
+        from . import admin_mail, roles, vocabulary
         from .models import Agency, Partnership, Theme
 
         for model in (Theme, Agency, Partnership):
@@ -22,3 +22,4 @@ class PartnershipConfig(AppConfig):
             sender=Group.permissions.through,
             dispatch_uid="hub-admin-roles",
         )
+        admin_mail.connect()

@@ -5,6 +5,7 @@ from wagtail.admin.panels import FieldPanel, HelpPanel, ObjectList
 from wagtail.snippets.models import register_snippet
 from wagtail.snippets.views.snippets import SnippetViewSet, SnippetViewSetGroup
 
+from .admin_home import narrow_home_panels
 from .admin_scoping import OwnPartnershipForm, PartnershipScopedViewSet
 from .models import Agency, Membership, Partnership, Region, Theme
 
@@ -97,3 +98,8 @@ def admin_accessibility_js():
     return format_html(
         '<script src="{}" defer></script>', static("partnership/js/admin-accessibility.js")
     )
+
+
+# Wagtail's reports are narrowed at their own addresses (partnership.admin_reports, routed in
+# config/urls.py); its home panels and workflow emails here and in PartnershipConfig.ready().
+hooks.register("construct_homepage_panels", narrow_home_panels)
