@@ -9,7 +9,7 @@ class PartnershipConfig(AppConfig):
         from django.contrib.auth.models import Group
         from django.db.models.signals import m2m_changed, post_delete, post_save
 
-        from . import exports, roles, vocabulary
+        from . import admin_mail, exports, roles, vocabulary
         from .admin_dates import use_english_dates
         from .models import Agency, Partnership, Theme
 
@@ -26,3 +26,4 @@ class PartnershipConfig(AppConfig):
             sender=Group.permissions.through,
             dispatch_uid="hub-admin-roles",
         )
+        admin_mail.connect()

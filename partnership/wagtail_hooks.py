@@ -6,6 +6,7 @@ from wagtail.snippets.models import register_snippet
 from wagtail.snippets.views.snippets import SnippetViewSet, SnippetViewSetGroup
 
 from .admin_access import GuardedDeleteBulkAction
+from .admin_home import narrow_home_panels
 from .admin_scoping import OwnPartnershipForm, PartnershipScopedViewSet
 from .models import Agency, Membership, Partnership, Region, Theme
 
@@ -102,3 +103,6 @@ def admin_accessibility_js():
 
 # After Wagtail's own bulk delete (order 0), which it replaces for records with an access rule.
 hooks.register("register_bulk_action", GuardedDeleteBulkAction, order=1)
+# Wagtail's reports are narrowed at their own addresses (partnership.admin_reports, routed in
+# config/urls.py); its home panels and workflow emails here and in PartnershipConfig.ready().
+hooks.register("construct_homepage_panels", narrow_home_panels)

@@ -1,6 +1,7 @@
 """Reviews in the Wagtail admin: authoring, sign-off, documents and the audit trail."""
 
 from django.core.exceptions import PermissionDenied
+from django.db.models import Q
 from django.urls import path, reverse
 from wagtail import hooks
 from wagtail.admin.menu import MenuItem
@@ -18,10 +19,11 @@ from wagtail.snippets.models import register_snippet
 from wagtail.snippets.views.snippets import SnippetViewSetGroup
 
 from partnership.access import sees_everything, visible_to
+from partnership.admin_visibility import SCOPE_HOOK
 
 from .audit import ACTION_LABELS, may_audit
 from .forms import ReviewAdminForm
-from .models import REVIEW_DOCUMENTS_COLLECTION, Review, ReviewLogEntry
+from .models import REVIEW_DOCUMENTS_COLLECTION, Review, ReviewDocument, ReviewLogEntry
 from .panels import ConfidentialFieldPanel, SignOffProgressPanel
 from .views.audit import ReviewAuditReportView
 from .views.reviews import (
@@ -198,6 +200,24 @@ def register_audit_trail_menu_item():
     return AuditTrailMenuItem(
         "Review audit trail", reverse("reviews_audit_trail"), icon_name="history", order=900
     )
+
+
+def documents_seen_by(user, documents):
+    """In Wagtail's own lists (site history): as `refuse_documents_of_hidden_reviews` serves
+    them, a review's documents only to people who may see a review that holds them."""
+    if sees_everything(user):
+        return documents
+    held = ReviewDocument.objects.values("document")
+    seen = ReviewDocument.objects.filter(
+        review__in=visible_to(user, Review._base_manager.all()).values("pk")
+    ).values("document")
+    of_reviews = Q(collection__name=REVIEW_DOCUMENTS_COLLECTION) | Q(pk__in=held)
+    return documents.filter(~of_reviews | Q(pk__in=seen))
+
+
+@hooks.register(SCOPE_HOOK)
+def narrow_review_documents_in_admin_lists():
+    return Document, documents_seen_by
 
 
 @hooks.register("before_serve_document")

@@ -34,10 +34,11 @@ from partnership.admin_scoping import (
     PartnershipScopedViewSet,
     own_partnership_id,
 )
+from partnership.admin_visibility import SCOPE_HOOK
 from partnership.models import Agency, Partnership, Role
 
 from . import booking as services
-from .models import BookingState, Course, Session, TrainingTerms
+from .models import Booking, BookingState, Course, Session, TrainingTerms
 
 LOG_ACTIONS = {
     "hub.training.requested": "Training place requested",
@@ -196,6 +197,24 @@ def may_see_bookings(user, session: Session) -> bool:
     if is_partnership_manager(user) and own_partnership_id(user) == session.course.partnership_id:
         return True
     return session.trainers.filter(pk=user.pk).exists()
+
+
+def bookings_seen_by(user, bookings):
+    """`may_see_bookings` over many bookings, in the database: Wagtail's site history lists
+    bookings' log entries (a delegate's name) only to the people who see the session's list."""
+    if sees_everything(user):
+        return bookings
+    sessions = Session.objects.filter(trainers=getattr(user, "pk", None))
+    if is_partnership_manager(user):
+        sessions = sessions | Session.objects.filter(
+            course__partnership_id=own_partnership_id(user)
+        )
+    return bookings.filter(session__in=sessions.values("pk"))
+
+
+@hooks.register(SCOPE_HOOK)
+def narrow_bookings_in_admin_lists():
+    return Booking, bookings_seen_by
 
 
 class SessionBookingsView(WagtailAdminTemplateMixin, TemplateView):

@@ -1,0 +1,68 @@
+"""The admin home's panels that Wagtail ships, narrowed by the access policy: each lists only
+records the reader may see (`partnership.admin_visibility`), as the reports do.
+
+A person keeps seeing what they are asked to act on when the record's own policy lets them open
+it (the statutory partner asked to sign a restricted review off)."""
+
+from wagtail.admin.views.home import (
+    LockedPagesPanel,
+    RecentEditsPanel,
+    UserObjectsInWorkflowModerationPanel,
+    WorkflowObjectsToModeratePanel,
+)
+from wagtail.models import Page
+
+from .admin_visibility import may_see, narrow_pages
+
+
+class HubWorkflowObjectsToModeratePanel(WorkflowObjectsToModeratePanel):
+    def get_context_data(self, parent_context):
+        context = super().get_context_data(parent_context)
+        user = parent_context["request"].user
+        context["states"] = [s for s in context["states"] if may_see(user, s["obj"])]
+        return context
+
+
+class HubUserObjectsInWorkflowModerationPanel(UserObjectsInWorkflowModerationPanel):
+    def get_context_data(self, parent_context):
+        context = super().get_context_data(parent_context)
+        user = parent_context["request"].user
+        context["workflow_states"] = [
+            state for state in context["workflow_states"] if may_see(user, state.content_object)
+        ]
+        return context
+
+
+class HubRecentEditsPanel(RecentEditsPanel):
+    def get_context_data(self, parent_context):
+        context = super().get_context_data(parent_context)
+        user = parent_context["request"].user
+        edited = [page.pk for _, page in context["last_edits"]]
+        shown = set(
+            narrow_pages(user, Page.objects.filter(pk__in=edited)).values_list("pk", flat=True)
+        )
+        context["last_edits"] = [(w, page) for w, page in context["last_edits"] if page.pk in shown]
+        return context
+
+
+class HubLockedPagesPanel(LockedPagesPanel):
+    def get_context_data(self, parent_context):
+        context = super().get_context_data(parent_context)
+        user = parent_context["request"].user
+        context["locked_pages"] = narrow_pages(user, context["locked_pages"])
+        return context
+
+
+NARROWED = {
+    WorkflowObjectsToModeratePanel: HubWorkflowObjectsToModeratePanel,
+    UserObjectsInWorkflowModerationPanel: HubUserObjectsInWorkflowModerationPanel,
+    RecentEditsPanel: HubRecentEditsPanel,
+    LockedPagesPanel: HubLockedPagesPanel,
+}
+
+
+def narrow_home_panels(request, panels):
+    """`construct_homepage_panels`: swap each of Wagtail's panels for its narrowed subclass."""
+    for position, panel in enumerate(panels):
+        if type(panel) in NARROWED:
+            panels[position] = NARROWED[type(panel)]()
