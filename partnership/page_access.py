@@ -6,9 +6,11 @@ Liverpool's briefings and courses. A page's own `permissions_for_user` returns a
 `partnership.access.can_change` on top of what Wagtail grants, for every way of changing a page
 (edit, delete, publish, unpublish, lock, unlock, move, copy, revisions, workflow)."""
 
-from wagtail.models import PagePermissionTester
+from django.db.models import Q
+from wagtail.models import PagePermissionTester, get_page_models
+from wagtail.permission_policies.pages import PagePermissionPolicy
 
-from .access import can_change, membership_of
+from .access import can_change, membership_of, sees_everything, visibility_q
 
 
 class OwnPartnershipPageTester(PagePermissionTester):
@@ -27,6 +29,8 @@ class OwnPartnershipPageTester(PagePermissionTester):
         "can_unlock",
         "can_move",
         "can_copy",
+        "can_move_to",
+        "can_copy_to",
         "can_view_revisions",
     )
 
@@ -50,3 +54,27 @@ class AccessPageTester(OwnPartnershipPageTester):
 
     def owns(self) -> bool:
         return can_change(self.user, self.page)
+
+
+def visible_pages(user, pages):
+    """`pages` without those the access policy hides from `user`: of every page type with an
+    access rule, the pages it would not show them. Other page types are Wagtail's to decide."""
+    if sees_everything(user):
+        return pages
+    hidden = Q()
+    for model in get_page_models():
+        if "access_rule" in vars(model):
+            shown = model._base_manager.filter(visibility_q(user, model)).values("pk")
+            hidden |= Q(pk__in=model._base_manager.exclude(pk__in=shown).values("pk"))
+    return pages.exclude(hidden) if hidden else pages
+
+
+class AccessPagePermissionPolicy(PagePermissionPolicy):
+    """Wagtail's page permission policy, whose lists (the explorer's, the admin API's, the page
+    chooser's) leave out the pages the access policy hides from the person."""
+
+    def explorable_instances(self, user):
+        return visible_pages(user, super().explorable_instances(user))
+
+    def instances_user_has_any_permission_for(self, user, actions):
+        return visible_pages(user, super().instances_user_has_any_permission_for(user, actions))

@@ -1,7 +1,10 @@
+from django.core.exceptions import PermissionDenied
 from django.templatetags.static import static
 from django.utils.html import format_html
 from wagtail import hooks
 from wagtail.admin.panels import FieldPanel, HelpPanel, ObjectList
+from wagtail.models import Page
+from wagtail.permissions import register_permission_policy
 from wagtail.snippets.models import register_snippet
 from wagtail.snippets.views.snippets import SnippetViewSet, SnippetViewSetGroup
 
@@ -9,6 +12,7 @@ from .admin_access import GuardedDeleteBulkAction
 from .admin_home import narrow_home_panels
 from .admin_scoping import OwnPartnershipForm, PartnershipScopedViewSet
 from .models import Agency, Membership, Partnership, Region, Theme
+from .page_access import AccessPagePermissionPolicy, visible_pages
 
 
 class ThemeViewSet(SnippetViewSet):
@@ -106,3 +110,24 @@ hooks.register("register_bulk_action", GuardedDeleteBulkAction, order=1)
 # Wagtail's reports are narrowed at their own addresses (partnership.admin_reports, routed in
 # config/urls.py); its home panels and workflow emails here and in PartnershipConfig.ready().
 hooks.register("construct_homepage_panels", narrow_home_panels)
+
+# Before any page view asks: Wagtail's page lists (explorer, admin API, chooser) leave out the
+# pages the access policy hides.
+register_permission_policy(Page, AccessPagePermissionPolicy(Page))
+
+
+@hooks.register("construct_explorer_page_queryset")
+def hide_pages_in_the_explorer(parent_page, pages, request):
+    return visible_pages(request.user, pages)
+
+
+@hooks.register("construct_page_chooser_queryset")
+def hide_pages_in_the_chooser(pages, request):
+    return visible_pages(request.user, pages)
+
+
+@hooks.register("before_move_page")
+def refuse_moves_the_page_tester_refuses(request, page, destination):
+    """Wagtail's move confirmation renders before it asks the page's permissions: ask first."""
+    if not page.permissions_for_user(request.user).can_move_to(destination):
+        raise PermissionDenied("You may not move this page.")
