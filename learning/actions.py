@@ -170,6 +170,37 @@ def _refusal(action: Action, to: ActionState) -> str:
     return f"An action cannot move from {now.label.lower()} to {to.label.lower()}"
 
 
+# The states a new action may be recorded in without one of the services below: being open or
+# started needs no evidence, sign-off or reason. An import bringing a tracker in may set them.
+STATES_WITHOUT_SERVICE = frozenset({S.OPEN, S.IN_PROGRESS})
+
+
+def imported_state_refusal(current: ActionState | str | None, wanted: ActionState) -> str | None:
+    """Why an import may not give an action (`current` None: a new one) the state `wanted`.
+
+    An import never moves an action through the lifecycle: completed, impact evidenced and
+    embedded need evidence and quality assurance's sign-off, closing needs a reason, and only
+    the services here take those. A new action is refused rather than quietly landing open,
+    because a quality assurance lead reading "embedded" in their tracker and "open" in the Hub
+    would not know which to believe; refused, they see the row and record the evidence here.
+    An existing action keeps the state the services gave it: a file that says otherwise (an
+    old tracker, a typo) is refused, never obeyed backwards or forwards."""
+    if current is None:
+        if wanted in STATES_WITHOUT_SERVICE:
+            return None
+        return (
+            f"a new action is imported open or in progress, not {wanted.label.lower()}: "
+            "record its evidence and sign-off in the Hub, which moves it on"
+        )
+    current = ActionState(current)
+    if wanted == current:
+        return None
+    return (
+        f"the action is {current.label.lower()} in the Hub and an import never changes its state "
+        f"(write {current.label.lower()} or leave state empty)"
+    )
+
+
 def check_transition(action: Action, to: ActionState) -> None:
     if to not in TRANSITIONS[ActionState(action.state)]:
         raise ActionStateError(_refusal(action, to))

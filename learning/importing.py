@@ -3,8 +3,12 @@
 Every row is checked before anything is written, and every problem is reported in words with its
 row and column ("row 3, due_date: 31/02/2026 is not a date"; the header is row 1), so that a
 business unit can fix the whole spreadsheet in one pass. Re-importing a file updates the actions
-by reference. Imports set the state directly: they bring an existing tracker into the Hub, and
-its history starts with the import."""
+by reference.
+
+An import writes only what its user may change (`partnership.importing.ImportRights`: actions of
+their own partnership, or that they lead), and it never moves an action through the lifecycle:
+a new action arrives open or in progress, and an existing one keeps the state the services in
+`learning.actions` gave it (`imported_state_refusal` says why a row is refused)."""
 
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
@@ -16,10 +20,12 @@ from django.db import transaction
 from django.db.models import Max
 from django.utils import timezone
 
+from partnership.importing import ImportRights
 from partnership.models import Agency, Theme
 from partnership.spreadsheets import ImportFileError, RowError, cell_text, parse_date, read_table
 from reviews.models import Recommendation, Review, ReviewType
 
+from .actions import imported_state_refusal
 from .models import Action, ActionEvent, ActionSource, ActionState
 
 COLUMNS = [
@@ -74,6 +80,12 @@ class PlannedRow:
 Progress = Callable[[str, int, int], None]
 
 
+def may_import_actions(user) -> bool:
+    """An import adds and changes actions, so it takes both of the role's model permissions
+    (quality assurance and partnership managers); the access policy then says which actions."""
+    return user.is_active and user.has_perms(["learning.add_action", "learning.change_action"])
+
+
 def read_file(path: str | Path) -> list[dict]:
     """The rows of a CSV or XLSX file as dicts keyed by the normalised header, each with its
     spreadsheet row number under "_row"."""
@@ -105,6 +117,10 @@ class _Resolver:
     proportion to its reviews, agencies, leads and themes, not its rows."""
 
     def __init__(self, rows: list[dict]):
+        self.actions = {
+            a.reference: a
+            for a in Action.objects.filter(reference__in=[_text(r.get("reference")) for r in rows])
+        }
         references = {_text(r.get("review_reference")) for r in rows}
         self.reviews = {
             fold(r.reference): r
@@ -165,9 +181,10 @@ class Plan:
     recommendations: dict[int, dict[str, Recommendation]]
 
 
-def validate(rows: list[dict], progress: Progress | None = None) -> Plan:
+def validate(rows: list[dict], progress: Progress | None = None, user=None) -> Plan:
     """Every row checked, every problem collected; raises ImportFailed naming them all."""
     resolver = _Resolver(rows)
+    rights = ImportRights(user, resolver.actions.values())
     errors: list[RowError] = []
     planned: list[PlannedRow] = []
     seen: dict[str, int] = {}
@@ -191,12 +208,31 @@ def validate(rows: list[dict], progress: Progress | None = None) -> Plan:
             else:
                 seen[fold(reference)] = n
 
+        current = resolver.actions.get(reference)
+        changeable = current is not None and rights.may_change(current)
         review = None
         review_reference = _text(raw.get("review_reference"))
         if review_reference:
             review = resolver.review(review_reference)
-            if review is None:
-                problem("review_reference", f"no review has the reference {review_reference}")
+            # An action they may change stays with its review; any other row puts an action in
+            # the review's partnership, which must be their own. Asked alike of a review that
+            # exists and one that does not, so a refusal never says which.
+            allowed = review is not None and (
+                (changeable and current.review_id == review.pk)
+                or rights.may_create(Action(partnership=review.lead_partnership))
+            )
+            refusal = rights.refuse_parent(
+                n, "review_reference", "review", review_reference, review, allowed
+            )
+            if refusal:
+                row_errors.append(refusal)
+                # Nothing more is said of it: not its agencies, nor its themes.
+                review = None
+            else:
+                refusal = rights.refuse_record(n, "reference", "action", reference, current)
+                if refusal:
+                    row_errors.append(refusal)
+                    changeable = False
 
         agency = None
         agency_term = _text(raw.get("owner_agency"))
@@ -238,6 +274,10 @@ def validate(rows: list[dict], progress: Progress | None = None) -> Plan:
             if state is None:
                 names = ", ".join(str(label).casefold() for _, label in ActionState.choices)
                 problem("state", f"{state_text} is not a state (one of: {names})")
+            elif current is None or changeable:
+                refusal = imported_state_refusal(current.state if current else None, state)
+                if refusal:
+                    problem("state", refusal)
 
         themes: list[Theme] = []
         themes_text = _text(raw.get("themes"))
@@ -283,7 +323,7 @@ def import_rows(
     rows: list[dict], user=None, note: str = "Imported", progress: Progress | None = None
 ) -> ImportResult:
     """Validate every row, then write them all in one transaction or none at all."""
-    checked = validate(rows, progress)
+    checked = validate(rows, progress, user=user)
     planned = checked.rows
     result = ImportResult()
     existing = {
@@ -320,20 +360,13 @@ def import_rows(
                 )
                 result.created.append(action.reference)
             else:
-                previous = action.state
                 for name, value in fields.items():
                     setattr(action, name, value)
-                if plan.state and plan.state != previous:
-                    action.state = plan.state
-                    action.state_changed_at = now
-                action.save()
+                # Never the state: only the lifecycle services move it, and one of them may
+                # have moved it since this file was checked.
+                action.save(update_fields=[*fields, "updated_at"])
                 ActionEvent.objects.create(
-                    action=action,
-                    kind=ActionEvent.Kind.EDITED,
-                    from_state=previous if action.state != previous else "",
-                    to_state=action.state if action.state != previous else "",
-                    user=user,
-                    note=note,
+                    action=action, kind=ActionEvent.Kind.EDITED, user=user, note=note
                 )
                 result.updated.append(action.reference)
             action.themes.set(plan.themes)

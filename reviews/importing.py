@@ -24,13 +24,8 @@ from django.db.models import Max
 from django.db.models.signals import post_save
 from wagtail.actions import action_registry
 
-from partnership.access import (
-    SharingLevel,
-    has_role,
-    membership_of,
-    sees_everything,
-    visible_to,
-)
+from partnership.access import SharingLevel, has_role, membership_of, sees_everything
+from partnership.importing import ImportRights
 from partnership.models import Agency, Partnership, Role, Theme
 from partnership.spreadsheets import (
     ImportFileError,
@@ -204,17 +199,6 @@ def _check_length(errors, row, column, text, limit):
         errors.append(RowError(row, column, f"is {len(text)} characters long; at most {limit}"))
 
 
-def _scope_error(user, partnership: Partnership) -> str | None:
-    """Why `user` may not import records led by `partnership`, or None if they may."""
-    if user is None or sees_everything(user):
-        return None
-    membership = membership_of(user)
-    if membership is None or membership.partnership_id != partnership.pk:
-        own = membership.partnership.short_name if membership else "no partnership"
-        return f"you can import only your own partnership's reviews ({own}), not {partnership}'s"
-    return None
-
-
 def _check_rows(table: Table, progress: Progress | None, check) -> list:
     """Every row checked before anything is saved: the changes `check` plans, with progress
     every PROGRESS_EVERY rows. `check(row, cells)` records its problems and returns None."""
@@ -353,19 +337,13 @@ def import_reviews(
             "notification_date",
         )
     }
-    editable: set[int] = set()
-    if user is not None and existing:
-        editable = set(
-            visible_to(
-                user, Review.objects.filter(pk__in=[r.pk for r in existing.values()])
-            ).values_list("pk", flat=True)
-        )
+    rights = ImportRights(user, existing.values())
     seen: dict[str, int] = {}
     changes = _check_rows(
         table,
         progress,
         lambda row, cells: _check_review_row(
-            row, cells, present, vocab, existing, editable, seen, user, result.errors
+            row, cells, present, vocab, existing, rights, seen, result.errors
         ),
     )
     if result.errors:
@@ -384,7 +362,7 @@ def import_reviews(
     return result
 
 
-def _check_review_row(row, cells, present, vocab, existing, editable, seen, user, errors):
+def _check_review_row(row, cells, present, vocab, existing, rights, seen, errors):
     count_before = len(errors)
 
     def text(column):
@@ -446,13 +424,9 @@ def _check_review_row(row, cells, present, vocab, existing, editable, seen, user
             )
         else:
             fields["lead_partnership"] = lead
-            problem = _scope_error(user, lead)
-            if problem:
-                errors.append(RowError(row, "lead_partnership", problem))
-    if current is not None and user is not None and not sees_everything(user):
-        owner = next((p for p in vocab.partnerships if p.pk == current.lead_partnership_id), None)
-        if current.pk not in editable or (owner and _scope_error(user, owner)):
-            errors.append(RowError(row, "reference", f"{reference} is a review you may not change"))
+            refusal = _review_refusal(row, reference, lead, current, rights)
+            if refusal:
+                errors.append(refusal)
 
     participating = None
     if "participating_partnerships" in present:
@@ -496,7 +470,9 @@ def _check_review_row(row, cells, present, vocab, existing, editable, seen, user
                 errors.append(RowError(row, column, str(exc)))
                 continue
             fields[column] = dates[column]
-        elif current is not None:
+        elif current is not None and rights.may_change(current):
+            # A review they may not change lends the check none of its dates: comparing them
+            # would tell someone a hidden review's dates, or that it exists.
             dates[column] = getattr(current, column)
     if review_type is not None:
         for column in DATES_REQUIRED_BY_TYPE.get(review_type, ()):
@@ -562,6 +538,22 @@ def _check_review_row(row, cells, present, vocab, existing, editable, seen, user
         themes=themes,
         agencies=agencies,
         participating=participating,
+    )
+
+
+def _review_refusal(row, reference, lead, current, rights: ImportRights):
+    """Whether this person may write this row: the reviews they may change keep their lead (a
+    panel member from another partnership edits the review they sit on); every other row creates
+    or moves a review into `lead`, which must be their own partnership. That is asked first and
+    alike for a reference that exists and one that does not, so that a review led elsewhere and
+    hidden from them is refused in the same words as one that was never there."""
+    if current is not None and rights.may_change(current):
+        if current.lead_partnership_id == lead.pk:
+            return None
+    elif rights.may_create(Review(lead_partnership=lead)):
+        return rights.refuse_record(row, "reference", "review", reference, current)
+    return rights.refuse_partnership(
+        row, "lead_partnership", "review", Review(lead_partnership=lead), lead
     )
 
 
@@ -692,19 +684,14 @@ def import_findings(
         .select_related("lead_partnership")
         .prefetch_related("participating_partnerships", "findings")
     }
-    visible = set(reviews)
-    if user is not None and not sees_everything(user):
-        visible = set(
-            visible_to(user, Review.objects.filter(reference__in=references)).values_list(
-                "reference", flat=True
-            )
-        )
+    # Each row changes its review: the import publishes a new revision of it.
+    rights = ImportRights(user, reviews.values())
     seen: dict[tuple, int] = {}
     changes = _check_rows(
         table,
         progress,
         lambda row, cells: _check_finding_row(
-            row, cells, present, vocab, reviews, visible, seen, user, result.errors
+            row, cells, present, vocab, reviews, rights, seen, result.errors
         ),
     )
     if result.errors:
@@ -728,20 +715,21 @@ def import_findings(
     return result
 
 
-def _check_finding_row(row, cells, present, vocab, reviews, visible, seen, user, errors):
+def _check_finding_row(row, cells, present, vocab, reviews, rights, seen, errors):
     count_before = len(errors)
     reference = cell_text(cells.get("review_reference"))
     review = reviews.get(reference)
     if not reference:
         errors.append(RowError(row, "review_reference", "is empty"))
-    elif review is None or reference not in visible:
-        errors.append(
-            RowError(row, "review_reference", f"there is no review {reference} that you can see")
-        )
     else:
-        problem = _scope_error(user, review.lead_partnership)
-        if problem:
-            errors.append(RowError(row, "review_reference", problem))
+        allowed = review is not None and rights.may_change(review)
+        refusal = rights.refuse_parent(
+            row, "review_reference", "review", reference, review, allowed
+        )
+        if refusal:
+            errors.append(refusal)
+            # Nothing more is said about a review they may not import into (its agencies).
+            review = None
 
     text = cell_text(cells.get("finding"))
     if not text:

@@ -126,14 +126,14 @@ def test_re_import_updates_by_reference(review, tmp_path):
     call_command("import_actions", str(path))
     changed = [list(GOOD[0]), list(GOOD[1])]
     changed[0][3] = "Brief all front door staff, police and health."
-    changed[0][7] = "completed"
+    changed[0][7] = ""  # an empty state leaves the action's state as the Hub has it
     call_command("import_actions", str(write_csv(tmp_path / "b.csv", changed)))
     assert Action.objects.count() == 2
     action = Action.objects.get(reference="WIR-ACT-1")
     assert action.description == "Brief all front door staff, police and health."
-    assert action.state == ActionState.COMPLETED
+    assert action.state == ActionState.IN_PROGRESS
     edited = action.events.get(kind="edited")
-    assert (edited.from_state, edited.to_state) == ("in_progress", "completed")
+    assert (edited.from_state, edited.to_state) == ("", "")
     assert review.recommendations.count() == 2  # not added twice
 
 
@@ -181,3 +181,172 @@ def test_a_missing_column_is_named(review, tmp_path, capsys):
     header = [c for c in HEADER if c != "due_date"]
     _, lines = failure_lines(capsys, write_csv(tmp_path / "a.csv", [], header=header))
     assert lines == ["row 1, due_date: the column is missing"]
+
+
+# Rights and the lifecycle: `--by` is whose import it is, and it may write only what they may
+# change; no import moves an action through the lifecycle.
+
+LIVERPOOL_ROW = [
+    "LIV-ACT-1",
+    "LIV-RR-2026-02",
+    "",
+    "Review the transitions protocol.",
+    "Police",
+    "",
+    "2026-06-30",
+    "open",
+    "",
+]
+
+
+def liverpool_review_at(world, level):
+    review = Review.objects.create(
+        reference="LIV-RR-2026-02",
+        title="Rapid review: Child L",
+        review_type=ReviewType.RAPID_REVIEW,
+        lead_partnership=world.partnerships["Liverpool"],
+        sharing_level=level,
+    )
+    Recommendation.objects.create(review=review, text="Liverpool's own recommendation.")
+    return review
+
+
+@pytest.fixture
+def liverpool_review(world):
+    return liverpool_review_at(world, "restricted")
+
+
+def refused(capsys, path, by):
+    with pytest.raises(CommandError, match="nothing was imported"):
+        call_command("import_actions", str(path), by=by)
+    return capsys.readouterr().err.strip().splitlines()
+
+
+@pytest.mark.parametrize("username", ["practitioner", "agencylead", "reviewer"])
+def test_only_quality_assurance_and_managers_import_actions(review, tmp_path, username):
+    path = write_csv(tmp_path / "a.csv", GOOD)
+    with pytest.raises(CommandError, match=f"{username} may not import actions"):
+        call_command("import_actions", str(path), by=username)
+    assert not Action.objects.exists()
+    call_command("import_actions", str(path), by="manager")
+    assert Action.objects.count() == 2
+
+
+def test_a_wirral_qa_cannot_import_into_liverpools_restricted_review(
+    review, liverpool_review, tmp_path, capsys
+):
+    path = write_csv(tmp_path / "a.csv", [GOOD[0], LIVERPOOL_ROW])
+    assert refused(capsys, path, by="qa") == [
+        "row 3, review_reference: there is no review LIV-RR-2026-02 that you may import into"
+    ]
+    # Whole or nothing: not even the good Wirral row lands.
+    assert not Action.objects.exists()
+    assert liverpool_review.recommendations.count() == 1
+    assert review.recommendations.count() == 1
+
+
+@pytest.mark.parametrize("level", [None, "restricted", "partnership", "regional", "public"])
+def test_the_refusal_reads_the_same_whatever_the_reference_hides(
+    world, review, tmp_path, capsys, level
+):
+    """Missing, hidden, or seen but another partnership's: one sentence, so that a refusal never
+    tells a Wirral reader whether Liverpool has such a review."""
+    if level:
+        liverpool_review_at(world, level)
+    path = write_csv(tmp_path / "a.csv", [LIVERPOOL_ROW])
+    assert refused(capsys, path, by="qa") == [
+        "row 2, review_reference: there is no review LIV-RR-2026-02 that you may import into"
+    ]
+    assert not Action.objects.exists()
+
+
+def test_the_owning_partnerships_qa_imports_into_its_restricted_review(
+    world, liverpool_review, liverpool_qa, tmp_path, capsys
+):
+    row = list(LIVERPOOL_ROW)
+    row[7] = "in progress"
+    path = write_csv(tmp_path / "a.csv", [row])
+    call_command("import_actions", str(path), by="liverpool.qa")
+    action = Action.objects.get()
+    assert action.partnership == world.partnerships["Liverpool"]
+    assert action.review == liverpool_review
+    assert action.owner_agency.partnership == world.partnerships["Liverpool"]
+    assert action.state == ActionState.IN_PROGRESS
+    assert action.events.get().user == liverpool_qa
+
+    # Nor may the Wirral QA update it by re-importing the same file.
+    row[3] = "Changed by Wirral."
+    assert refused(capsys, write_csv(tmp_path / "b.csv", [row]), by="qa") == [
+        "row 2, review_reference: there is no review LIV-RR-2026-02 that you may import into"
+    ]
+    assert Action.objects.get().description == "Review the transitions protocol."
+
+
+def test_another_partnerships_action_is_not_taken_over_by_its_reference(
+    review, liverpool_review, liverpool_qa, tmp_path, capsys
+):
+    call_command(
+        "import_actions", str(write_csv(tmp_path / "a.csv", [LIVERPOOL_ROW])), by="liverpool.qa"
+    )
+    row = list(GOOD[0])
+    row[0] = "LIV-ACT-1"  # a Wirral review, but Liverpool's action
+    assert refused(capsys, write_csv(tmp_path / "b.csv", [row]), by="qa") == [
+        "row 2, reference: LIV-ACT-1 is an action you may not change"
+    ]
+    assert Action.objects.get().review == liverpool_review
+
+
+@pytest.mark.parametrize("by", [None, "qa"])
+@pytest.mark.parametrize("state", ["embedded", "completed", "impact evidenced", "closed"])
+def test_a_new_action_is_never_imported_past_in_progress(review, tmp_path, capsys, state, by):
+    row = list(GOOD[0])
+    row[7] = state
+    label = ActionState.from_text(state).label.lower()
+    assert refused(capsys, write_csv(tmp_path / "a.csv", [row]), by=by) == [
+        f"row 2, state: a new action is imported open or in progress, not {label}: record its "
+        "evidence and sign-off in the Hub, which moves it on"
+    ]
+    assert not Action.objects.exists()
+
+
+@pytest.mark.parametrize(
+    "stored, written",
+    [
+        (ActionState.EMBEDDED, "open"),
+        (ActionState.EMBEDDED, "in progress"),
+        (ActionState.IN_PROGRESS, "completed"),
+        (ActionState.COMPLETED, "embedded"),
+        (ActionState.IMPACT_EVIDENCED, "open"),
+    ],
+)
+def test_a_re_import_never_moves_an_action_around_the_lifecycle(
+    review, tmp_path, capsys, stored, written
+):
+    call_command("import_actions", str(write_csv(tmp_path / "a.csv", [GOOD[0]])), by="qa")
+    Action.objects.update(state=stored)  # as the lifecycle services left it
+    row = list(GOOD[0])
+    row[3] = "Changed."
+    row[7] = written
+    assert refused(capsys, write_csv(tmp_path / "b.csv", [row]), by="qa") == [
+        f"row 2, state: the action is {stored.label.lower()} in the Hub and an import never "
+        f"changes its state (write {stored.label.lower()} or leave state empty)"
+    ]
+    action = Action.objects.get()
+    assert (action.state, action.description) == (stored, GOOD[0][3])
+
+
+def test_re_importing_an_embedded_action_leaves_it_embedded(review, tmp_path):
+    call_command("import_actions", str(write_csv(tmp_path / "a.csv", [GOOD[0]])), by="qa")
+    Action.objects.update(state=ActionState.EMBEDDED)
+    for state in ("", "Embedded"):
+        row = list(GOOD[0])
+        row[3] = f"Brief all front door staff ({state or 'no state'})."
+        row[7] = state
+        call_command("import_actions", str(write_csv(tmp_path / "b.csv", [row])), by="qa")
+        action = Action.objects.get()
+        assert action.state == ActionState.EMBEDDED
+        assert action.description == row[3]
+    assert set(action.events.values_list("kind", "from_state", "to_state")) == {
+        ("created", "", "in_progress"),
+        ("edited", "", ""),
+    }

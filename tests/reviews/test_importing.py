@@ -6,7 +6,13 @@ from django.core.management import CommandError, call_command
 from partnership.models import Agency, Sector, Theme
 from reviews.importing import finding_title, import_findings, import_reviews, parse_date
 from reviews.models import Finding, Recommendation, Review, ReviewLogEntry
-from tests.reviews.conftest import REVIEW_HEADER, csv_bytes, review_row, xlsx_bytes
+from tests.reviews.conftest import (
+    REVIEW_HEADER,
+    csv_bytes,
+    make_admin_review,
+    review_row,
+    xlsx_bytes,
+)
 
 
 def test_a_csv_tracker_with_a_bom_lands_live_with_a_revision_and_a_log(people, review_file):
@@ -308,7 +314,9 @@ def test_findings_errors_are_named_and_nothing_changes(people, baby_r):
     ]
     result = import_findings(csv_bytes(FINDING_HEADER, rows), user=people["reviewer"])
     errors = [str(e) for e in result.errors]
-    assert "row 3, review_reference: there is no review WIR-RR-9999 that you can see" in errors
+    assert (
+        "row 3, review_reference: there is no review WIR-RR-9999 that you may import into" in errors
+    )
     assert "row 4, finding: is empty" in errors
     assert any(e.startswith("row 5, sharing_level: top secret") for e in errors)
     assert "row 6, themes: there is no theme called knitting" in errors
@@ -352,4 +360,121 @@ def test_imported_reviews_and_findings_are_indexed_for_search(people, baby_r):
     assert list(backend.search("bruising", Review)) == [baby_r]
     assert [f.title for f in backend.search("safer sleep", Finding)] == [
         "Safer sleep advice was never repeated."
+    ]
+
+
+# Rights: an import writes only what its user may change, and refuses the rest in words that
+# never say whether another partnership's hidden review exists.
+
+LIVERPOOL_REVIEW = "LIV-RR-2026-02"
+
+
+def liverpool_review_at(liverpool, level):
+    """Liverpool's review at `level`, or none at all (None)."""
+    if level is None:
+        return None
+    return make_admin_review(liverpool, LIVERPOOL_REVIEW, level)
+
+
+def refused_lines(capsys, command, path, user):
+    with pytest.raises(CommandError, match="Nothing was imported"):
+        call_command(command, str(path), user=user)
+    return capsys.readouterr().err.strip().splitlines()
+
+
+@pytest.mark.parametrize("level", [None, "restricted", "partnership", "regional"])
+def test_findings_for_another_partnerships_review_are_refused_in_the_same_words(
+    people, baby_r, liverpool, tmp_path, capsys, level
+):
+    liverpool_review_at(liverpool, level)
+    findings_before = Finding.objects.count()
+    path = tmp_path / "findings.csv"
+    rows = [
+        ["WIR-RR-2026-01", "A good Wirral finding.", "", "", "", ""],
+        [LIVERPOOL_REVIEW, "Something about Liverpool.", "", "", "Police", ""],
+    ]
+    path.write_bytes(csv_bytes(FINDING_HEADER, rows))
+    assert refused_lines(capsys, "import_findings", path, "manager") == [
+        f"row 3, review_reference: there is no review {LIVERPOOL_REVIEW} that you may import into"
+    ]
+    # Whole or nothing: the good Wirral row did not land either.
+    assert Finding.objects.count() == findings_before
+    assert baby_r.revisions.count() == 1
+
+
+@pytest.mark.parametrize("level", [None, "restricted", "partnership", "regional"])
+def test_reviews_led_by_another_partnership_are_refused_in_the_same_words(
+    people, review_file, liverpool, tmp_path, capsys, level
+):
+    liverpool_review_at(liverpool, level)
+    path = tmp_path / "tracker.csv"
+    path.write_bytes(
+        review_file(
+            review_row(reference="WIR-RR-2026-09"),
+            review_row(reference=LIVERPOOL_REVIEW, lead_partnership="Liverpool", title="Taken"),
+        )
+    )
+    assert refused_lines(capsys, "import_reviews", path, "manager") == [
+        "row 3, lead_partnership: you can import only your own partnership's reviews (Wirral), "
+        "not Liverpool's"
+    ]
+    assert not Review.objects.filter(reference="WIR-RR-2026-09").exists()
+    assert not Review.objects.filter(title="Taken").exists()
+
+
+def test_the_owning_partnership_still_imports_into_its_restricted_review(
+    people, liverpool, review_file
+):
+    review = liverpool_review_at(liverpool, "restricted")
+    rows = [[LIVERPOOL_REVIEW, "Liverpool's finding.", "Liverpool's recommendation.", "", "", ""]]
+    result = import_findings(csv_bytes(FINDING_HEADER, rows), user=people["liverpool.manager"])
+    assert result.ok, result.errors
+    assert review.findings.filter(text="Liverpool's finding.").exists()
+
+    again = review_file(review_row(reference=LIVERPOOL_REVIEW, lead_partnership="Liverpool"))
+    result = import_reviews(again, user=people["liverpool.manager"])
+    assert result.ok, result.errors
+    assert Review.objects.get(reference=LIVERPOOL_REVIEW).title == review_row()[2]
+
+
+def test_a_panel_member_from_another_partnership_imports_into_the_review_they_sit_on(
+    people, baby_r, review_file
+):
+    """The access policy lets a review's panel change it wherever they work: so does the import."""
+    baby_r.panel.add(people["halton.reviewer"])
+    baby_r.save()
+    rows = [["WIR-RR-2026-01", "Found by the Halton panel member.", "", "", "", ""]]
+    result = import_findings(csv_bytes(FINDING_HEADER, rows), user=people["halton.reviewer"])
+    assert result.ok, result.errors
+    result = import_reviews(
+        review_file(review_row(title="Renamed")), user=people["halton.reviewer"]
+    )
+    assert result.ok, result.errors
+    assert Review.objects.get(reference="WIR-RR-2026-01").title == "Renamed"
+    # But they create reviews only in their own partnership.
+    new = review_file(review_row(reference="WIR-NEW"))
+    assert [str(e) for e in import_reviews(new, user=people["halton.reviewer"]).errors] == [
+        "row 2, lead_partnership: you can import only your own partnership's reviews (Halton), "
+        "not Wirral's"
+    ]
+
+
+@pytest.mark.parametrize("level", [None, "restricted"])
+def test_a_hidden_review_lends_the_checks_none_of_its_dates(
+    people, liverpool, tmp_path, capsys, level
+):
+    """A file without aware_date is checked against the review's own dates on update: never
+    against a hidden review's, which would show them (and that it exists) to a Wirral manager."""
+    if level:
+        review = liverpool_review_at(liverpool, level)
+        Review.objects.filter(pk=review.pk).update(aware_date=date(2026, 1, 20))
+    header = [c for c in REVIEW_HEADER if c not in ("incident_date", "aware_date")]
+    row = review_row(reference=LIVERPOOL_REVIEW, lead_partnership="Liverpool")
+    row = [v for c, v in zip(REVIEW_HEADER, row, strict=True) if c in header]
+    path = tmp_path / "tracker.csv"
+    path.write_bytes(csv_bytes(header, [row]))
+    assert refused_lines(capsys, "import_reviews", path, "manager") == [
+        "row 2, lead_partnership: you can import only your own partnership's reviews (Wirral), "
+        "not Liverpool's",
+        "row 2, aware_date: is missing; a rapid review needs it",
     ]

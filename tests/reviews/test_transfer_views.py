@@ -1,12 +1,13 @@
 import csv
+import html
 import io
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
-from reviews.models import Review
-from tests.reviews.conftest import review_row
+from reviews.models import Finding, Review
+from tests.reviews.conftest import csv_bytes, make_admin_review, review_row
 
 IMPORT_URL = "reviews_transfer:import_reviews"
 FINDINGS_URL = "reviews_transfer:import_findings"
@@ -96,3 +97,61 @@ def test_the_menu_offers_import_and_export_to_a_manager(client, people):
     client.force_login(people["manager"])
     page = client.get(reverse("wagtailadmin_home")).content.decode()
     assert "Import reviews" in page and "Export reviews (CSV / XLSX)" in page
+
+
+FINDING_HEADER = ["review_reference", "finding", "recommendation", "themes", "agencies",
+                  "sharing_level"]  # fmt: skip
+
+
+@pytest.mark.parametrize("level", [None, "restricted", "partnership"])
+def test_an_upload_into_another_partnerships_review_is_refused_in_the_same_words(
+    client, people, liverpool, level
+):
+    if level:
+        make_admin_review(liverpool, "LIV-RR-2026-02", level)
+    findings_before = Finding.objects.count()
+    client.force_login(people["manager"])
+    rows = [["LIV-RR-2026-02", "Something about Liverpool.", "", "", "", ""]]
+    response = client.post(reverse(FINDINGS_URL), upload(csv_bytes(FINDING_HEADER, rows)))
+
+    page = html.unescape(response.content.decode())
+    assert (
+        "<li>row 2, review_reference: there is no review LIV-RR-2026-02 that you may import "
+        "into</li>" in page
+    )
+    assert page.count("<li>row ") == 1
+    assert "Nothing was imported" in page
+    assert Finding.objects.count() == findings_before
+
+
+def test_an_upload_of_a_review_led_elsewhere_is_refused_and_nothing_lands(
+    client, people, liverpool, review_file
+):
+    make_admin_review(liverpool, "LIV-RR-2026-02", "restricted")
+    client.force_login(people["reviewer"])
+    rows = [
+        review_row(reference="WIR-RR-2026-09"),
+        review_row(reference="LIV-RR-2026-02", lead_partnership="Liverpool", title="Taken"),
+    ]
+    response = client.post(reverse(IMPORT_URL), upload(review_file(*rows)))
+
+    page = html.unescape(response.content.decode())
+    assert (
+        "<li>row 3, lead_partnership: you can import only your own partnership's reviews "
+        "(Wirral), not Liverpool's</li>" in page
+    )
+    assert page.count("<li>row ") == 1
+    assert not Review.objects.filter(reference="WIR-RR-2026-09").exists()
+    assert not Review.objects.filter(title="Taken").exists()
+
+
+def test_the_owning_partnership_uploads_findings_to_its_restricted_review(
+    client, people, liverpool
+):
+    review = make_admin_review(liverpool, "LIV-RR-2026-02", "restricted")
+    client.force_login(people["liverpool.manager"])
+    rows = [["LIV-RR-2026-02", "Liverpool's finding.", "", "", "", ""]]
+    response = client.post(reverse(FINDINGS_URL), upload(csv_bytes(FINDING_HEADER, rows)))
+
+    assert "1 finding imported (1 new, 0 updated)" in response.content.decode()
+    assert review.findings.filter(text="Liverpool's finding.").exists()

@@ -1,12 +1,13 @@
 """python manage.py import_actions FILE: follow-up actions from a CSV or XLSX tracker.
 
 Whole or nothing: every problem is listed by row and column and the command exits non-zero
-without writing anything."""
+without writing anything. With --by, rows for actions that person may not change are refused;
+without it, the import is the server operator's own."""
 
 from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand, CommandError
 
-from learning.importing import COLUMNS, ImportFailed, import_file
+from learning.importing import COLUMNS, ImportFailed, import_file, may_import_actions
 
 PROGRESS_EVERY = 500
 
@@ -15,13 +16,17 @@ class Command(BaseCommand):
     help = (
         "Import follow-up actions from a CSV or XLSX file with the columns "
         + ", ".join(COLUMNS)
-        + ". Re-importing updates actions by reference."
+        + ". Re-importing updates actions by reference, never their state: a new action arrives"
+        " open or in progress and moves on through the Hub's lifecycle."
     )
 
     def add_arguments(self, parser):
         parser.add_argument("file")
         parser.add_argument(
-            "--by", metavar="USERNAME", help="Whose import it is, for the actions' history."
+            "--by",
+            metavar="USERNAME",
+            help="Whose import it is, for the actions' history; limits the import to the actions "
+            "that person may change.",
         )
 
     def handle(self, *args, file, by=None, verbosity=1, **options):
@@ -30,6 +35,11 @@ class Command(BaseCommand):
             user = get_user_model().objects.filter(username=by).first()
             if user is None:
                 raise CommandError(f"no user is called {by}")
+            if not may_import_actions(user):
+                raise CommandError(
+                    f"{by} may not import actions: only quality assurance and partnership "
+                    "managers may."
+                )
 
         def progress(stage, done, total):
             if (
