@@ -6,6 +6,7 @@ from wagtail.snippets.models import register_snippet
 from wagtail.snippets.views.snippets import SnippetViewSet, SnippetViewSetGroup
 
 from .admin_scoping import OwnPartnershipForm, PartnershipScopedViewSet
+from .documents import VisibleDocumentsAdminAPIViewSet
 from .models import Agency, Membership, Partnership, Region, Theme
 
 
@@ -97,3 +98,9 @@ def admin_accessibility_js():
     return format_html(
         '<script src="{}" defer></script>', static("partnership/js/admin-accessibility.js")
     )
+
+
+@hooks.register("construct_admin_api", order=100)
+def narrow_admin_api_documents(router):
+    """After Wagtail's own hook (order 0), which registers an endpoint that asks no policy."""
+    router.register_endpoint("documents", VisibleDocumentsAdminAPIViewSet)
