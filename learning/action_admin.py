@@ -20,7 +20,13 @@ from wagtail.snippets.views import chooser as snippet_chooser
 from wagtail.snippets.views import snippets
 
 from partnership.access import can_view, visible_to
-from partnership.pickers import agencies_of, involved_partnership_ids, partnerships_for, people_of
+from partnership.pickers import (
+    agencies_of,
+    involved_partnership_ids,
+    offer_visible,
+    partnerships_for,
+    people_of,
+)
 from reviews.models import Recommendation, Review
 
 from . import reports
@@ -182,24 +188,14 @@ class ActionForm(WagtailAdminModelForm):
         recommendations = visible_to(
             user, Recommendation.objects.of_partnerships(involved)
         ).select_related("review")
-        self._offer("review", reviews, action.review)
-        self._offer("recommendation", recommendations, action.recommendation)
+        # A reference the editor may not see is taken off the form, not cleared.
+        offer_visible(self, "review", reviews)
+        offer_visible(self, "recommendation", recommendations)
         if "owner_agency" in self.fields:
             self.fields["owner_agency"].queryset = agencies_of(involved)
         if "lead" in self.fields:
             keep = [action.lead_id] if action.lead_id else []
             self.fields["lead"].queryset = people_of(involved, keep=keep)
-
-    def _offer(self, name, queryset, current):
-        """Narrow a select to `queryset`. When the action already names one the editor may not
-        see, the field is removed instead, as the review form removes confidential details: it
-        is neither shown nor changed, so saving keeps it, and its text is not told."""
-        if name not in self.fields:
-            return
-        if current is not None and not can_view(self.for_user, current):
-            del self.fields[name]
-            return
-        self.fields[name].queryset = queryset
 
     def clean(self):
         data = super().clean()
@@ -207,7 +203,7 @@ class ActionForm(WagtailAdminModelForm):
         if agency and partnership and agency.partnership_id != partnership.pk:
             self.add_error("owner_agency", "The agency must work in the action's partnership.")
         recommendation = data.get("recommendation")
-        # A review the editor may not see is kept off the form (see `_offer`), not cleared.
+        # A review the editor may not see is kept off the form (see `offer_visible`).
         review = data.get("review") if "review" in self.fields else self.instance.review
         if recommendation and review and recommendation.review_id != review.pk:
             self.add_error("recommendation", "The recommendation must be one of the review's.")

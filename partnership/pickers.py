@@ -12,7 +12,7 @@ a superuser with no record to go by."""
 from django.contrib.auth import get_user_model
 from django.db.models import Q
 
-from .access import membership_of, sees_everything
+from .access import membership_of, sees_everything, visible_to
 from .models import Agency, Partnership
 
 
@@ -25,7 +25,9 @@ def own_partnership_ids(user) -> list[int] | None:
 
 
 def _ids(value) -> list[int]:
-    values = value if isinstance(value, list | tuple) else [value]
+    """Primary keys from a form value: one or many, as ids, strings or records."""
+    single = value is None or isinstance(value, str | int) or hasattr(value, "pk")
+    values = [value] if single else list(value)
     ids = (getattr(v, "pk", v) for v in values if v not in (None, ""))
     return [int(v) for v in ids if str(v).isdigit()]
 
@@ -74,3 +76,20 @@ def agencies_of(partnership_ids):
     if partnership_ids is not None:
         agencies = agencies.filter(partnership_id__in=partnership_ids)
     return agencies.order_by("partnership__short_name", "name")
+
+
+def offer_visible(form, name, queryset):
+    """Narrow the select `name` to `queryset` (records the user may see). When the saved record
+    already names one the user may not see, the field is removed instead, as the review form
+    removes confidential details: it is neither shown nor changed, so saving keeps it, and its
+    label is not told."""
+    field = form.fields.get(name)
+    if field is None:
+        return
+    named = _ids(form.initial.get(name))
+    if named:
+        saved = queryset.model._base_manager.filter(pk__in=named)
+        if visible_to(form.for_user, saved).count() < len(set(named)):
+            del form.fields[name]
+            return
+    field.queryset = queryset
