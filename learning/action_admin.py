@@ -22,6 +22,14 @@ from wagtail.snippets.views import snippets
 
 from partnership.access import visible_to
 from partnership.admin_access import AccessGuardedViewSet
+from partnership.pickers import (
+    agencies_of,
+    involved_partnership_ids,
+    offer_visible,
+    partnerships_for,
+    people_of,
+)
+from reviews.models import Recommendation, Review
 
 from . import reports
 from .filter_choices import action_filter_choices
@@ -154,12 +162,41 @@ class ActionIndexView(AuditedExportMixin, snippets.IndexView):
 
 
 class ActionForm(WagtailAdminModelForm):
+    """Offers what the editor may see of the action's own partnership: its reviews and their
+    recommendations, its agencies and its people. An action is filed under the editor's own
+    partnership (or the one it is filed under already)."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        user = self.for_user
+        if user is None:
+            return
+        action = self.instance
+        if "partnership" in self.fields:
+            current = [action.partnership_id] if action.partnership_id else []
+            self.fields["partnership"].queryset = partnerships_for(user, current)
+        involved = involved_partnership_ids(self, "partnership")
+        reviews = visible_to(user, Review.objects.of_partnerships(involved))
+        recommendations = visible_to(
+            user, Recommendation.objects.of_partnerships(involved)
+        ).select_related("review")
+        # A reference the editor may not see is taken off the form, not cleared.
+        offer_visible(self, "review", reviews)
+        offer_visible(self, "recommendation", recommendations)
+        if "owner_agency" in self.fields:
+            self.fields["owner_agency"].queryset = agencies_of(involved)
+        if "lead" in self.fields:
+            keep = [action.lead_id] if action.lead_id else []
+            self.fields["lead"].queryset = people_of(involved, keep=keep)
+
     def clean(self):
         data = super().clean()
         agency, partnership = data.get("owner_agency"), data.get("partnership")
         if agency and partnership and agency.partnership_id != partnership.pk:
             self.add_error("owner_agency", "The agency must work in the action's partnership.")
-        recommendation, review = data.get("recommendation"), data.get("review")
+        recommendation = data.get("recommendation")
+        # A review the editor may not see is kept off the form (see `offer_visible`).
+        review = data.get("review") if "review" in self.fields else self.instance.review
         if recommendation and review and recommendation.review_id != review.pk:
             self.add_error("recommendation", "The recommendation must be one of the review's.")
         if recommendation and not review:

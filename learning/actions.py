@@ -517,6 +517,25 @@ def may_download(user, document) -> bool | None:
     return visible_to(user, citing).exists()
 
 
+def documents_hidden_from(user):
+    """The evidence documents `user` may not see in the admin's document library and choosers,
+    by the same rule as `may_download`: cited only by actions hidden from them, or in the
+    evidence collection and cited by no action they see. A queryset of document ids, for
+    `partnership.documents`."""
+    from wagtail.documents import get_document_model
+
+    seen = Evidence.objects.filter(
+        action__in=visible_to(user, Action._base_manager.all()).values("pk")
+    ).values("document_id")
+    cited = Evidence.objects.filter(document__isnull=False).values("document_id")
+    return (
+        get_document_model()
+        ._base_manager.filter(Q(pk__in=cited) | Q(collection__name=EVIDENCE_COLLECTION))
+        .exclude(pk__in=seen.filter(document__isnull=False))
+        .values("pk")
+    )
+
+
 def actions_awaiting_sign_off(user):
     """What quality assurance decides: actions of their partnership with impact evidenced."""
     if not has_role(user, Role.QUALITY_ASSURANCE) or membership_of(user) is None:

@@ -23,6 +23,7 @@ from wagtail.admin.menu import MenuItem
 from wagtail.admin.views.generic.base import WagtailAdminTemplateMixin
 
 from partnership.access import has_role
+from partnership.documents import HIDDEN_DOCUMENTS_HOOK
 from partnership.models import Role
 
 from . import actions as services
@@ -163,3 +164,9 @@ def refuse_evidence_of_hidden_actions(document, request):
     if not request.user.is_authenticated:
         return redirect_to_login(request.get_full_path())
     raise PermissionDenied("This document is evidence for an action you cannot see.")
+
+
+@hooks.register(HIDDEN_DOCUMENTS_HOOK)
+def hide_evidence_of_hidden_actions(user):
+    """The same evidence leaves the document library, choosers and admin API."""
+    return services.documents_hidden_from(user)

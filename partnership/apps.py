@@ -27,3 +27,17 @@ class PartnershipConfig(AppConfig):
             dispatch_uid="hub-admin-roles",
         )
         admin_mail.connect()
+        self._register_document_policy()
+
+    def _register_document_policy(self):
+        """For the exact document class: Wagtail looks that registration up first, so the
+        policy holds whichever app's ready() or hooks module runs later (wagtail.documents
+        registers its own, for the class and its subclasses, in its ready())."""
+        from wagtail.documents import get_document_model
+        from wagtail.permissions import register_permission_policy
+
+        from .documents import DocumentPermissionPolicy
+
+        register_permission_policy(
+            get_document_model(), DocumentPermissionPolicy(), exact_class=True
+        )

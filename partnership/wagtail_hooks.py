@@ -11,6 +11,7 @@ from wagtail.snippets.views.snippets import SnippetViewSet, SnippetViewSetGroup
 from .admin_access import GuardedDeleteBulkAction
 from .admin_home import narrow_home_panels
 from .admin_scoping import OwnPartnershipForm, PartnershipScopedViewSet
+from .documents import VisibleDocumentsAdminAPIViewSet
 from .models import Agency, Membership, Partnership, Region, Theme
 from .page_access import AccessPagePermissionPolicy, visible_pages
 
@@ -131,3 +132,9 @@ def refuse_moves_the_page_tester_refuses(request, page, destination):
     """Wagtail's move confirmation renders before it asks the page's permissions: ask first."""
     if not page.permissions_for_user(request.user).can_move_to(destination):
         raise PermissionDenied("You may not move this page.")
+
+
+@hooks.register("construct_admin_api", order=100)
+def narrow_admin_api_documents(router):
+    """After Wagtail's own hook (order 0), which registers an endpoint that asks no policy."""
+    router.register_endpoint("documents", VisibleDocumentsAdminAPIViewSet)

@@ -6,6 +6,12 @@ from django.contrib.auth import get_user_model
 from wagtail.admin.forms import WagtailAdminModelForm
 
 from partnership.models import Role
+from partnership.pickers import (
+    agencies_of,
+    involved_partnership_ids,
+    partnerships_for,
+    people_of,
+)
 
 from .models import Finding
 from .permissions import may_read_confidential
@@ -30,13 +36,7 @@ class ReviewAdminForm(WagtailAdminModelForm):
             user is not None and may_read_confidential(user, self.instance)
         ):
             del self.fields["confidential_details"]
-        if "panel" in self.fields:
-            self.fields["panel"].queryset = (
-                get_user_model()
-                .objects.filter(groups__name__in=[r.label for r in PANEL_ROLES])
-                .distinct()
-                .order_by("last_name", "first_name")
-            )
+        self._limit_to_involved_partnerships()
         self._limit_recommendation_findings()
 
     def clean(self):
@@ -56,18 +56,46 @@ class ReviewAdminForm(WagtailAdminModelForm):
         if user.pk not in {member.pk for member in panel}:
             cleaned["panel"] = [*panel, user]
 
+    def _limit_to_involved_partnerships(self):
+        """The panel and agencies come from the partnerships that lead and take part in the
+        review, not from the whole region; a review is led by the author's own partnership.
+        Any partnership may take part, so that list is left whole."""
+        user = self.for_user
+        if user is None:
+            return
+        if "lead_partnership" in self.fields:
+            current = [self.instance.lead_partnership_id] if self.instance.pk else []
+            self.fields["lead_partnership"].queryset = partnerships_for(user, current)
+        involved = involved_partnership_ids(self, "lead_partnership", "participating_partnerships")
+        if "panel" in self.fields:
+            sitting = (
+                [person.pk for person in self.instance.panel.all()] if self.instance.pk else []
+            )
+            panel_roles = get_user_model().objects.filter(
+                groups__name__in=[r.label for r in PANEL_ROLES]
+            )
+            self.fields["panel"].queryset = people_of(involved, among=panel_roles, keep=sitting)
+        agencies = agencies_of(involved)
+        if "agencies" in self.fields:
+            self.fields["agencies"].queryset = agencies
+        self._limit_formset_field("findings", "agencies", agencies)
+
+    def _limit_formset_field(self, formset_name, field_name, queryset):
+        """Offer `queryset` in every row of an inline formset. A per-form subclass, so that the
+        formset's empty form (the template for new rows) offers the same choices as the rows
+        already there."""
+        formset = self.formsets.get(formset_name)
+        if formset is None:
+            return
+        limited = type(formset.form.__name__, (formset.form,), {})
+        limited.base_fields = copy.deepcopy(formset.form.base_fields)
+        if field_name in limited.base_fields:
+            limited.base_fields[field_name].queryset = queryset
+        formset.form = limited
+
     def _limit_recommendation_findings(self):
         """A recommendation answers findings of its own review, and only saved ones: findings
         still in a draft have no identity to link to until the review is published."""
-        formset = self.formsets.get("recommendations")
-        if formset is None:
-            return
         findings = Finding.objects.filter(review_id=self.instance.pk) if self.instance.pk else None
         findings = findings if findings is not None else Finding.objects.none()
-        # A per-form subclass, so that the formset's empty form (the template for new rows)
-        # offers the same choices as the rows already there.
-        limited = type(formset.form.__name__, (formset.form,), {})
-        limited.base_fields = copy.deepcopy(formset.form.base_fields)
-        if "findings" in limited.base_fields:
-            limited.base_fields["findings"].queryset = findings
-        formset.form = limited
+        self._limit_formset_field("recommendations", "findings", findings)

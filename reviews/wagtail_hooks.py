@@ -20,8 +20,10 @@ from wagtail.snippets.views.snippets import SnippetViewSetGroup
 
 from partnership.access import sees_everything, visible_to
 from partnership.admin_visibility import SCOPE_HOOK
+from partnership.documents import HIDDEN_DOCUMENTS_HOOK
 
 from .audit import ACTION_LABELS, may_audit
+from .documents import documents_hidden_from
 from .forms import ReviewAdminForm
 from .models import REVIEW_DOCUMENTS_COLLECTION, Review, ReviewDocument, ReviewLogEntry
 from .panels import ConfidentialFieldPanel, SignOffProgressPanel
@@ -233,3 +235,9 @@ def refuse_documents_of_hidden_reviews(document: Document, request):
     if not visible_to(request.user, holding).exists():
         raise PermissionDenied("This document belongs to a review you cannot see.")
     return None
+
+
+@hooks.register(HIDDEN_DOCUMENTS_HOOK)
+def hide_documents_of_hidden_reviews(user):
+    """The same documents leave the document library, choosers and admin API."""
+    return documents_hidden_from(user)

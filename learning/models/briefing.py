@@ -20,10 +20,11 @@ from wagtail.fields import RichTextField
 from wagtail.models import Page
 from wagtail.search import index
 
-from partnership.access import AccessRule, SharingLevel, membership_of
+from partnership.access import AccessRule, SharingLevel, membership_of, visible_to
 from partnership.models import Partnership, Role, Theme
 from partnership.page_access import AccessPageTester, OwnPartnershipPageTester
-from reviews.models import LevelOfNeed
+from partnership.pickers import involved_partnership_ids, offer_visible
+from reviews.models import Finding, LevelOfNeed, Review
 
 from .serving import HubPage
 
@@ -75,6 +76,27 @@ class LearningBriefingForm(WagtailAdminPageForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
+        self._limit_partnership()
+        self._limit_sources()
+
+    def _limit_sources(self):
+        """The reviews and findings it comes from: those the author may see, of the
+        partnerships the briefing may belong to."""
+        if self.for_user is None:
+            return
+        involved = involved_partnership_ids(self, "partnership")
+        offer_visible(
+            self,
+            "source_reviews",
+            visible_to(self.for_user, Review.objects.of_partnerships(involved)),
+        )
+        offer_visible(
+            self,
+            "source_findings",
+            visible_to(self.for_user, Finding.objects.of_partnerships(involved)),
+        )
+
+    def _limit_partnership(self):
         field = self.fields.get("partnership")
         if field is None:
             return

@@ -9,7 +9,7 @@ from wagtail.search import index
 from partnership.access import AccessRule, SharingLevel
 from partnership.models import Role
 
-from .review import LevelOfNeed
+from .review import LevelOfNeed, of_partnerships_q
 
 
 class FindingQuerySet(models.QuerySet):
@@ -17,6 +17,10 @@ class FindingQuerySet(models.QuerySet):
         from partnership.access import visible_to
 
         return visible_to(user, self)
+
+    def of_partnerships(self, partnership_ids):
+        """Those of the reviews these partnerships lead or take part in (`None`: all)."""
+        return self.filter(of_partnerships_q(partnership_ids, path="review__"))
 
 
 class Finding(index.Indexed, Orderable, ClusterableModel):

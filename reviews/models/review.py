@@ -161,10 +161,27 @@ class ReviewQuerySet(models.QuerySet):
     def of_type(self, *types):
         return self.filter(review_type__in=types)
 
+    def of_partnerships(self, partnership_ids):
+        """Reviews these partnerships lead or take part in (`None`: every partnership's), for
+        the records that follow from a review, such as actions. Not an access rule."""
+        return self.filter(of_partnerships_q(partnership_ids))
+
     def involving(self, user):
         """Reviews whose deadlines are `user`'s to meet: see `involvement_q`. Not an access
         rule: combine it with `visible_to`."""
         return self.filter(involvement_q(user))
+
+
+def of_partnerships_q(partnership_ids, path: str = "") -> models.Q:
+    """`ReviewQuerySet.of_partnerships` from another model: `path` reaches the review."""
+    if partnership_ids is None:
+        return models.Q()
+    taking_part = Review.participating_partnerships.through.objects.filter(
+        partnership_id__in=partnership_ids
+    ).values("review_id")
+    return models.Q(**{f"{path}lead_partnership_id__in": partnership_ids}) | models.Q(
+        **{f"{path}pk__in": taking_part}
+    )
 
 
 def involvement_q(user, path: str = "") -> models.Q:

@@ -5,15 +5,19 @@ from django.db import models
 from modelcluster.contrib.taggit import ClusterTaggableManager
 from modelcluster.fields import ParentalKey, ParentalManyToManyField
 from taggit.models import ItemBase
+from wagtail.admin.forms import WagtailAdminPageForm
 from wagtail.admin.panels import FieldPanel, MultiFieldPanel
 from wagtail.fields import RichTextField
 from wagtail.models import Page
 from wagtail.search import index
 
+from learning.models import Action, LearningBriefing
 from learning.models.serving import HubPage
-from partnership.access import AccessRule, SharingLevel
+from partnership.access import AccessRule, SharingLevel, visible_to
 from partnership.models import Theme
 from partnership.page_access import AccessPageTester
+from partnership.pickers import involved_partnership_ids, offer_visible
+from reviews.models import Finding
 
 COURSE_FEATURES = ["h3", "bold", "italic", "link", "ul", "ol"]
 
@@ -70,6 +74,26 @@ class CourseTheme(ItemBase):
     content_object = ParentalKey(
         "training.Course", related_name="themed_items", on_delete=models.CASCADE
     )
+
+
+class CourseForm(WagtailAdminPageForm):
+    """Offers the findings, actions and briefings a course may answer: those the author may see,
+    of the course's partnership."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        user = self.for_user
+        if user is None:
+            return
+        involved = involved_partnership_ids(self, "partnership")
+        findings = Finding.objects.of_partnerships(involved)
+        actions, briefings = Action.objects.all(), LearningBriefing.objects.all()
+        if involved is not None:
+            actions = actions.filter(partnership_id__in=involved)
+            briefings = briefings.filter(partnership_id__in=involved)
+        offer_visible(self, "findings", visible_to(user, findings))
+        offer_visible(self, "actions", visible_to(user, actions))
+        offer_visible(self, "briefings", visible_to(user, briefings))
 
 
 class Course(HubPage, Page):
@@ -152,6 +176,7 @@ class Course(HubPage, Page):
     routed_in_one_query = True
     route_select_related = ("partnership",)
     subpage_types: list[str] = []
+    base_form_class = CourseForm
 
     class Meta:
         verbose_name = "course"
