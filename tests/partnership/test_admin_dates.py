@@ -13,6 +13,7 @@ from wagtail.admin.widgets import AdminDateInput, AdminDateTimeInput
 from partnership.access import SharingLevel
 from partnership.admin_dates import DateField, DateInput, DateTimeField, DateTimeInput
 from reviews.models import Review
+from tests.admin_forms import form_data
 from tests.reviews.conftest import make_admin_review
 
 REAL_DATE = "Enter a real date, for example 15/03/2026"
@@ -114,24 +115,7 @@ def test_every_admin_form_gets_the_plain_date_fields():
 
 def edit_form_data(client, url) -> dict:
     """What the edit form would post unchanged: its fields and its formsets' rows."""
-    form = client.get(url).context["form"]
-    data = {}
-    for name in form.fields:
-        value = form[name].value()
-        if value is not None:
-            data[name] = value
-    for formset in form.formsets.values():
-        prefix = formset.prefix
-        data[f"{prefix}-TOTAL_FORMS"] = len(formset.forms)
-        data[f"{prefix}-INITIAL_FORMS"] = formset.initial_form_count()
-        data[f"{prefix}-MIN_NUM_FORMS"] = 0
-        data[f"{prefix}-MAX_NUM_FORMS"] = 1000
-        for child in formset.forms:
-            for field in child.fields:
-                value = child[field].value()
-                if value is not None:
-                    data[child.add_prefix(field)] = value
-    return data
+    return form_data(client.get(url).context["form"])
 
 
 @pytest.fixture

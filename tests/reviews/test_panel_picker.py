@@ -5,6 +5,7 @@ import pytest
 from django.urls import reverse
 
 from reviews.models import Review
+from tests.admin_forms import form_data
 
 pytestmark = pytest.mark.django_db
 
@@ -23,23 +24,7 @@ def form_of(client, url):
 
 def posted(form):
     """What the browser would post back for `form` unchanged."""
-    data = {}
-    for name in form.fields:
-        value = form[name].value()
-        if value is not None:
-            data[name] = value
-    for formset in form.formsets.values():
-        prefix = formset.prefix
-        data[f"{prefix}-TOTAL_FORMS"] = len(formset.forms)
-        data[f"{prefix}-INITIAL_FORMS"] = formset.initial_form_count()
-        data[f"{prefix}-MIN_NUM_FORMS"] = 0
-        data[f"{prefix}-MAX_NUM_FORMS"] = 1000
-        for child in formset.forms:
-            for field in child.fields:
-                value = child[field].value()
-                if value is not None:
-                    data[child.add_prefix(field)] = value
-    return data
+    return form_data(form)
 
 
 def test_the_panel_is_chosen_from_the_lead_partnerships_people(
