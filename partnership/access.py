@@ -220,7 +220,7 @@ def visible_to_partnership(partnership, queryset):
 def can_view(user, obj) -> bool:
     """May `user` see `obj`? Public records need no query; the rest ask the same Q as lists."""
     rule = rule_for(type(obj))
-    if _attr_path(obj, rule.sharing_level) == SharingLevel.PUBLIC or sees_everything(user):
+    if value_at(obj, rule.sharing_level) == SharingLevel.PUBLIC or sees_everything(user):
         return True
     if membership_of(user) is None:
         return False
@@ -258,12 +258,13 @@ def can_change(user, obj) -> bool:
     if membership is None:
         return False
     if obj.pk is None:
-        owner = _attr_path(obj, f"{rule_for(type(obj)).partnership}_id")
+        owner = value_at(obj, f"{rule_for(type(obj)).partnership}_id")
         return owner is None or owner == membership.partnership_id
     return changeable_by(user, type(obj)._base_manager.filter(pk=obj.pk)).exists()
 
 
-def _attr_path(obj, path: str):
+def value_at(obj, path: str):
+    """The value at the end of a lookup path ("review__lead_partnership_id"), or None."""
     for part in path.split("__"):
         obj = getattr(obj, part, None)
         if obj is None:
@@ -286,8 +287,8 @@ def access_tokens(obj) -> tuple[str, ...]:
     """The tokens of `obj`, read from its AccessRule. Relations on the rule's paths should be
     loaded with `access_related(model)` when many records are read at once."""
     rule = rule_for(type(obj))
-    level = _attr_path(obj, rule.sharing_level)
-    owner = _attr_path(obj, rule.partnership)
+    level = value_at(obj, rule.sharing_level)
+    owner = value_at(obj, rule.partnership)
     tokens = [ALL_TOKEN]
     if level == SharingLevel.PUBLIC:
         tokens.append(EVERYONE_TOKEN)
@@ -302,7 +303,7 @@ def access_tokens(obj) -> tuple[str, ...]:
     for path in rule.named_people:
         tokens += [f"person:{pk}" for pk in _pks_on_path(obj, path)]
     if rule.agency:
-        agency_id = _attr_path(obj, f"{rule.agency}_id")
+        agency_id = value_at(obj, f"{rule.agency}_id")
         if agency_id is not None:
             tokens.append(f"agency-lead:{agency_id}")
     return tuple(dict.fromkeys(tokens))

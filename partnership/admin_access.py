@@ -31,12 +31,12 @@ from .access import (
     can_change,
     can_view,
     changeable_by,
-    membership_of,
     rule_for,
     sees_everything,
+    value_at,
     visible_to,
 )
-from .models import Partnership
+from .pickers import partnerships_for
 
 # Every action that alters a record; anything else (view, inspect, history) only reads it.
 CHANGING_ACTIONS = frozenset({"add", "change", "delete", "publish", "unpublish", "lock", "unlock"})
@@ -132,46 +132,18 @@ class RecordAccessGuard:
         return super().save_instance()
 
     def _owner_is_allowed(self, instance) -> bool:
-        user = self.request.user
-        if sees_everything(user):
-            return True
+        """The owner the form gives the record is one the person may file it under (their own
+        partnership, or the one it already has): the forms offer no other (`partnership.pickers`),
+        and this holds whatever was posted."""
         path = rule_for(type(instance)).partnership
-        owner_id = _value(instance, f"{path}_id")
+        owner_id = value_at(instance, f"{path}_id")
         if owner_id is None:
             return True
         saved = (
             type(instance)._base_manager.filter(pk=instance.pk).values_list(f"{path}_id", flat=True)
         )
-        return owner_id in allowed_owner_ids(user, saved.first() if instance.pk else None)
-
-    def get_form(self, *args, **kwargs):
-        form = super().get_form(*args, **kwargs)
-        field_name = rule_for(self.guarded_model).partnership.split("__")[0]
-        field = form.fields.get(field_name)
-        if field is not None and not sees_everything(self.request.user):
-            current = getattr(getattr(self, "object", None), f"{field_name}_id", None)
-            field.queryset = Partnership.objects.filter(
-                pk__in=allowed_owner_ids(self.request.user, current)
-            )
-        return form
-
-
-def allowed_owner_ids(user, current_owner_id=None) -> set:
-    """The partnerships a person may give a record: their own, and the one it already has (a
-    panel member from another partnership keeps the review where it is)."""
-    membership = membership_of(user)
-    allowed = {membership.partnership_id} if membership else set()
-    if current_owner_id is not None:
-        allowed.add(current_owner_id)
-    return allowed
-
-
-def _value(obj, path):
-    for part in path.split("__"):
-        obj = getattr(obj, part, None)
-        if obj is None:
-            return None
-    return obj
+        current = [saved.first()] if instance.pk else []
+        return partnerships_for(self.request.user, current).filter(pk=owner_id).exists()
 
 
 class AccessGuardedViewSet(SnippetViewSet):
