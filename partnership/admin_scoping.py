@@ -4,6 +4,8 @@ A partnership manager keeps their own partnership's agencies and people; they mu
 another partnership's. Hub administrators (superusers) manage every partnership."""
 
 from django.contrib.admin.utils import unquote
+from django.contrib.auth import get_user_model
+from django.db.models import Q
 from django.http import Http404
 from wagtail.admin.forms import WagtailAdminModelForm
 from wagtail.snippets.views.snippets import SnippetViewSet
@@ -66,3 +68,10 @@ class OwnPartnershipForm(WagtailAdminModelForm):
             self.fields["partnership"].queryset = Partnership.objects.filter(pk=own)
         if "agency" in self.fields:
             self.fields["agency"].queryset = Agency.objects.filter(partnership_id=own)
+        if "user" in self.fields:
+            # A manager adds people who belong to no partnership yet, or keeps their own: the
+            # people of other partnerships are not theirs to list.
+            current = [self.instance.user_id] if self.instance.pk else []
+            self.fields["user"].queryset = get_user_model().objects.filter(
+                Q(membership__isnull=True) | Q(membership__partnership_id=own) | Q(pk__in=current)
+            )

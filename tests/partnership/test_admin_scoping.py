@@ -67,3 +67,12 @@ def test_the_hub_administrator_sees_every_partnership(client, people, world):
     client.force_login(people["admin"])
     response = client.get(reverse("wagtailsnippets_partnership_agency:list"))
     assert response.context["paginator"].count == Agency.objects.count()
+
+
+@pytest.mark.django_db
+def test_the_people_picker_lists_no_one_of_another_partnership(client, people):
+    client.force_login(people["liverpool.manager"])
+    form = client.get(reverse("wagtailsnippets_partnership_membership:add")).context["form"]
+    offered = set(form.fields["user"].queryset)
+    assert people["reviewer"] not in offered
+    assert people["liverpool.practitioner"] in offered
