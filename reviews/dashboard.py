@@ -17,6 +17,7 @@ from wagtail.admin.views.generic.base import WagtailAdminTemplateMixin
 from .deadlines import add_working_days, working_days_between
 from .models import Milestone
 from .models.milestone import DUE_SOON_WORKING_DAYS
+from .views.milestones import MarkMilestoneDoneView
 
 # A partnership running thousands of reviews has thousands of late milestones; a page listing
 # them all takes seconds and helps nobody. Each section shows the most urgent few, its totals,
@@ -156,7 +157,14 @@ class DeadlinesPanel(Component):
 
 @hooks.register("register_admin_urls")
 def register_dashboard_url():
-    return [path("reviews/dashboard/", DashboardView.as_view(), name="reviews_dashboard")]
+    return [
+        path("reviews/dashboard/", DashboardView.as_view(), name="reviews_dashboard"),
+        path(
+            "reviews/milestones/<int:pk>/done/",
+            MarkMilestoneDoneView.as_view(),
+            name="reviews_milestone_done",
+        ),
+    ]
 
 
 @hooks.register("register_admin_menu_item")

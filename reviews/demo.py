@@ -15,11 +15,12 @@ from partnership.access import SharingLevel
 from partnership.models import Theme
 
 from .deadlines import add_working_days
-from .milestones import milestone_due_dates, specs_for
+from .milestones import milestone_due_dates, recorded_done_dates, specs_for
 from .models import (
     SETTLED_STATUSES,
     AgeBand,
     Decision,
+    DoneSource,
     Finding,
     LevelOfNeed,
     Milestone,
@@ -30,6 +31,7 @@ from .models import (
     ReviewTimescale,
     ReviewType,
 )
+from .services import recompute_milestones
 
 R, P, G, PUB = (
     SharingLevel.RESTRICTED,
@@ -668,12 +670,55 @@ def _build_review(world, spec, themes, built, today) -> Review:
         rec.findings.set([finding])
         rec.save()
 
+    author = world.people.get(spec["panel"][0]) if spec["panel"] else None
     if review.latest_revision_id is None:
         # A first revision, published, so the admin's history starts with the demo record.
-        author = world.people.get(spec["panel"][0]) if spec["panel"] else None
         revision = review.save_revision(user=author, clean=False, log_action=True)
         revision.publish(user=author, skip_permission_checks=True)
+    _complete_demo_milestones(review, author, today)
     return review
+
+
+# A review in one of these has been signed off: its own work is done, and so, in the demo, is
+# whatever fell due since (the Panel responded, the copy went before publication).
+AFTER_SIGN_OFF = {status.value for status in SETTLED_STATUSES} | {ReviewStatus.EMBARGOED.value}
+
+
+def demo_done_dates(review, due: dict, today: date) -> dict:
+    """kind -> (done date, how) for a demo review signed off or beyond: the milestones its
+    sign-off completed, done when due (on time) or today if that is earlier, and those due since
+    done when due. Steps that a date on the review records (notification, publication) are left
+    to that date, as they are in use."""
+    if review.status not in AFTER_SIGN_OFF:
+        return {}
+    recorded = recorded_done_dates(review)
+    done = {}
+    for s in specs_for(review.review_type):
+        day = due.get(s.kind)
+        if s.kind in recorded or s.done_field:
+            continue
+        if s.signed_off:
+            done[s.kind] = (min(day or today, today), DoneSource.SIGN_OFF)
+        elif day is not None and day < today:
+            done[s.kind] = (day, DoneSource.MARKED)
+    return done
+
+
+def _complete_demo_milestones(review, author, today: date) -> None:
+    """Close what a signed-off demo review has done, keeping dates already recorded (re-runs)."""
+    milestones = {m.kind: m for m in review.milestones.filter(done_date__isnull=True)}
+    due = {kind: m.due_date for kind, m in milestones.items()}
+    changed = []
+    for kind, (day, how) in demo_done_dates(review, due, today).items():
+        milestone = milestones.get(kind)
+        if milestone is None:
+            continue
+        milestone.done_date, milestone.done_source = day, how
+        milestone.completed_by = author if how == DoneSource.MARKED else None
+        changed.append(milestone)
+    if changed:
+        Milestone.objects.bulk_update(changed, ["done_date", "done_source", "completed_by"])
+        recompute_milestones(review)
 
 
 SCALED_TYPES = [
@@ -807,9 +852,15 @@ def _bulk_milestones(reviews) -> int:
         for partnership_id in {review.lead_partnership_id for review in reviews}
     }
     rows = []
+    today = timezone.localdate()
     for review in Review.objects.filter(reference__in=[r.reference for r in reviews]):
         due = milestone_due_dates(review, timescales[review.lead_partnership_id], {})
+        done = {
+            kind: (day, DoneSource.RECORDED) for kind, day in recorded_done_dates(review).items()
+        }
+        done.update(demo_done_dates(review, due, today))
         for position, spec in enumerate(specs_for(review.review_type)):
+            day, how = done.get(spec.kind, (None, ""))
             rows.append(
                 Milestone(
                     review=review,
@@ -817,6 +868,8 @@ def _bulk_milestones(reviews) -> int:
                     label=spec.label,
                     position=position,
                     due_date=due[spec.kind],
+                    done_date=day,
+                    done_source=how,
                     statutory=spec.statutory,
                 )
             )

@@ -28,3 +28,14 @@ def register_deadline_actions(actions):
                 "label": data.get("label", ""),
                 "day": data.get("day", ""),
             }
+
+    @actions.register_action("hub.review.milestones_signed_off")
+    class MilestonesSignedOff(LogFormatter):
+        label = _("Close milestones at sign-off")
+
+        def format_message(self, log_entry):
+            data = log_entry.data or {}
+            return _("Sign-off closed %(labels)s on %(day)s") % {
+                "labels": ", ".join(f"“{label}”" for label in data.get("labels", [])),
+                "day": data.get("day", ""),
+            }

@@ -39,7 +39,11 @@ class MilestoneSpec:
     `_date`) or the kind of an earlier milestone of the same type, whose done date is used when
     it is done and its due date otherwise.
     done_field: a review date field that, once filled in, records the milestone as done.
-    before: count back from the start (a copy sent before publication)."""
+    before: count back from the start (a copy sent before publication).
+    signed_off: the statutory partners' sign-off completes it: the work of the review or
+    audit itself, up to what is sent. What follows sign-off (the Panel's response, the copy
+    before publication, publication, a re-audit) stays open; so does a step with a date of its
+    own on the review (the notification), which only that date records."""
 
     kind: str
     label: str
@@ -49,6 +53,7 @@ class MilestoneSpec:
     basis: Basis = Basis.STATUTORY
     before: bool = False
     done_field: str | None = None
+    signed_off: bool = False
 
     @property
     def statutory(self) -> bool:
@@ -99,13 +104,40 @@ MILESTONES: dict[str, tuple[MilestoneSpec, ...]] = {
             WD,
             done_field="notification_date",
         ),
-        MilestoneSpec("tell_partners", "Tell the safeguarding partners", ("aware_date",), 5, WD),
-        MilestoneSpec("agency_letters", "Letters to agencies", FROM_NOTIFICATION, 1, WD, LOCAL),
         MilestoneSpec(
-            "agency_summaries", "Agency summaries returned", FROM_NOTIFICATION, 10, WD, LOCAL
+            "tell_partners",
+            "Tell the safeguarding partners",
+            ("aware_date",),
+            5,
+            WD,
+            signed_off=True,
         ),
         MilestoneSpec(
-            "panel_meeting", "Rapid review panel meeting", FROM_NOTIFICATION, 12, WD, LOCAL
+            "agency_letters",
+            "Letters to agencies",
+            FROM_NOTIFICATION,
+            1,
+            WD,
+            LOCAL,
+            signed_off=True,
+        ),
+        MilestoneSpec(
+            "agency_summaries",
+            "Agency summaries returned",
+            FROM_NOTIFICATION,
+            10,
+            WD,
+            LOCAL,
+            signed_off=True,
+        ),
+        MilestoneSpec(
+            "panel_meeting",
+            "Rapid review panel meeting",
+            FROM_NOTIFICATION,
+            12,
+            WD,
+            LOCAL,
+            signed_off=True,
         ),
         MilestoneSpec(
             "partner_sign_off",
@@ -114,16 +146,24 @@ MILESTONES: dict[str, tuple[MilestoneSpec, ...]] = {
             15,
             WD,
             LOCAL,
+            signed_off=True,
         ),
         MilestoneSpec(
-            "rapid_review", "Rapid review sent to the National Panel", FROM_NOTIFICATION, 15, WD
+            "rapid_review",
+            "Rapid review sent to the National Panel",
+            FROM_NOTIFICATION,
+            15,
+            WD,
+            signed_off=True,
         ),
         MilestoneSpec(
             "panel_response", "National Panel's response", ("rapid_review",), 10, WD, CHECK
         ),
     ),
     ReviewType.LCSPR: (
-        MilestoneSpec("final_report", "Final report", ("decision_date",), 6, MONTHS),
+        MilestoneSpec(
+            "final_report", "Final report", ("decision_date",), 6, MONTHS, signed_off=True
+        ),
         MilestoneSpec(
             "publication",
             "Publication",
@@ -144,7 +184,9 @@ MILESTONES: dict[str, tuple[MilestoneSpec, ...]] = {
         ),
     ),
     ReviewType.SAR: (
-        MilestoneSpec("final_report", "Final report", ("decision_date",), 6, MONTHS, CHECK),
+        MilestoneSpec(
+            "final_report", "Final report", ("decision_date",), 6, MONTHS, CHECK, signed_off=True
+        ),
     ),
     ReviewType.DARDR: (
         MilestoneSpec(
@@ -157,36 +199,74 @@ MILESTONES: dict[str, tuple[MilestoneSpec, ...]] = {
             done_field="decision_date",
         ),
         MilestoneSpec(
-            "final_report", "Review completed", ("decision_date", "decision"), 6, MONTHS, CHECK
+            "final_report",
+            "Review completed",
+            ("decision_date", "decision"),
+            6,
+            MONTHS,
+            CHECK,
+            signed_off=True,
         ),
     ),
     ReviewType.CHILD_DEATH_REVIEW: (
         MilestoneSpec(
-            "review_meeting", "Child death review meeting", ("start_date",), 3, MONTHS, LOCAL
+            "review_meeting",
+            "Child death review meeting",
+            ("start_date",),
+            3,
+            MONTHS,
+            LOCAL,
+            signed_off=True,
         ),
-        MilestoneSpec("cdop_review", "Reviewed by the CDOP", ("start_date",), 6, MONTHS, LOCAL),
+        MilestoneSpec(
+            "cdop_review",
+            "Reviewed by the CDOP",
+            ("start_date",),
+            6,
+            MONTHS,
+            LOCAL,
+            signed_off=True,
+        ),
     ),
     ReviewType.MULTI_AGENCY_AUDIT: (
-        MilestoneSpec("audit_report", "Audit report", ("start_date",), 3, MONTHS, LOCAL),
+        MilestoneSpec(
+            "audit_report", "Audit report", ("start_date",), 3, MONTHS, LOCAL, signed_off=True
+        ),
         MilestoneSpec("re_audit", "Re-audit", ("audit_report",), 6, MONTHS, LOCAL),
     ),
     ReviewType.SECTION_11_AUDIT: (
         MilestoneSpec(
-            "self_assessment", "Self-assessments returned", ("start_date",), 3, MONTHS, LOCAL
+            "self_assessment",
+            "Self-assessments returned",
+            ("start_date",),
+            3,
+            MONTHS,
+            LOCAL,
+            signed_off=True,
         ),
         MilestoneSpec("next_audit", "Next Section 11 audit", ("start_date",), 24, MONTHS, LOCAL),
     ),
     ReviewType.SECTION_175_AUDIT: (
         MilestoneSpec(
-            "self_assessment", "Self-assessments returned", ("start_date",), 3, MONTHS, LOCAL
+            "self_assessment",
+            "Self-assessments returned",
+            ("start_date",),
+            3,
+            MONTHS,
+            LOCAL,
+            signed_off=True,
         ),
         MilestoneSpec("next_audit", "Next Section 175 audit", ("start_date",), 24, MONTHS, LOCAL),
     ),
     ReviewType.PEER_REVIEW: (
-        MilestoneSpec("report", "Peer review report", ("start_date",), 3, MONTHS, LOCAL),
+        MilestoneSpec(
+            "report", "Peer review report", ("start_date",), 3, MONTHS, LOCAL, signed_off=True
+        ),
     ),
     ReviewType.LEARNING_REVIEW: (
-        MilestoneSpec("final_report", "Final report", ("start_date",), 3, MONTHS, LOCAL),
+        MilestoneSpec(
+            "final_report", "Final report", ("start_date",), 3, MONTHS, LOCAL, signed_off=True
+        ),
     ),
     ReviewType.NATIONAL_REVIEW: (),
 }
@@ -197,6 +277,11 @@ Timescales = Mapping[tuple[str, str], int]
 
 def specs_for(review_type: str) -> tuple[MilestoneSpec, ...]:
     return MILESTONES.get(review_type, ())
+
+
+def signed_off_kinds(review_type: str) -> list[str]:
+    """The milestones that the statutory partners' sign-off of a review of this type completes."""
+    return [s.kind for s in specs_for(review_type) if s.signed_off]
 
 
 def spec(review_type: str, kind: str) -> MilestoneSpec | None:

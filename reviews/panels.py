@@ -2,8 +2,9 @@
 
 from wagtail.admin.panels import FieldPanel, Panel
 
-from .permissions import may_read_confidential
+from .permissions import may_mark_milestones_done, may_read_confidential
 from .signoff import sign_off_progress
+from .timeline import timeline_for
 
 
 class ConfidentialFieldPanel(FieldPanel):
@@ -28,4 +29,23 @@ class SignOffProgressPanel(Panel):
         def get_context_data(self, parent_context=None):
             context = super().get_context_data(parent_context)
             context["steps"] = sign_off_progress(self.instance)
+            return context
+
+
+class TimelinePanel(Panel):
+    """Every milestone of the review: due when, statutory or not, done when and how, or how long
+    is left; with a link to mark an open one done for those who may change the review.
+
+    The mark-done form is a page of its own: a form cannot sit inside the editor's form."""
+
+    class BoundPanel(Panel.BoundPanel):
+        template_name = "reviews/panels/timeline.html"
+
+        def get_context_data(self, parent_context=None):
+            context = super().get_context_data(parent_context)
+            user = getattr(self.request, "user", None)
+            may_mark = bool(
+                user and self.instance.pk and may_mark_milestones_done(user, self.instance)
+            )
+            context["rows"] = timeline_for(self.instance, may_mark_done=may_mark)
             return context

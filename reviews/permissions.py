@@ -77,3 +77,10 @@ class ReviewPermissionPolicy(AccessPermissionPolicy):
         if action == "change" and is_current_approver(user, instance):
             return True
         return super().user_has_permission_for_instance(user, action, instance)
+
+
+def may_mark_milestones_done(user, review) -> bool:
+    """Who may mark the review's milestones done: exactly who may change it, by their role's
+    permission to change reviews and by `may_change`. Not the partner asked to approve a
+    sign-off step, whom the editor lets in to approve: a milestone is the panel's to record."""
+    return user.has_perm("reviews.change_review") and may_change(user, review)

@@ -7,16 +7,25 @@ from django.db import transaction
 from django.utils import timezone
 from wagtail.log_actions import log
 
-from .milestones import milestone_due_dates, recorded_done_dates, specs_for
+from .milestones import (
+    milestone_due_dates,
+    recorded_done_dates,
+    signed_off_kinds,
+    specs_for,
+)
+from .milestones import spec as spec_of
 from .models import (
     CLOSED_STATUSES,
     Decision,
+    DoneSource,
     Milestone,
     Review,
     ReviewStatus,
     ReviewTimescale,
     ReviewType,
 )
+
+RECOMPUTED_FIELDS = ["label", "position", "due_date", "done_date", "statutory", "done_source"]
 
 
 class ReviewError(Exception):
@@ -27,14 +36,22 @@ def recompute_milestones(review: Review, *, timescales=None) -> list[Milestone]:
     """Bring `review`'s milestones in line with its dates, type and partnership's timescales.
 
     Idempotent: a second call writes nothing. Done dates are kept, and a milestone the review no
-    longer has is removed unless it was done (what happened stays on record). Returns the
-    milestones it created or changed."""
+    longer has is removed unless it was done (what happened stays on record). A date on the
+    review that records a milestone (the notification date) is its done date, corrected when
+    the date is; cleared, the milestone keeps the date it had. Returns the milestones it
+    created or changed.
+
+    Deadlines count from the saved review's dates; a draft's changes to them wait for it to be
+    published, as the rest of it does. But a draft that records a step done (a notification
+    date) counts at once: a review is published only when signed off, and a notification sent
+    is sent."""
     if timescales is None:
         timescales = ReviewTimescale.objects.for_partnership(review.lead_partnership_id)
     with transaction.atomic():
         existing = {m.kind: m for m in Milestone.objects.filter(review=review)}
+        recorded = _recorded_done_dates(review)
         done = {kind: m.done_date for kind, m in existing.items() if m.done_date}
-        done = {**recorded_done_dates(review), **done}
+        done.update(recorded)
         due = milestone_due_dates(review, timescales, done)
         to_create, to_update = [], []
         for position, spec in enumerate(specs_for(review.review_type)):
@@ -45,6 +62,8 @@ def recompute_milestones(review: Review, *, timescales=None) -> list[Milestone]:
                 "done_date": done.get(spec.kind),
                 "statutory": spec.statutory,
             }
+            if spec.kind in recorded:
+                values["done_source"] = DoneSource.RECORDED
             milestone = existing.pop(spec.kind, None)
             if milestone is None:
                 to_create.append(Milestone(review=review, kind=spec.kind, **values))
@@ -55,13 +74,19 @@ def recompute_milestones(review: Review, *, timescales=None) -> list[Milestone]:
         if to_create:
             Milestone.objects.bulk_create(to_create)
         if to_update:
-            Milestone.objects.bulk_update(
-                to_update, ["label", "position", "due_date", "done_date", "statutory"]
-            )
+            Milestone.objects.bulk_update(to_update, RECOMPUTED_FIELDS)
         stale = [m.pk for m in existing.values() if m.done_date is None]
         if stale:
             Milestone.objects.filter(pk__in=stale).delete()
     return sorted(to_create + to_update, key=lambda m: m.position)
+
+
+def _recorded_done_dates(review: Review) -> dict[str, date]:
+    """The steps the review's dates record as done: the saved review's, and its draft's."""
+    recorded = recorded_done_dates(review)
+    if review.pk is not None and review.has_unpublished_changes and review.latest_revision_id:
+        recorded.update(recorded_done_dates(review.get_latest_revision_as_object()))
+    return recorded
 
 
 def recompute_open_reviews(partnership) -> int:
@@ -78,18 +103,35 @@ def recompute_open_reviews(partnership) -> int:
     return count
 
 
-def complete_milestone(milestone: Milestone, user, day: date) -> Milestone:
-    """Record that `milestone` was done on `day`; later milestones that count from it move."""
+def complete_milestone(milestone: Milestone, user, day: date | None = None) -> Milestone:
+    """Record that `milestone` was done on `day` (today unless given), by `user`; later
+    milestones that count from it move.
+
+    Who may is the caller's question (`reviews.permissions.may_mark_milestones_done`), as it is
+    for every change to a review. A milestone that a date on the review records is done by
+    recording that date: the review's date is what is reported, and a second record of the
+    same fact could disagree with it."""
+    today = timezone.localdate()
+    day = day or today
+    spec = spec_of(milestone.review.review_type, milestone.kind)
     if milestone.done_date is not None:
         raise ReviewError(
             f"“{milestone.label}” was already marked done on {milestone.done_date:%-d %B %Y}."
         )
-    if day > timezone.localdate():
+    if spec is not None and spec.done_field:
+        field = milestone.review._meta.get_field(spec.done_field).verbose_name
+        raise ReviewError(
+            f"“{milestone.label}” is done when the review's {field} is recorded: record it "
+            "under Dates and decision."
+        )
+    if day > today:
         raise ReviewError("A milestone cannot be marked done on a date still to come.")
     with transaction.atomic():
         milestone.done_date = day
         milestone.completed_by = user
-        milestone.save(update_fields=["done_date", "completed_by"])
+        milestone.completed_at = timezone.now()
+        milestone.done_source = DoneSource.MARKED
+        milestone.save(update_fields=["done_date", "completed_by", "completed_at", "done_source"])
         log(
             milestone.review,
             "hub.review.milestone_completed",
@@ -98,6 +140,47 @@ def complete_milestone(milestone: Milestone, user, day: date) -> Milestone:
         )
         recompute_milestones(milestone.review)
     return milestone
+
+
+def close_signed_off_milestones(review: Review, user=None, day: date | None = None) -> list:
+    """Close the milestones that the statutory partners' sign-off completes (the rapid review
+    sent, the final report, the audit report), done on `day`, today unless given.
+
+    Called when the "Review sign-off" workflow finishes. Milestones already done keep their
+    dates; what comes after sign-off (the Panel's response, publication) stays open. Returns
+    the milestones it closed."""
+    day = day or timezone.localdate()
+    with transaction.atomic():
+        closing = list(
+            Milestone.objects.select_for_update().filter(
+                review=review,
+                kind__in=signed_off_kinds(review.review_type),
+                done_date__isnull=True,
+            )
+        )
+        if not closing:
+            return []
+        now = timezone.now()
+        for milestone in closing:
+            milestone.done_date = day
+            milestone.completed_by = user
+            milestone.completed_at = now
+            milestone.done_source = DoneSource.SIGN_OFF
+        Milestone.objects.bulk_update(
+            closing, ["done_date", "completed_by", "completed_at", "done_source"]
+        )
+        log(
+            Review._base_manager.get(pk=review.pk),
+            "hub.review.milestones_signed_off",
+            user=user,
+            data={
+                "kinds": [m.kind for m in closing],
+                "labels": [m.label for m in closing],
+                "day": day.isoformat(),
+            },
+        )
+        recompute_milestones(review)
+    return closing
 
 
 # What an LCSPR takes over from the rapid review it was opened from. Confidential details stay on

@@ -15,11 +15,15 @@ MILESTONE_FIELDS = date_fields()
 
 @receiver(post_save, sender=Review, dispatch_uid="reviews.recompute_milestones")
 def review_saved(sender, instance, created, raw=False, update_fields=None, **kwargs):
-    # Publishing a revision saves the whole review, so this also runs when revisions publish;
-    # saves of Wagtail's bookkeeping alone (latest_revision, locks) cannot move a deadline.
+    # Publishing a revision saves the whole review, so this also runs when revisions publish.
+    # Saving a draft saves only `latest_revision`: the draft may record a step done (see
+    # `recompute_milestones`), so recompute from the saved review, not the draft in hand. Other
+    # bookkeeping (locks) cannot move a deadline.
     if raw:
         return
     if update_fields is not None and not MILESTONE_FIELDS.intersection(update_fields):
+        if "latest_revision" in update_fields:
+            recompute_milestones(Review._base_manager.get(pk=instance.pk))
         return
     recompute_milestones(instance)
 

@@ -2,7 +2,7 @@
 
 The steps run as the "Review sign-off" Wagtail workflow (see `reviews.models.workflow`); this
 module reads its progress for the editor and the preview, and moves the review to "signed off"
-when the last partner signs."""
+when the last partner signs, closing the milestones that sign-off completes."""
 
 from dataclasses import dataclass
 from datetime import datetime
@@ -12,6 +12,7 @@ from wagtail.log_actions import log
 from wagtail.models import TaskState, WorkflowState
 
 from .models import Review, ReviewStatus
+from .services import close_signed_off_milestones
 
 
 @dataclass(frozen=True)
@@ -73,7 +74,8 @@ def mark_signed_off(review, user=None):
 
     Saved as a new revision and published, so that the status in the editor, the revisions and
     the live record agree. The completed workflow is the authority to publish: the last
-    partner to sign holds no publish permission of their own."""
+    partner to sign holds no publish permission of their own. The milestones the sign-off
+    completes (the rapid review sent, the final report) are done today, by the last signer."""
     with transaction.atomic():
         latest = review.get_latest_revision_as_object()
         latest.status = ReviewStatus.SIGNED_OFF
@@ -85,3 +87,4 @@ def mark_signed_off(review, user=None):
             user=user,
             data={"steps": [step.task for step in sign_off_progress(review)]},
         )
+        close_signed_off_milestones(review, user=user)

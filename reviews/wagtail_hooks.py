@@ -26,7 +26,7 @@ from .audit import ACTION_LABELS, may_audit
 from .documents import documents_hidden_from
 from .forms import ReviewAdminForm
 from .models import REVIEW_DOCUMENTS_COLLECTION, Review, ReviewDocument, ReviewLogEntry
-from .panels import ConfidentialFieldPanel, SignOffProgressPanel
+from .panels import ConfidentialFieldPanel, SignOffProgressPanel, TimelinePanel
 from .views.audit import ReviewAuditReportView
 from .views.reviews import (
     INSPECT_FIELDS,
@@ -106,6 +106,7 @@ class ReviewViewSet(ReviewViewSetBase):
                 ],
                 heading="Dates and decision",
             ),
+            ObjectList([TimelinePanel(heading="Milestones")], heading="Timeline"),
             ObjectList(
                 [InlinePanel("findings", panels=FINDING_PANELS, label="Finding")],
                 heading="Findings",

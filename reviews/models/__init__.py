@@ -3,6 +3,7 @@ from .document import REVIEW_DOCUMENTS_COLLECTION, DocumentKind, ReviewDocument 
 from .finding import Finding, Recommendation  # noqa: F401
 from .milestone import (  # noqa: F401
     CLOSED_STATUSES,
+    DoneSource,
     Milestone,
     MilestoneQuerySet,
     ReviewTimescale,

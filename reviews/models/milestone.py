@@ -53,6 +53,14 @@ class MilestoneQuerySet(models.QuerySet):
         return self.visible_to(user).filter(involvement_q(user, "review__"))
 
 
+class DoneSource(models.TextChoices):
+    """How a milestone came to be done: what the timeline says beside its done date."""
+
+    MARKED = "marked", "Marked done"
+    RECORDED = "recorded", "Recorded by the date on the review"
+    SIGN_OFF = "sign_off", "Closed when the review was signed off"
+
+
 class Milestone(models.Model):
     """A dated step of a review: computed from the review's dates and its partnership's
     timescales by `reviews.services.recompute_milestones`, never typed in, except when it
@@ -73,7 +81,12 @@ class Milestone(models.Model):
         blank=True,
         on_delete=models.SET_NULL,
         related_name="+",
+        help_text="Who marked it done, or whose sign-off closed it.",
     )
+    completed_at = models.DateTimeField(
+        null=True, blank=True, help_text="When it was marked done, which may be after the day."
+    )
+    done_source = models.CharField(max_length=20, choices=DoneSource.choices, blank=True)
 
     objects = MilestoneQuerySet.as_manager()
 
