@@ -25,8 +25,8 @@ from partnership.admin_access import AccessGuardedViewSet
 from partnership.pickers import (
     agencies_of,
     involved_partnership_ids,
+    offer_partnerships,
     offer_visible,
-    partnerships_for,
     people_of,
 )
 from reviews.models import Recommendation, Review
@@ -172,9 +172,8 @@ class ActionForm(WagtailAdminModelForm):
         if user is None:
             return
         action = self.instance
-        if "partnership" in self.fields:
-            current = [action.partnership_id] if action.partnership_id else []
-            self.fields["partnership"].queryset = partnerships_for(user, current)
+        current = [action.partnership_id] if action.partnership_id else []
+        offer_partnerships(self, "partnership", current)
         involved = involved_partnership_ids(self, "partnership")
         reviews = visible_to(user, Review.objects.of_partnerships(involved))
         recommendations = visible_to(

@@ -127,8 +127,12 @@ class RecordAccessGuard:
         # A new record, or an edit, must leave a record the person may change: nobody creates
         # a review or an action in another partnership, whatever the form was sent.
         instance = self.form.instance
-        if not can_change(self.request.user, instance) or not self._owner_is_allowed(instance):
-            raise PermissionDenied("You may not save a record owned by another partnership.")
+        action = "change" if instance.pk else "add"
+        policy = permission_policy_for(self.guarded_model)
+        allowed = policy.user_has_permission_for_instance(self.request.user, action, instance)
+        if not allowed or not self._owner_is_allowed(instance):
+            name = instance._meta.verbose_name
+            raise PermissionDenied(f"You may not save this {name} under that partnership.")
         return super().save_instance()
 
     def _owner_is_allowed(self, instance) -> bool:

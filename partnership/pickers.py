@@ -56,6 +56,18 @@ def partnerships_for(user, current_ids=()):
     return Partnership.objects.filter(pk__in=[*own, *current_ids])
 
 
+def offer_partnerships(form, name, current_ids=()):
+    """Offer in the select `name` the partnerships the form's user may file the record under;
+    a new record starts filed under their own, the only choice most people have."""
+    field = form.fields.get(name)
+    if field is None:
+        return
+    field.queryset = partnerships_for(form.for_user, current_ids)
+    own = own_partnership_ids(form.for_user)
+    if not current_ids and own:
+        form.initial.setdefault(name, own[0])
+
+
 def people_of(partnership_ids, among=None, keep=()):
     """Active members of these partnerships (`None`: of all), of `among` if given (people
     holding some role), and the people in `keep`: those the record names already, so that

@@ -9,7 +9,7 @@ from partnership.models import Role
 from partnership.pickers import (
     agencies_of,
     involved_partnership_ids,
-    partnerships_for,
+    offer_partnerships,
     people_of,
 )
 
@@ -63,9 +63,8 @@ class ReviewAdminForm(WagtailAdminModelForm):
         user = self.for_user
         if user is None:
             return
-        if "lead_partnership" in self.fields:
-            current = [self.instance.lead_partnership_id] if self.instance.pk else []
-            self.fields["lead_partnership"].queryset = partnerships_for(user, current)
+        current = [self.instance.lead_partnership_id] if self.instance.pk else []
+        offer_partnerships(self, "lead_partnership", current)
         involved = involved_partnership_ids(self, "lead_partnership", "participating_partnerships")
         if "panel" in self.fields:
             sitting = (
