@@ -205,13 +205,18 @@ class AccessGuardedViewSet(SnippetViewSet):
 
 
 class GuardedDeleteBulkAction(DeleteBulkAction):
-    """Bulk delete for records with an access rule: ids of records the person may not see are
-    dropped before anything is listed, so the confirmation page never names them; the rest
-    are deleted only where the policy lets the person change them."""
+    """Bulk delete for records whose permission policy answers per record (an access rule, or a
+    partnership-scoped admin): ids of records the person may not see are dropped before
+    anything is listed, so the confirmation page never names them; the rest are deleted only
+    where the policy lets the person delete them."""
 
     @classproperty
     def models(cls):
-        return [model for model in get_snippet_models() if has_access_rule(model)]
+        return [
+            model
+            for model in get_snippet_models()
+            if hasattr(policy_registry.get_by_type(model, fallback=False), "may_open")
+        ]
 
     def get_actionable_objects(self):
         objects, extra = super().get_actionable_objects()
