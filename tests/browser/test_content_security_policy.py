@@ -25,9 +25,11 @@ def violations(page):
     console = []
     page.on(
         "console",
-        lambda message: console.append(message.text)
-        if message.type == "error" and "Content Security Policy" in message.text
-        else None,
+        lambda message: (
+            console.append(message.text)
+            if message.type == "error" and "Content Security Policy" in message.text
+            else None
+        ),
     )
     page.add_init_script(LISTEN)
 
@@ -49,7 +51,7 @@ def test_the_site_home_and_search_pages_break_no_rule(page, world, violations):
 
 def test_the_home_page_signed_in_with_the_user_bar_breaks_no_rule(page, world, violations):
     sign_in(page, "reviewer")
-    page.goto("/")
+    assert "content-security-policy" in page.goto("/").headers
     page.locator("wagtail-userbar").wait_for(state="attached")
     assert violations() == []
 
@@ -59,7 +61,8 @@ def test_the_admin_review_editor_works_and_breaks_no_rule(page, people, wirral, 
         wirral, "WIR-RR-2026-31", SharingLevel.RESTRICTED, panel=[people["reviewer"]]
     )
     sign_in(page, "reviewer")
-    page.goto(f"/admin/snippets/reviews/review/edit/{review.pk}/")
+    response = page.goto(f"/admin/snippets/reviews/review/edit/{review.pk}/")
+    assert "'unsafe-inline'" in response.headers["content-security-policy"]
     page.wait_for_selector("ul.tagit li.tagit-new input[aria-label]")
     page.get_by_role("tab", name="Findings").click()
     page.get_by_role("button", name="Add finding").click()

@@ -95,3 +95,16 @@ def test_password_reset_link_guesses_are_limited(client, people):
         assert client.get(url).status_code == 200  # Wagtail's "invalid link" page
     url = reverse("wagtailadmin_password_reset_confirm", args=["MQ", "guess-again"])
     assert client.get(url).status_code == 429
+
+
+def test_behind_a_proxy_the_limit_is_per_client_not_per_proxy(client, db, settings):
+    """With one trusted proxy, the address it saw (the rightmost entry) is the client's; what the
+    client wrote at the left of X-Forwarded-For cannot buy it fresh attempts."""
+    settings.HUB_PROXY_COUNT = 1
+    for n in range(LIMIT):
+        forged = f"203.0.113.{n}, 192.0.2.10"
+        client.get(f"/training/approval/forged-{n}/", HTTP_X_FORWARDED_FOR=forged)
+    again = client.get("/training/approval/x/", HTTP_X_FORWARDED_FOR="203.0.113.99, 192.0.2.10")
+    assert again.status_code == 429
+    other = client.get("/training/approval/x/", HTTP_X_FORWARDED_FOR="192.0.2.11")
+    assert other.status_code == 400

@@ -114,9 +114,16 @@ def test_a_partnership_manager_sees_and_unlocks_their_own_people(client, people)
 
 @pytest.mark.parametrize("username", ["reviewer", "practitioner"])
 def test_only_managers_see_the_lock_outs(client, people, username):
+    """Wagtail answers a refusal with a redirect to its dashboard (or, for someone who may not
+    use the admin, to the sign-in); either way no list, and no unlocking."""
+    fail_until_locked(Client(), SIGN_IN)
     client.force_login(people[username])
     response = client.get(reverse("partnership_sign_in_lockouts"))
-    assert response.status_code in (302, 403)
+    assert response.status_code == 302
+    assert "practitioner" not in response.content.decode()
+    own = AccessAttempt.objects.get(username="practitioner")
+    assert client.post(reverse("partnership_sign_in_unlock", args=[own.pk])).status_code == 302
+    assert AccessAttempt.objects.filter(username="practitioner").exists()
 
 
 def test_the_administrators_command_unlocks(people):
