@@ -2,14 +2,32 @@ from django.conf import settings
 from django.urls import include, path
 from wagtail import urls as wagtail_urls
 from wagtail.admin import urls as wagtailadmin_urls
+from wagtail.admin.views import account
 from wagtail.documents import urls as wagtaildocs_urls
 
+from partnership import rate_limits
 from partnership.views import SignInView, SignOutView
 from search.views import search_api
 
 urlpatterns = [
     # Wagtail's reports at their own addresses, narrowed by the access policy: ahead of the admin.
     path("admin/reports/", include("partnership.admin_reports")),
+    # Wagtail's password reset, at its own addresses and names, limited per client address:
+    # each request may send an email, and each link tried is a guess at a reset token.
+    path(
+        "admin/password_reset/",
+        rate_limits.limit_failures(rate_limits.PASSWORD_RESET, failed=rate_limits.every_post)(
+            account.PasswordResetView.as_view()
+        ),
+        name="wagtailadmin_password_reset",
+    ),
+    path(
+        "admin/password_reset/confirm/<uidb64>/<token>/",
+        rate_limits.limit_failures(
+            rate_limits.PASSWORD_RESET, failed=rate_limits.invalid_reset_link
+        )(account.PasswordResetConfirmView.as_view()),
+        name="wagtailadmin_password_reset_confirm",
+    ),
     path("admin/", include(wagtailadmin_urls)),
     path("documents/", include(wagtaildocs_urls)),
     path("sign-in/", SignInView.as_view(), name="sign-in"),

@@ -13,6 +13,8 @@ from django.http import Http404, JsonResponse
 from django.utils.cache import patch_cache_control, patch_vary_headers
 from django.views.decorators.http import require_GET
 
+from partnership import rate_limits
+
 from . import sharing
 
 PER_PAGE = 20
@@ -37,8 +39,12 @@ def api_view(view):
             scheme, _, key = header.partition(" ")
             if scheme.lower() not in SCHEMES or not key.strip():
                 return _unauthorised("Send 'Authorization: Bearer <key>'.")
+            # Checked before the key is: an address that has guessed too often learns nothing.
+            if rate_limits.blocked(request, rate_limits.API_TOKEN):
+                return rate_limits.too_many(request, rate_limits.API_TOKEN, json=True)
             reader = sharing.reader_for_api_key(key.strip())
             if reader is None:
+                rate_limits.record_failure(request, rate_limits.API_TOKEN)
                 return _unauthorised("That API token is unknown or revoked.")
         elif request.user.is_authenticated:
             reader = sharing.Reader(user=request.user)

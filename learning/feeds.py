@@ -16,6 +16,7 @@ from django.utils.cache import patch_cache_control
 from django.utils.feedgenerator import Atom1Feed
 from django.views.decorators.http import require_POST
 
+from partnership import rate_limits
 from partnership.access import SharingLevel, membership_of
 from partnership.models import Partnership
 
@@ -90,6 +91,10 @@ class PartnershipFeed(_LearningFeed):
         patch_cache_control(response, private=True, no_store=True)
         response["X-Robots-Tag"] = "noindex"
         return response
+
+
+# A feed address is a secret in a URL: an address that asks for too many unknown ones is refused.
+partnership_feed = rate_limits.limit_failures(rate_limits.FEED_TOKEN)(PartnershipFeed())
 
 
 class PublicFeed(_LearningFeed):

@@ -19,7 +19,7 @@ urlpatterns = [
     path("feeds/", feeds.my_feeds, name="my-feeds"),
     path("feeds/new/", feeds.regenerate, name="my-feeds-regenerate"),
     path("feeds/public/", feeds.PublicFeed(), name="public-feed"),
-    path("feeds/<slug:slug>/<str:token>/", feeds.PartnershipFeed(), name="partnership-feed"),
+    path("feeds/<slug:slug>/<str:token>/", feeds.partnership_feed, name="partnership-feed"),
     # Learning briefings: read and understood, what I have read, the PDF.
     path("briefings/read/", briefings.read_list, name="briefings-read"),
     path("briefings/<int:pk>/read/", briefings.acknowledge, name="briefing-acknowledge"),

@@ -9,7 +9,7 @@ class PartnershipConfig(AppConfig):
         from django.contrib.auth.models import Group
         from django.db.models.signals import m2m_changed, post_delete, post_save
 
-        from . import admin_mail, exports, roles, vocabulary
+        from . import admin_mail, exports, lockout_hooks, roles, sessions, vocabulary  # noqa: F401
         from .admin_dates import use_english_dates
         from .models import Agency, Partnership, Theme
 
@@ -27,6 +27,7 @@ class PartnershipConfig(AppConfig):
             dispatch_uid="hub-admin-roles",
         )
         admin_mail.connect()
+        sessions.connect()
         self._register_document_policy()
 
     def _register_document_policy(self):

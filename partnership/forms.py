@@ -3,7 +3,14 @@ from django.contrib.auth.forms import AuthenticationForm
 
 
 class SignInForm(AuthenticationForm):
-    """Django's sign-in form with the labels and autocomplete hints people and browsers expect."""
+    """Django's sign-in form with the labels and autocomplete hints people and browsers expect,
+    and a way to say the computer is shared, so that the sign-in ends with the browser."""
+
+    shared_computer = forms.BooleanField(
+        required=False,
+        label="This is a shared computer",
+        help_text="You will be signed out when you close the browser.",
+    )
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)

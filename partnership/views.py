@@ -9,6 +9,13 @@ class SignInView(auth_views.LoginView):
     authentication_form = SignInForm
     redirect_authenticated_user = True
 
+    def form_valid(self, form):
+        response = super().form_valid(form)
+        if form.cleaned_data.get("shared_computer"):
+            # 0: the session cookie has no expiry date, so the browser drops it on closing.
+            self.request.session.set_expiry(0)
+        return response
+
 
 class SignOutView(auth_views.LogoutView):
     """Django's POST-only sign-out, which then says so: on a shared computer people need to see

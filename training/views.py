@@ -15,6 +15,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
+from partnership import rate_limits
 from partnership.access import can_view, visible_to
 
 from . import booking as services
@@ -219,10 +220,14 @@ def calendar_feed(request):
 
 
 def approval(request, token):
-    """The line manager's page, reached from the email's signed link; no sign-in needed."""
+    """The line manager's page, reached from the email's signed link; no sign-in needed, so an
+    address that keeps sending links that are not valid is refused for a while."""
+    if rate_limits.blocked(request, rate_limits.APPROVAL_LINK):
+        return rate_limits.too_many(request, rate_limits.APPROVAL_LINK)
     try:
         booking = services.booking_for_token(token)
     except services.BookingError as refused:
+        rate_limits.record_failure(request, rate_limits.APPROVAL_LINK)
         return render(request, "training/approval.html", {"error": refused.message}, status=400)
     decided = None
     error = None

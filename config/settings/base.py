@@ -6,10 +6,12 @@ tasks run eagerly in-process, search on the database and email written to files,
 CELERY_BROKER_URL, ELASTICSEARCH_URL and EMAIL_URL.
 """
 
+from datetime import timedelta
 from pathlib import Path
 
 import environ
 from celery.schedules import crontab
+from csp.constants import NONE, SELF, UNSAFE_INLINE
 from django.core.exceptions import ImproperlyConfigured
 
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
@@ -51,6 +53,8 @@ INSTALLED_APPS = [
     "modelcluster",
     "taggit",
     "django_filters",
+    "axes",
+    "csp",
     "django.contrib.admin",
     "django.contrib.auth",
     "django.contrib.contenttypes",
@@ -63,6 +67,8 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # Above the page cache, so that pages served from it carry the policy too.
+    "partnership.csp.HubCSPMiddleware",
     # Above sessions, CSRF and auth: an anonymous hit skips them all (see learning/page_cache.py).
     "learning.page_cache.AnonymousPageCacheMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -70,8 +76,12 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    "partnership.sessions.IdleSessionMiddleware",
+    "partnership.sessions.NoStoreMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "wagtail.contrib.redirects.middleware.RedirectMiddleware",
+    # Last, as django-axes asks: it turns a lock-out found while signing in into the response.
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "config.urls"
@@ -123,6 +133,11 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
+]
+# Axes first: it refuses a locked-out username and address before any password is checked.
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
 ]
 LOGIN_URL = "sign-in"
 LOGIN_REDIRECT_URL = "/"
@@ -241,6 +256,62 @@ if not DEBUG:
 # Bench and tests run production settings over plain HTTP on loopback; they switch these checks
 # off explicitly and never in production.
 SILENCED_SYSTEM_CHECKS = env.list("SILENCED_SYSTEM_CHECKS", default=[])
+
+# Sign-in throttling (django-axes, see partnership/lockouts.py): this many failed sign-ins in a
+# row for one username from one address lock that pair out for the cool-off. Keyed on both, so
+# that someone guessing at a colleague's account from elsewhere cannot lock them out of their
+# own desk, and a whole office behind one address is not locked out by one person.
+AXES_FAILURE_LIMIT = env.int("HUB_SIGN_IN_FAILURE_LIMIT", default=5)
+AXES_COOLOFF_TIME = timedelta(minutes=env.int("HUB_SIGN_IN_COOLOFF_MINUTES", default=15))
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_RESET_ON_SUCCESS = True
+# Tries during a lock-out do not restart it: the page promises a wait of the cool-off, and keeps
+# the promise (a script that keeps trying is still refused every time).
+AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = False
+AXES_LOCKOUT_CALLABLE = "partnership.lockouts.lockout_response"
+AXES_CLIENT_IP_CALLABLE = "partnership.rate_limits.client_ip"
+# The Hub does not route Django's admin; failed sign-ins are listed in Wagtail's (Reports).
+AXES_ENABLE_ADMIN = False
+# Failures are kept (to lock out and to show managers); successful sign-ins are not: a log of
+# everyone's addresses and browsers is personal data the Hub has no use for.
+AXES_DISABLE_ACCESS_LOG = True
+# Proxies in front of the Hub whose X-Forwarded-For is trusted for the client's address (see
+# partnership/rate_limits.py). Production sits behind one (SECURE_PROXY_SSL_HEADER below).
+HUB_PROXY_COUNT = env.int("HUB_PROXY_COUNT", default=0 if DEBUG else 1)
+# Guesses at secrets without a username (API tokens, feed addresses, approval links) and
+# password reset requests: failures allowed per client address per window, then 429.
+HUB_TOKEN_GUESS_LIMIT = env.int("HUB_TOKEN_GUESS_LIMIT", default=20)
+HUB_PASSWORD_RESET_LIMIT = env.int("HUB_PASSWORD_RESET_LIMIT", default=5)
+HUB_RATE_LIMIT_WINDOW_MINUTES = env.int("HUB_RATE_LIMIT_WINDOW_MINUTES", default=15)
+
+# Sessions (partnership/sessions.py): people who use the admin hold case records and are signed
+# out after HUB_STAFF_IDLE_MINUTES without activity; site readers after HUB_SITE_IDLE_MINUTES.
+# No sign-in outlives a working day, and a shared computer's ends with the browser.
+HUB_STAFF_IDLE_MINUTES = env.int("HUB_STAFF_IDLE_MINUTES", default=30)
+HUB_SITE_IDLE_MINUTES = env.int("HUB_SITE_IDLE_MINUTES", default=120)
+SESSION_COOKIE_AGE = env.int("HUB_SESSION_HOURS", default=12) * 60 * 60
+SESSION_EXPIRE_AT_BROWSER_CLOSE = env.bool("HUB_SESSION_EXPIRE_AT_BROWSER_CLOSE", default=False)
+
+# Content-Security-Policy (django-csp; the admin's additions are in partnership/csp.py). Scripts
+# come only from the Hub's own static files, never inline, so injected markup cannot run; inline
+# styles are allowed because Wagtail's admin and its rich text editor set them. No nonces: the
+# anonymous page cache replays pages, and a replayed nonce protects nothing.
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": [SELF],
+        "script-src": [SELF],
+        "style-src": [SELF, UNSAFE_INLINE],
+        "img-src": [SELF, "data:", "blob:"],
+        "font-src": [SELF, "data:"],
+        "connect-src": [SELF],
+        "frame-src": [SELF],
+        "object-src": [NONE],
+        "base-uri": [SELF],
+        "form-action": [SELF],
+    }
+}
+# The admin's avatars would send a hash of every person's email address to Gravatar.
+WAGTAIL_GRAVATAR_PROVIDER_URL = None
 
 # Logs never carry child-identifying detail: the Hub logs identifiers, not record content.
 LOGGING = {
