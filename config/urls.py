@@ -4,6 +4,7 @@ from wagtail import urls as wagtail_urls
 from wagtail.admin import urls as wagtailadmin_urls
 from wagtail.documents import urls as wagtaildocs_urls
 
+from operations.health import health
 from partnership.views import SignInView, SignOutView
 from search.views import search_api
 
@@ -12,6 +13,7 @@ urlpatterns = [
     path("admin/reports/", include("partnership.admin_reports")),
     path("admin/", include(wagtailadmin_urls)),
     path("documents/", include(wagtaildocs_urls)),
+    path("health/", health, name="health"),
     path("sign-in/", SignInView.as_view(), name="sign-in"),
     path("sign-out/", SignOutView.as_view(), name="sign-out"),
     path("api/search/", search_api, name="api-search"),
