@@ -15,7 +15,7 @@ from wagtail.documents.models import Document
 from learning import demo_briefings
 from learning.models import Acknowledgement, Action, Evidence, EvidenceKind, HomePage
 from partnership.access import SharingLevel
-from partnership.models import Agency
+from partnership.models import Agency, Partnership
 from partnership.pickers import agencies_of
 from reviews.models import Finding, Review, ReviewType
 from tests.learning.library_world import briefing as make_briefing
@@ -141,9 +141,17 @@ def test_deleting_an_agency_in_use_through_the_orm_is_refused(named_agency):
     assert named_agency.reviews.count() == 1
 
 
-def test_deleting_a_partnership_cannot_take_its_agencies_off_reviews(named_agency):
+def test_deleting_a_partnership_cannot_take_its_agencies_off_reviews(named_agency, world):
+    """A partnership with no people of its own whose agency a Wirral review names: deleting it
+    would cascade to the agency, which the guard refuses."""
+    far = Partnership.objects.create(
+        region=world.region, name="Far Partnership", short_name="Far", slug="far"
+    )
+    named_agency.partnership = far
+    named_agency.save()
+
     with pytest.raises(ProtectedError), transaction.atomic():
-        named_agency.partnership.delete()
+        far.delete()
     assert named_agency.reviews.count() == 1
 
 
