@@ -8,7 +8,8 @@ TEST_STAMP := $(VENV)/.installed-test
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: run test install install-test migrate demo lint format check bench browser css clean
+.PHONY: run test install install-test migrate demo lint format check bench browser css clean \
+	backup restore
 
 $(PY):
 	$(PYTHON) -m venv $(VENV)
@@ -69,6 +70,15 @@ css:
 	@command -v npm >/dev/null || { echo "make css needs Node.js and npm."; exit 1; }
 	npm ci --no-audit --no-fund
 	npm run build
+
+# One archive of the database and the private files in HUB_BACKUP_DIR (var/backups), encrypted
+# when HUB_BACKUP_KEY is set; `make restore FILE=...` checks it whole, asks, then restores it.
+backup: install
+	$(PY) manage.py backup
+
+restore: install
+	@test -n "$(FILE)" || { echo "Usage: make restore FILE=var/backups/hub-backup-....tar.gz.fernet"; exit 2; }
+	$(PY) manage.py restore "$(FILE)"
 
 bench: install-test
 	$(PY) -m bench.run $(BENCH_ARGS)

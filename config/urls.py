@@ -6,6 +6,7 @@ from wagtail.admin.views import account
 from wagtail.documents import urls as wagtaildocs_urls
 
 from partnership import rate_limits
+from operations.health import health
 from partnership.views import SignInView, SignOutView
 from search.views import search_api
 
@@ -30,6 +31,7 @@ urlpatterns = [
     ),
     path("admin/", include(wagtailadmin_urls)),
     path("documents/", include(wagtaildocs_urls)),
+    path("health/", health, name="health"),
     path("sign-in/", SignInView.as_view(), name="sign-in"),
     path("sign-out/", SignOutView.as_view(), name="sign-out"),
     path("api/search/", search_api, name="api-search"),

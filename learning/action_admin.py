@@ -183,7 +183,8 @@ class ActionForm(WagtailAdminModelForm):
         offer_visible(self, "review", reviews)
         offer_visible(self, "recommendation", recommendations)
         if "owner_agency" in self.fields:
-            self.fields["owner_agency"].queryset = agencies_of(involved)
+            keep = [action.owner_agency_id] if action.owner_agency_id else []
+            self.fields["owner_agency"].queryset = agencies_of(involved, keep=keep)
         if "lead" in self.fields:
             keep = [action.lead_id] if action.lead_id else []
             self.fields["lead"].queryset = people_of(involved, keep=keep)

@@ -134,7 +134,10 @@ class OwnPartnershipForm(WagtailAdminModelForm):
         if "partnership" in self.fields:
             self.fields["partnership"].queryset = Partnership.objects.filter(pk=own)
         if "agency" in self.fields:
-            self.fields["agency"].queryset = Agency.objects.filter(partnership_id=own)
+            current = [self.instance.agency_id] if getattr(self.instance, "agency_id", None) else []
+            self.fields["agency"].queryset = Agency.objects.filter(partnership_id=own).filter(
+                Q(active=True) | Q(pk__in=current)
+            )
         if "user" in self.fields:
             # A manager adds people who belong to no partnership yet, or keeps their own: the
             # people of other partnerships are not theirs to list.

@@ -6,10 +6,11 @@ class PartnershipConfig(AppConfig):
     verbose_name = "Partnership"
 
     def ready(self):
+        from django.contrib.auth import get_user_model
         from django.contrib.auth.models import Group
-        from django.db.models.signals import m2m_changed, post_delete, post_save
+        from django.db.models.signals import m2m_changed, post_delete, post_save, pre_delete
 
-        from . import admin_mail, exports, lockout_hooks, roles, sessions, vocabulary  # noqa: F401
+        from . import admin_mail, exports, lockout_hooks, retention, roles, sessions, vocabulary  # noqa: F401
         from .admin_dates import use_english_dates
         from .models import Agency, Partnership, Theme
 
@@ -28,6 +29,12 @@ class PartnershipConfig(AppConfig):
         )
         admin_mail.connect()
         sessions.connect()
+        for model in (get_user_model(), Agency):
+            pre_delete.connect(
+                retention.refuse_delete_while_named,
+                sender=model,
+                dispatch_uid=f"hub-retention-{model._meta.label}",
+            )
         self._register_document_policy()
 
     def _register_document_policy(self):

@@ -76,6 +76,12 @@ class Agency(models.Model):
     name = models.CharField(max_length=200)
     short_name = models.CharField(max_length=60)
     sector = models.CharField(max_length=30, choices=Sector.choices)
+    # Reviews, findings and readings name agencies for good: one that closes or merges is
+    # retired, which takes it out of the pickers and keeps it on every record that names it.
+    active = models.BooleanField(
+        default=True,
+        help_text="Untick to retire the agency: records keep naming it; pickers stop offering it.",
+    )
 
     objects = AgencyQuerySet.as_manager()
 

@@ -83,11 +83,15 @@ def people_of(partnership_ids, among=None, keep=()):
     return people.distinct().order_by("last_name", "first_name", "username")
 
 
-def agencies_of(partnership_ids):
-    agencies = Agency.objects.select_related("partnership")
+def agencies_of(partnership_ids, keep=()):
+    """Active agencies of these partnerships (`None`: of all), and those in `keep`: a record
+    that names an agency since retired keeps it when saved."""
+    agencies = Agency.objects.filter(active=True)
     if partnership_ids is not None:
         agencies = agencies.filter(partnership_id__in=partnership_ids)
-    return agencies.order_by("partnership__short_name", "name")
+    if keep:
+        agencies = Agency.objects.filter(Q(pk__in=agencies.values("pk")) | Q(pk__in=list(keep)))
+    return agencies.select_related("partnership").order_by("partnership__short_name", "name")
 
 
 def offer_visible(form, name, queryset):

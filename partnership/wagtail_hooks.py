@@ -1,12 +1,16 @@
+from django.contrib import messages
+from django.contrib.admin.utils import quote
 from django.core.exceptions import PermissionDenied
+from django.shortcuts import redirect
 from django.templatetags.static import static
+from django.urls import reverse
 from django.utils.html import format_html
 from wagtail import hooks
 from wagtail.admin.panels import FieldPanel, HelpPanel, ObjectList
 from wagtail.models import Page
 from wagtail.permissions import register_permission_policy
 from wagtail.snippets.models import register_snippet
-from wagtail.snippets.views.snippets import SnippetViewSet, SnippetViewSetGroup
+from wagtail.snippets.views.snippets import DeleteView, SnippetViewSet, SnippetViewSetGroup
 
 from .admin_access import GuardedDeleteBulkAction
 from .admin_home import narrow_home_panels
@@ -14,6 +18,7 @@ from .admin_scoping import OwnPartnershipForm, PartnershipScopedViewSet
 from .documents import VisibleDocumentsAdminAPIViewSet
 from .models import Agency, Membership, Partnership, Region, Theme
 from .page_access import AccessPagePermissionPolicy, visible_pages
+from .retention import deactivate_instead_of_delete, describe, holdings
 
 
 class ThemeViewSet(SnippetViewSet):
@@ -47,13 +52,31 @@ class PartnershipViewSet(PartnershipScopedViewSet):
     search_fields = ["name", "short_name"]
 
 
+class AgencyDeleteView(DeleteView):
+    """An agency that records name is retired, not deleted: the delete is refused, before it
+    is confirmed, with what names it and the way to retire it."""
+
+    def run_before_hook(self):
+        held = holdings(self.object)
+        if not held:
+            return super().run_before_hook()
+        messages.error(
+            self.request,
+            f"{self.object} cannot be deleted: {describe(held)} name it. "
+            "Retire it instead: untick Active and save. It stays on those records and "
+            "leaves the pickers.",
+        )
+        return redirect(reverse(self.edit_url_name, args=(quote(self.object.pk),)))
+
+
 class AgencyViewSet(PartnershipScopedViewSet):
     model = Agency
     icon = "site"
     menu_label = "Agencies"
-    list_display = ["name", "short_name", "sector", "partnership"]
-    list_filter = ["partnership", "sector"]
-    list_export = ["name", "short_name", "sector", "partnership"]
+    delete_view_class = AgencyDeleteView
+    list_display = ["name", "short_name", "sector", "partnership", "active"]
+    list_filter = ["partnership", "sector", "active"]
+    list_export = ["name", "short_name", "sector", "partnership", "active"]
     search_fields = ["name", "short_name"]
     edit_handler = ObjectList(
         [
@@ -61,6 +84,7 @@ class AgencyViewSet(PartnershipScopedViewSet):
             FieldPanel("name"),
             FieldPanel("short_name"),
             FieldPanel("sector"),
+            FieldPanel("active"),
         ],
         base_form_class=OwnPartnershipForm,
     )
@@ -138,3 +162,35 @@ def refuse_moves_the_page_tester_refuses(request, page, destination):
 def narrow_admin_api_documents(router):
     """After Wagtail's own hook (order 0), which registers an endpoint that asks no policy."""
     router.register_endpoint("documents", VisibleDocumentsAdminAPIViewSet)
+
+
+@hooks.register("before_delete_user")
+def deactivate_people_whom_records_name(request, user):
+    """Wagtail's user delete deactivates a person whom records name: their acknowledgements,
+    bookings, evidence and history stay theirs. The confirmation page says so first."""
+    if request.method != "POST":
+        held = holdings(user)
+        if held:
+            messages.warning(
+                request,
+                f"{user.get_username()} holds {describe(held)}: deleting will deactivate "
+                "them instead, so that those records keep their name.",
+            )
+        return None
+    outcome = deactivate_instead_of_delete(user, by=request.user)
+    if outcome.deleted:
+        return None
+    messages.success(
+        request,
+        f"{user.get_username()} was deactivated, not deleted: they hold "
+        f"{describe(outcome.held)}. They can no longer sign in.",
+    )
+    return redirect("wagtailusers_users:index")
+
+
+@hooks.register("register_log_actions")
+def register_retention_actions(actions):
+    actions.register_action(
+        "hub.person.deactivated", "Deactivate", "Deactivated instead of deleted"
+    )
+    actions.register_action("hub.agency.retired", "Retire", "Retired")

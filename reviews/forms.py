@@ -3,9 +3,10 @@
 import copy
 
 from django.contrib.auth import get_user_model
+from django.db.models import Q
 from wagtail.admin.forms import WagtailAdminModelForm
 
-from partnership.models import Role
+from partnership.models import Agency, Role
 from partnership.pickers import (
     agencies_of,
     involved_partnership_ids,
@@ -74,7 +75,12 @@ class ReviewAdminForm(WagtailAdminModelForm):
                 groups__name__in=[r.label for r in PANEL_ROLES]
             )
             self.fields["panel"].queryset = people_of(involved, among=panel_roles, keep=sitting)
-        agencies = agencies_of(involved)
+        named = (
+            Agency.objects.filter(Q(reviews=self.instance) | Q(findings__review=self.instance))
+            if self.instance.pk
+            else Agency.objects.none()
+        )
+        agencies = agencies_of(involved, keep=named.values_list("pk", flat=True))
         if "agencies" in self.fields:
             self.fields["agencies"].queryset = agencies
         self._limit_formset_field("findings", "agencies", agencies)

@@ -13,6 +13,7 @@ another partnership is not found (404), as partnership.admin_scoping does for ag
 import django_filters
 from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied
+from django.db.models import Q
 from django.http import Http404
 from django.shortcuts import get_object_or_404
 from django.urls import path, reverse
@@ -103,7 +104,11 @@ class SessionForm(OwnPartnershipForm):
         if "eligible_partnerships" in self.fields:
             self.fields["eligible_partnerships"].queryset = Partnership.objects.all()
         if "eligible_agencies" in self.fields:
-            self.fields["eligible_agencies"].queryset = Agency.objects.select_related("partnership")
+            # Retired agencies leave the choices, except where the session names one already.
+            named = self.instance.eligible_agencies.all() if self.instance.pk else []
+            self.fields["eligible_agencies"].queryset = Agency.objects.filter(
+                Q(active=True) | Q(pk__in=[a.pk for a in named])
+            ).select_related("partnership")
 
     def clean(self):
         cleaned = super().clean()

@@ -38,6 +38,7 @@ INSTALLED_APPS = [
     "learning",
     "training",
     "search",
+    "operations",
     "wagtail.contrib.forms",
     "wagtail.contrib.redirects",
     "wagtail.contrib.settings",
@@ -334,6 +335,11 @@ HUB_ACTION_ESCALATION_DAYS = env.int("HUB_ACTION_ESCALATION_DAYS", default=30)
 HUB_ACTION_DIGEST_WEEKDAY = env.int("HUB_ACTION_DIGEST_WEEKDAY", default=0)
 # A notice claimed but not marked sent after this long belongs to a run that died: retry it.
 HUB_ACTION_NOTICE_RETRY_MINUTES = env.int("HUB_ACTION_NOTICE_RETRY_MINUTES", default=15)
+
+# Backups (`make backup`): where archives go, and the Fernet key that encrypts them. Without a
+# key they are written unencrypted, with a warning: the archive holds confidential case data.
+HUB_BACKUP_DIR = Path(env.str("HUB_BACKUP_DIR", default=str(VAR_DIR / "backups")))
+HUB_BACKUP_KEY = env.str("HUB_BACKUP_KEY", default="")
 
 HUB_DEMO_PASSWORD = env.str("HUB_DEMO_PASSWORD", default="")
 # Served only by `make bench`: a minimal view that shows the framework's ceiling.

@@ -163,7 +163,7 @@ class Action(index.Indexed, models.Model):
         settings.AUTH_USER_MODEL,
         null=True,
         blank=True,
-        on_delete=models.SET_NULL,
+        on_delete=models.PROTECT,
         related_name="led_actions",
         help_text="Empty: the owning agency's leads receive the reminders.",
     )
@@ -179,7 +179,7 @@ class Action(index.Indexed, models.Model):
         settings.AUTH_USER_MODEL,
         null=True,
         blank=True,
-        on_delete=models.SET_NULL,
+        on_delete=models.PROTECT,
         related_name="+",
     )
     embedded_at = models.DateTimeField(null=True, blank=True)
@@ -249,7 +249,7 @@ class ActionEvent(models.Model):
     to_state = models.CharField(max_length=20, choices=ActionState.choices, blank=True)
     note = models.TextField(blank=True)
     user = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.PROTECT, related_name="+"
     )
     at = models.DateTimeField(default=timezone.now)
 
@@ -278,7 +278,8 @@ class Evidence(models.Model):
     """What shows an action was done, or that it changed practice. Documents stay private:
     they are served only through the permission-checking document view."""
 
-    action = models.ForeignKey(Action, on_delete=models.CASCADE, related_name="evidence")
+    # Evidence outlives any attempt to delete what it proves: the action, its file, its author.
+    action = models.ForeignKey(Action, on_delete=models.PROTECT, related_name="evidence")
     kind = models.CharField(max_length=20, choices=EvidenceKind.choices)
     impact_type = models.CharField(max_length=30, choices=ImpactType.choices, blank=True)
     text = models.TextField()
@@ -286,11 +287,11 @@ class Evidence(models.Model):
         "wagtaildocs.Document",
         null=True,
         blank=True,
-        on_delete=models.SET_NULL,
+        on_delete=models.PROTECT,
         related_name="+",
     )
     added_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.PROTECT, related_name="+"
     )
     added_at = models.DateTimeField(default=timezone.now)
 
@@ -315,14 +316,14 @@ class ExtensionRequest(models.Model):
     requested_due_date = models.DateField()
     reason = models.TextField()
     requested_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.PROTECT, related_name="+"
     )
     requested_at = models.DateTimeField(default=timezone.now)
     decision = models.CharField(
         max_length=10, choices=ExtensionDecision.choices, default=ExtensionDecision.PENDING
     )
     decided_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
     decided_at = models.DateTimeField(null=True, blank=True)
     decision_note = models.TextField(blank=True)

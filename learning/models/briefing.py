@@ -334,19 +334,21 @@ class LibraryPage(HubPage, Page):
 
 
 class Acknowledgement(models.Model):
-    """A practitioner has read and understood a briefing: once, with when."""
+    """A practitioner has read and understood a briefing: once, with when. It is the evidence
+    that learning reached practice, so nothing it names can be deleted from under it: people
+    are deactivated, agencies retired and briefings unpublished instead."""
 
     user = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="acknowledgements"
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="acknowledgements"
     )
     briefing = models.ForeignKey(
-        LearningBriefing, on_delete=models.CASCADE, related_name="acknowledgements"
+        LearningBriefing, on_delete=models.PROTECT, related_name="acknowledgements"
     )
     agency = models.ForeignKey(
         "partnership.Agency",
         null=True,
         blank=True,
-        on_delete=models.SET_NULL,
+        on_delete=models.PROTECT,
         related_name="acknowledgements",
         help_text="The reader's agency when they read it, for reach by agency.",
     )

@@ -79,7 +79,7 @@ class Milestone(models.Model):
         settings.AUTH_USER_MODEL,
         null=True,
         blank=True,
-        on_delete=models.SET_NULL,
+        on_delete=models.PROTECT,
         related_name="+",
         help_text="Who marked it done, or whose sign-off closed it.",
     )

@@ -338,3 +338,18 @@ def test_an_unsaved_briefing_previews_with_its_chosen_sources(home, world, revie
     response = briefing.make_preview_request(extra_request_attrs={"user": people["reviewer"]})
     assert response.status_code == 200
     assert finding.title in response.content.decode()
+
+
+@pytest.mark.django_db
+def test_a_briefing_people_have_read_is_not_deleted_but_refused_with_a_message(client, people):
+    from django.urls import reverse
+
+    from learning.models import Acknowledgement, LearningBriefing
+    from tests.learning.library_world import briefing, library
+
+    page = briefing(library(), people["manager"].membership.partnership, "partnership")
+    Acknowledgement.objects.create(briefing=page, user=people["practitioner"])
+    client.force_login(people["admin"])
+    response = client.post(reverse("wagtailadmin_pages:delete", args=[page.pk]))
+    assert response.status_code == 302
+    assert LearningBriefing.objects.filter(pk=page.pk).exists()

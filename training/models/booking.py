@@ -66,7 +66,7 @@ class Booking(models.Model):
         settings.AUTH_USER_MODEL,
         null=True,
         blank=True,
-        on_delete=models.SET_NULL,
+        on_delete=models.PROTECT,
         related_name="+",
     )
     # The fee fixed when the register is marked, from the terms in force then.
