@@ -5,8 +5,8 @@ from wagtail.admin import urls as wagtailadmin_urls
 from wagtail.admin.views import account
 from wagtail.documents import urls as wagtaildocs_urls
 
-from partnership import rate_limits
 from operations.health import health
+from partnership import rate_limits
 from partnership.views import SignInView, SignOutView
 from search.views import search_api
 
