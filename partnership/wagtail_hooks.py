@@ -1,6 +1,8 @@
 from django.core.exceptions import PermissionDenied
+from django.http import HttpResponse
 from django.templatetags.static import static
 from django.utils.html import format_html
+from django.utils.http import content_disposition_header
 from wagtail import hooks
 from wagtail.admin.panels import FieldPanel, HelpPanel, ObjectList
 from wagtail.models import Page
@@ -14,6 +16,7 @@ from .admin_scoping import OwnPartnershipForm, PartnershipScopedViewSet
 from .documents import VisibleDocumentsAdminAPIViewSet
 from .models import Agency, Membership, Partnership, Region, Theme
 from .page_access import AccessPagePermissionPolicy, visible_pages
+from .uploads import ContentMismatch, check_content
 
 
 class ThemeViewSet(SnippetViewSet):
@@ -138,3 +141,27 @@ def refuse_moves_the_page_tester_refuses(request, page, destination):
 def narrow_admin_api_documents(router):
     """After Wagtail's own hook (order 0), which registers an endpoint that asks no policy."""
     router.register_endpoint("documents", VisibleDocumentsAdminAPIViewSet)
+
+
+# After every access hook (order 0): only a document the person may have is looked at.
+@hooks.register("before_serve_document", order=100)
+def serve_unchecked_content_as_bytes(document, request):
+    """A document whose content is not what its name says (one stored before uploads were
+    checked) is served as bytes to save, never as the type its name claims; every other
+    document is left to Wagtail's view, which sends it as the type `partnership.uploads`
+    checked, as an attachment, with nosniff."""
+    try:
+        with document.open_file() as file:
+            check_content(file, document.filename)
+    except ContentMismatch:
+        # Wagtail's view returns a hook's answer only if it is an HttpResponse, which a
+        # streaming FileResponse is not: such files are few and at most the upload limit.
+        with document.open_file() as file:
+            response = HttpResponse(file.read(), content_type="application/octet-stream")
+        response["Content-Disposition"] = content_disposition_header(
+            as_attachment=True, filename=document.filename
+        )
+        response["X-Content-Type-Options"] = "nosniff"
+        response["Content-Security-Policy"] = "default-src 'none'"
+        return response
+    return None

@@ -12,6 +12,8 @@ import environ
 from celery.schedules import crontab
 from django.core.exceptions import ImproperlyConfigured
 
+from partnership.uploads import CONTENT_TYPES
+
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
 SITE_DIR = BASE_DIR / "site"
 VAR_DIR = Path(environ.Env().str("HUB_VAR_DIR", default=str(BASE_DIR / "var")))
@@ -205,7 +207,12 @@ WAGTAILSEARCH_BACKENDS = {"default": {"BACKEND": "wagtail.search.backends.databa
 WAGTAIL_SITE_NAME = "Safeguarding Learning Hub"
 WAGTAILADMIN_BASE_URL = env.str("WAGTAILADMIN_BASE_URL", default="http://127.0.0.1:8000")
 WAGTAIL_I18N_ENABLED = False
-WAGTAILDOCS_EXTENSIONS = ["csv", "docx", "doc", "odt", "pdf", "pptx", "rtf", "txt", "xlsx"]
+# Each kind the Hub keeps is checked by its content (partnership/uploads.py) and served as the
+# type that content was checked to be, always as an attachment: never opened in the browser.
+WAGTAILDOCS_EXTENSIONS = sorted(CONTENT_TYPES)
+WAGTAILDOCS_CONTENT_TYPES = CONTENT_TYPES
+WAGTAILDOCS_INLINE_CONTENT_TYPES: list[str] = []
+WAGTAILDOCS_DOCUMENT_FORM_BASE = "partnership.document_forms.CheckedDocumentForm"
 WAGTAILDOCS_MAX_UPLOAD_SIZE = 20 * 1024 * 1024
 # Documents hold chronologies and minutes: they are always served through Wagtail's view, which
 # checks permissions, never as a public media URL.
