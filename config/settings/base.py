@@ -271,6 +271,15 @@ HUB_ACTION_DIGEST_WEEKDAY = env.int("HUB_ACTION_DIGEST_WEEKDAY", default=0)
 # A notice claimed but not marked sent after this long belongs to a run that died: retry it.
 HUB_ACTION_NOTICE_RETRY_MINUTES = env.int("HUB_ACTION_NOTICE_RETRY_MINUTES", default=15)
 
+# Imports (partnership/spreadsheets.py): how much of a spreadsheet the Hub reads. The upload limit
+# counts compressed bytes; these bound the work a file can ask for before a row is read.
+HUB_IMPORT_MAX_UNCOMPRESSED_BYTES = env.int(
+    "HUB_IMPORT_MAX_UNCOMPRESSED_BYTES", default=50 * 1024 * 1024
+)
+HUB_IMPORT_MAX_SHARED_STRINGS = env.int("HUB_IMPORT_MAX_SHARED_STRINGS", default=200_000)
+HUB_IMPORT_MAX_ROWS = env.int("HUB_IMPORT_MAX_ROWS", default=20_000)
+HUB_IMPORT_MAX_CELLS = env.int("HUB_IMPORT_MAX_CELLS", default=1_000_000)
+
 HUB_DEMO_PASSWORD = env.str("HUB_DEMO_PASSWORD", default="")
 # Served only by `make bench`: a minimal view that shows the framework's ceiling.
 HUB_BENCH = env.bool("HUB_BENCH", default=False)
