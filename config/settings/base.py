@@ -65,6 +65,8 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # Before the page cache and every view: a NUL in the path, query or a form is a 400.
+    "partnership.bad_bytes.RejectNulBytesMiddleware",
     # Above sessions, CSRF and auth: an anonymous hit skips them all (see learning/page_cache.py).
     "learning.page_cache.AnonymousPageCacheMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
