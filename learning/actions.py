@@ -24,6 +24,7 @@ from wagtail.log_actions import log
 
 from partnership.access import can_view, has_role, membership_of, sees_everything, visible_to
 from partnership.models import Role
+from partnership.uploads import ContentMismatch, check_content
 
 from .models import (
     Action,
@@ -286,6 +287,11 @@ def _store_document(action: Action, user, uploaded):
     document titles are searchable in the admin."""
     from wagtail.documents import get_document_model
 
+    # The form said so at the field already; this holds for every other caller too.
+    try:
+        check_content(uploaded)
+    except ContentMismatch as error:
+        raise ActionStateError(str(error)) from error
     Document = get_document_model()
     document = Document(
         title=f"Evidence for {action.reference}",

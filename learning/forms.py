@@ -10,6 +10,7 @@ from django.core.exceptions import ValidationError
 from django.template.defaultfilters import filesizeformat
 
 from partnership.dates import real_date
+from partnership.uploads import ContentMismatch, check_content
 
 from .actions import max_upload_bytes
 from .models import RAG, ActionState, EvidenceKind, ImpactType
@@ -82,6 +83,10 @@ class EvidenceForm(forms.Form):
             raise ValidationError(
                 f"The document must be smaller than {filesizeformat(max_upload_bytes())}"
             )
+        try:
+            check_content(document)
+        except ContentMismatch as error:
+            raise ValidationError(str(error)) from error
         return document
 
     def clean(self):

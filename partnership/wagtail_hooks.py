@@ -1,10 +1,12 @@
 from django.contrib import messages
 from django.contrib.admin.utils import quote
 from django.core.exceptions import PermissionDenied
+from django.http import HttpResponse
 from django.shortcuts import redirect
 from django.templatetags.static import static
 from django.urls import reverse
 from django.utils.html import format_html
+from django.utils.http import content_disposition_header
 from wagtail import hooks
 from wagtail.admin.panels import FieldPanel, HelpPanel, ObjectList
 from wagtail.models import Page
@@ -19,6 +21,7 @@ from .documents import VisibleDocumentsAdminAPIViewSet
 from .models import Agency, Membership, Partnership, Region, Theme
 from .page_access import AccessPagePermissionPolicy, visible_pages
 from .retention import deactivate_instead_of_delete, describe, holdings
+from .uploads import ContentMismatch, check_content
 
 
 class ThemeViewSet(SnippetViewSet):
@@ -194,3 +197,27 @@ def register_retention_actions(actions):
         "hub.person.deactivated", "Deactivate", "Deactivated instead of deleted"
     )
     actions.register_action("hub.agency.retired", "Retire", "Retired")
+
+
+# After every access hook (order 0): only a document the person may have is looked at.
+@hooks.register("before_serve_document", order=100)
+def serve_unchecked_content_as_bytes(document, request):
+    """A document whose content is not what its name says (one stored before uploads were
+    checked) is served as bytes to save, never as the type its name claims; every other
+    document is left to Wagtail's view, which sends it as the type `partnership.uploads`
+    checked, as an attachment, with nosniff."""
+    try:
+        with document.open_file() as file:
+            check_content(file, document.filename)
+    except ContentMismatch:
+        # Wagtail's view returns a hook's answer only if it is an HttpResponse, which a
+        # streaming FileResponse is not: such files are few and at most the upload limit.
+        with document.open_file() as file:
+            response = HttpResponse(file.read(), content_type="application/octet-stream")
+        response["Content-Disposition"] = content_disposition_header(
+            as_attachment=True, filename=document.filename
+        )
+        response["X-Content-Type-Options"] = "nosniff"
+        response["Content-Security-Policy"] = "default-src 'none'"
+        return response
+    return None

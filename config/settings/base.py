@@ -14,6 +14,8 @@ from celery.schedules import crontab
 from csp.constants import NONE, SELF, UNSAFE_INLINE
 from django.core.exceptions import ImproperlyConfigured
 
+from partnership.uploads import CONTENT_TYPES
+
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
 SITE_DIR = BASE_DIR / "site"
 VAR_DIR = Path(environ.Env().str("HUB_VAR_DIR", default=str(BASE_DIR / "var")))
@@ -68,6 +70,8 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # Before the page cache and every view: a NUL in the path, query or a form is a 400.
+    "partnership.bad_bytes.RejectNulBytesMiddleware",
     # Above the page cache, so that pages served from it carry the policy too.
     "partnership.csp.HubCSPMiddleware",
     # Above sessions, CSRF and auth: an anonymous hit skips them all (see learning/page_cache.py).
@@ -221,7 +225,12 @@ WAGTAILSEARCH_BACKENDS = {"default": {"BACKEND": "wagtail.search.backends.databa
 WAGTAIL_SITE_NAME = "Safeguarding Learning Hub"
 WAGTAILADMIN_BASE_URL = env.str("WAGTAILADMIN_BASE_URL", default="http://127.0.0.1:8000")
 WAGTAIL_I18N_ENABLED = False
-WAGTAILDOCS_EXTENSIONS = ["csv", "docx", "doc", "odt", "pdf", "pptx", "rtf", "txt", "xlsx"]
+# Each kind the Hub keeps is checked by its content (partnership/uploads.py) and served as the
+# type that content was checked to be, always as an attachment: never opened in the browser.
+WAGTAILDOCS_EXTENSIONS = sorted(CONTENT_TYPES)
+WAGTAILDOCS_CONTENT_TYPES = CONTENT_TYPES
+WAGTAILDOCS_INLINE_CONTENT_TYPES: list[str] = []
+WAGTAILDOCS_DOCUMENT_FORM_BASE = "partnership.document_forms.CheckedDocumentForm"
 WAGTAILDOCS_MAX_UPLOAD_SIZE = 20 * 1024 * 1024
 # Documents hold chronologies and minutes: they are always served through Wagtail's view, which
 # checks permissions, never as a public media URL.
@@ -340,6 +349,15 @@ HUB_ACTION_NOTICE_RETRY_MINUTES = env.int("HUB_ACTION_NOTICE_RETRY_MINUTES", def
 # key they are written unencrypted, with a warning: the archive holds confidential case data.
 HUB_BACKUP_DIR = Path(env.str("HUB_BACKUP_DIR", default=str(VAR_DIR / "backups")))
 HUB_BACKUP_KEY = env.str("HUB_BACKUP_KEY", default="")
+
+# Imports (partnership/spreadsheets.py): how much of a spreadsheet the Hub reads. The upload limit
+# counts compressed bytes; these bound the work a file can ask for before a row is read.
+HUB_IMPORT_MAX_UNCOMPRESSED_BYTES = env.int(
+    "HUB_IMPORT_MAX_UNCOMPRESSED_BYTES", default=50 * 1024 * 1024
+)
+HUB_IMPORT_MAX_SHARED_STRINGS = env.int("HUB_IMPORT_MAX_SHARED_STRINGS", default=200_000)
+HUB_IMPORT_MAX_ROWS = env.int("HUB_IMPORT_MAX_ROWS", default=20_000)
+HUB_IMPORT_MAX_CELLS = env.int("HUB_IMPORT_MAX_CELLS", default=1_000_000)
 
 HUB_DEMO_PASSWORD = env.str("HUB_DEMO_PASSWORD", default="")
 # Served only by `make bench`: a minimal view that shows the framework's ceiling.
