@@ -86,8 +86,10 @@ def test_a_postgresql_restore_brings_back_every_record_and_file(
     _restores_everything(estate, media, tmp_path, restore_database, Fernet.generate_key().decode())
 
 
+# Serialized rollback, as every other transactional test here: a plain flush re-creates the
+# content types, and the next serialized test then cannot load its own.
 @pytest.fixture
-def small(transactional_db, media):
+def small(django_db_serialized_rollback, transactional_db, media):
     """A database with its migrations' content and one private file."""
     (media / "documents").mkdir(parents=True)
     (media / "documents" / "minutes.txt").write_bytes(b"panel minutes")
