@@ -7,6 +7,7 @@ an invalid link, a reset request that sends mail), so a feed reader polling a go
 never held back. A fixed window in the cache (Redis in production) is enough: the point is to make
 a guess at a 256-bit token pointless, not to meter honest use."""
 
+import ipaddress
 from dataclasses import dataclass
 from functools import wraps
 
@@ -47,7 +48,14 @@ def window_seconds() -> int:
     return settings.HUB_RATE_LIMIT_WINDOW_MINUTES * 60
 
 
-def client_ip(request) -> str:
+def _valid(address: str) -> str | None:
+    try:
+        return str(ipaddress.ip_address(address))
+    except ValueError:
+        return None
+
+
+def client_ip(request) -> str | None:
     """The client's address: REMOTE_ADDR, or with HUB_PROXY_COUNT proxies in front, the address
     the outermost trusted proxy saw (counting from the right, since a client can write anything
     at the left of X-Forwarded-For). Axes uses it too (AXES_CLIENT_IP_CALLABLE)."""
@@ -58,13 +66,15 @@ def client_ip(request) -> str:
             for part in request.META.get("HTTP_X_FORWARDED_FOR", "").split(",")
             if part.strip()
         ]
-        if len(forwarded) >= proxies:
-            return forwarded[-proxies]
-    return request.META.get("REMOTE_ADDR", "") or "unknown"
+        # Only an address: axes stores it in an address column, where a forged "unknown" in
+        # X-Forwarded-For would be an error on PostgreSQL.
+        if len(forwarded) >= proxies and _valid(forwarded[-proxies]):
+            return _valid(forwarded[-proxies])
+    return _valid(request.META.get("REMOTE_ADDR", ""))
 
 
 def _key(scope: Scope, request) -> str:
-    return f"hub:rate-limit:{scope.name}:{client_ip(request)}"
+    return f"hub:rate-limit:{scope.name}:{client_ip(request) or 'unknown'}"
 
 
 def blocked(request, scope: Scope) -> bool:
