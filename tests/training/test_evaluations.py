@@ -1,7 +1,7 @@
 """Evaluation after the session, the certificate it releases, the follow-up and its emails, and
 follow-ups counted as evidence of impact on the course's actions."""
 
-from datetime import timedelta
+from datetime import datetime, time, timedelta
 
 import pytest
 from django.core.management import call_command
@@ -182,9 +182,10 @@ def past_world(register_world):
     yesterday = timezone.now() - timedelta(days=1)
     rw.session.starts_at, rw.session.ends_at = yesterday - timedelta(hours=6), yesterday
     rw.session.save()
-    old = make_session(
-        rw.course, timezone.now() - timedelta(days=90, hours=6), trainers=[rw.trainer]
-    )
+    # At 09:00 London time 90 days ago, not "now minus 90 days": across a change of the clocks
+    # that instant falls on the next London day late in the evening, and the test failed then.
+    ninety_days_ago = datetime.combine(today - timedelta(days=90), time(9))
+    old = make_session(rw.course, timezone.make_aware(ninety_days_ago), trainers=[rw.trainer])
     old_bookings = [make_booking(old, person) for person in rw.delegates]
     for session, bookings in ((rw.session, rw.bookings), (old, old_bookings)):
         register.mark(
