@@ -98,10 +98,12 @@ def test_three_million_shared_strings_are_refused_fast_and_small(client, people)
     assert client.get(reverse(IMPORT_URL)).status_code == 200
 
     tracemalloc.start()
-    started = time.perf_counter()
+    # The CPU time of this process: CI runs two passes side by side on two cores, so the wall
+    # clock measures the other pass as much as this refusal.
+    started = time.process_time()
     try:
         response = _post(client, bomb)
-        elapsed = time.perf_counter() - started
+        elapsed = time.process_time() - started
         _, peak = tracemalloc.get_traced_memory()
     finally:
         tracemalloc.stop()
@@ -159,10 +161,10 @@ def test_a_sheet_claiming_a_million_rows_is_refused_without_reading_them(client,
     )
     xlsx = _replace_parts(xlsx, {"xl/worksheets/sheet1.xml": sheet})
     client.force_login(people["manager"])
-    started = time.perf_counter()
+    started = time.process_time()
     page = _page(_post(client, xlsx))
     assert "the file has more than 20,000 rows" in page
-    assert time.perf_counter() - started < 2
+    assert time.process_time() - started < 2
 
 
 def test_a_workbook_with_more_cells_than_the_limit_is_refused(client, people, settings):
