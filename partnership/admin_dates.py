@@ -65,10 +65,11 @@ def _with_example(help_text, example) -> str:
     return f"{help_text} {example}" if help_text else example
 
 
-class DateField(forms.DateField):
-    widget = DateInput
-    example = DATE_EXAMPLE
-    default_error_messages = {"invalid": "Enter a real date, for example 15/03/2026"}
+class TypedDateMixin:
+    """A plain text box (never Wagtail's picker) with the expected format as its hint."""
+
+    widget = None
+    example = ""
 
     def __init__(self, *, widget=None, help_text="", **kwargs):
         super().__init__(
@@ -76,6 +77,12 @@ class DateField(forms.DateField):
             help_text=_with_example(help_text, self.example),
             **kwargs,
         )
+
+
+class DateField(TypedDateMixin, forms.DateField):
+    widget = DateInput
+    example = DATE_EXAMPLE
+    default_error_messages = {"invalid": "Enter a real date, for example 15/03/2026"}
 
     def to_python(self, value):
         if value in self.empty_values:
@@ -90,7 +97,7 @@ class DateField(forms.DateField):
             raise ValidationError(self.error_messages["invalid"], code="invalid") from error
 
 
-class DateTimeField(forms.DateTimeField):
+class DateTimeField(TypedDateMixin, forms.DateTimeField):
     """A date and a 24-hour time in London (Django makes it aware in TIME_ZONE); a time the
     clocks skip or repeat is refused rather than moved."""
 
@@ -99,13 +106,6 @@ class DateTimeField(forms.DateTimeField):
     default_error_messages = {
         "invalid": "Enter a real date and time, for example 10/02/2027 09:30",
     }
-
-    def __init__(self, *, widget=None, help_text="", **kwargs):
-        super().__init__(
-            widget=_without_picker(widget, type(self).widget),
-            help_text=_with_example(help_text, self.example),
-            **kwargs,
-        )
 
     def to_python(self, value):
         if value in self.empty_values:
