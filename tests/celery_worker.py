@@ -65,6 +65,16 @@ class RealWorker:
                 f"--- worker log ---\n{self.log()}"
             )
 
+    def wait_for_log(self, text: str, timeout: float = WORKER_TIMEOUT) -> str:
+        """The first line of the worker's log that holds `text`, once it is there."""
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            lines = [line for line in self.log().splitlines() if text in line]
+            if lines:
+                return lines[0]
+            time.sleep(0.2)
+        pytest.fail(f"no {text!r} in the worker's log\n{self.log()}")
+
     def wait_for_mail(self, count: int, timeout: float = WORKER_TIMEOUT):
         """(to, subject) of the mail written, once there are at least `count` messages."""
         deadline = time.monotonic() + timeout

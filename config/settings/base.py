@@ -323,16 +323,25 @@ CONTENT_SECURITY_POLICY = {
 # The admin's avatars would send a hash of every person's email address to Gravatar.
 WAGTAIL_GRAVATAR_PROVIDER_URL = None
 
-# Logs never carry child-identifying detail: the Hub logs identifiers, not record content.
+# Logs never carry child-identifying detail: the Hub logs identifiers, not record content, and
+# every handler withholds what Wagtail, Django's SQL logger and Celery would quote of a record
+# (partnership/log_privacy.py). A handler added here must carry the filter too: a test checks.
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "filters": {"withhold_record_content": {"()": "partnership.log_privacy.WithholdRecordContent"}},
+    "handlers": {
+        "console": {"class": "logging.StreamHandler", "filters": ["withhold_record_content"]}
+    },
     "root": {"handlers": ["console"], "level": env.str("LOG_LEVEL", default="INFO")},
     "loggers": {
+        # Django's own default sends errors to ADMINS by email, request and all: not here.
+        "django": {"handlers": ["console"], "level": "INFO", "propagate": False},
         "django.db.backends": {"level": "WARNING"},
         # Wagtail 8 runs its reference-index updates as django-tasks; one line each is noise.
         "django_tasks": {"level": "WARNING"},
+        # redis-py gives this logger a handler of its own unless it exists already.
+        "push_response": {"handlers": ["console"], "level": "INFO", "propagate": False},
     },
 }
 
