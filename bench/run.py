@@ -1,7 +1,7 @@
 """`make bench`: build a scaled demo world on PostgreSQL, serve it with gunicorn as production
 would, and measure the site's pages beside a minimal Django view served the same way.
 
-Writes bench/results.md and the block between the bench markers in README.md. Everything runs on
+Writes bench/results.md, the one place its figures live. Everything runs on
 loopback; the database named by BENCH_DATABASE_URL is dropped and made anew.
 """
 
@@ -27,8 +27,6 @@ from .pages import ANONYMOUS, PAGES, Page
 
 ROOT = Path(__file__).resolve().parent.parent
 RESULTS = ROOT / "bench" / "results.md"
-README = ROOT / "README.md"
-START, END = "<!-- bench:start -->", "<!-- bench:end -->"
 HOST = "127.0.0.1"
 WORKERS = 2
 # Threaded workers keep connections alive, as a production server behind a proxy would; sync
@@ -123,14 +121,13 @@ def main(argv=None) -> int:
     table = _table(results)
     print()
     print(table)
-    # A partial table must not replace the full one in results.md and the README.
+    # A partial table must not replace the full one in results.md.
     if not args.no_write and not args.only:
         facts = _facts(args, load_seconds, records, (load_before, load_after))
         if reminders:
             facts["reminder job"] = _reminder_line(reminders)
         RESULTS.write_text(_results_markdown(facts, table))
-        _update_readme(_readme_block(facts, table))
-        print(f"\nWrote {RESULTS.relative_to(ROOT)} and the benchmark block of README.md.")
+        print(f"\nWrote {RESULTS.relative_to(ROOT)}.")
     return 0
 
 
@@ -424,21 +421,6 @@ def _targets_note() -> str:
         "authentication, messages), while a cache hit is answered above them. Signed-in pages "
         "make one database round trip per query, so they suffer most when the machine is busy."
     )
-
-
-def _readme_block(facts, table) -> str:
-    return f"{START}\n{_facts_lines(facts)}\n\n{table}\n\n{_targets_note()}\n{END}"
-
-
-def _update_readme(block: str) -> None:
-    text = README.read_text() if README.exists() else "# Safeguarding Learning Hub\n"
-    if START in text and END in text:
-        before, rest = text.split(START, 1)
-        _, after = rest.split(END, 1)
-        text = before + block + after
-    else:
-        text = text.rstrip("\n") + "\n\n## Benchmark\n\n`make bench` measures:\n\n" + block + "\n"
-    README.write_text(text)
 
 
 if __name__ == "__main__":

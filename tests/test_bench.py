@@ -61,23 +61,6 @@ def test_the_registry_starts_with_the_ceiling():
     assert PAGES[0].ceiling and PAGES[0].path == "/bench/minimal/"
 
 
-def test_readme_block_is_replaced_between_the_markers(tmp_path, monkeypatch):
-    readme = tmp_path / "README.md"
-    readme.write_text(f"# Hub\n\n## Benchmark\n\n{run.START}\nold\n{run.END}\n\nAfter.\n")
-    monkeypatch.setattr(run, "README", readme)
-    run._update_readme(f"{run.START}\nnew\n{run.END}")
-    text = readme.read_text()
-    assert "new" in text and "old" not in text
-    assert text.endswith("After.\n")
-
-
-def test_readme_gets_a_benchmark_section_when_it_has_none(tmp_path, monkeypatch):
-    readme = tmp_path / "README.md"
-    monkeypatch.setattr(run, "README", readme)
-    run._update_readme(f"{run.START}\nnew\n{run.END}")
-    assert "## Benchmark" in readme.read_text()
-
-
 def test_only_times_the_pages_whose_name_or_path_matches_and_keeps_the_ceiling():
     chosen = run.select_pages(PAGES, ["DASHBOARD", "learning-embedded"])
     assert chosen[0].ceiling
