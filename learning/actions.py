@@ -19,9 +19,9 @@ from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.db.models import Q
 from django.utils import timezone
-from django.utils.dateformat import format as format_date
 from wagtail.log_actions import log
 
+from hub.formats import long_date
 from partnership.access import can_view, has_role, membership_of, sees_everything, visible_to
 from partnership.models import Role
 from partnership.uploads import ContentMismatch, check_content
@@ -79,10 +79,6 @@ class ActionStateError(Exception):
 
 class ActionPermissionError(ActionStateError):
     """Refused because of who is asking rather than the action's state: views answer 403."""
-
-
-def long_date(value: date) -> str:
-    return format_date(value, "j F Y")
 
 
 # Who may do what

@@ -21,7 +21,7 @@ class ReachReportMixin:
     header_icon = "doc-full"
 
     def dispatch(self, request, *args, **kwargs):
-        if not reports.can_see_reports(request.user):
+        if not reports.can_see_action_reports(request.user):
             raise PermissionDenied
         return super().dispatch(request, *args, **kwargs)
 
@@ -104,7 +104,7 @@ def register_reach_urls():
 
 class ReachMenuItem(MenuItem):
     def is_shown(self, request):
-        return reports.can_see_reports(request.user)
+        return reports.can_see_action_reports(request.user)
 
 
 @hooks.register("register_reports_menu_item")

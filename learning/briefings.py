@@ -8,13 +8,12 @@ briefings they may see."""
 from __future__ import annotations
 
 from dataclasses import dataclass
-from io import BytesIO
 
 from django.db import transaction
 from django.db.models import Count, Q, QuerySet
-from django.template.loader import render_to_string
 from wagtail.log_actions import log
 
+from hub.pdf import PdfError, pdf_from_template
 from partnership.access import can_view, membership_of, visible_to
 from partnership.models import Agency
 from reviews.models import Finding, Review
@@ -165,20 +164,13 @@ def reach_for_action(action):
 
 def render_pdf(request, briefing: LearningBriefing) -> bytes:
     """The briefing as an A4 PDF, with only the sources the reader may see (xhtml2pdf, as the
-    evidence pack: no system packages needed)."""
-    from xhtml2pdf import pisa
-
-    html = render_to_string(
-        PDF_TEMPLATE,
-        {
-            "page": briefing,
-            "sources": sources_for(request.user, briefing),
-            "base_url": request.build_absolute_uri("/").rstrip("/"),
-        },
-        request=request,
-    )
-    output = BytesIO()
-    result = pisa.CreatePDF(html, dest=output, encoding="utf-8")
-    if result.err:
-        raise BriefingError(f"the briefing {briefing.pk} could not be made into a PDF")
-    return output.getvalue()
+    evidence pack)."""
+    context = {
+        "page": briefing,
+        "sources": sources_for(request.user, briefing),
+        "base_url": request.build_absolute_uri("/").rstrip("/"),
+    }
+    try:
+        return pdf_from_template(PDF_TEMPLATE, context, request=request)
+    except PdfError as error:
+        raise BriefingError(f"the briefing {briefing.pk} could not be made into a PDF") from error

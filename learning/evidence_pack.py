@@ -4,10 +4,9 @@ The PDF is made by xhtml2pdf from the same template, because it installs from Py
 (reportlab underneath) where WeasyPrint needs Pango from the operating system: a fresh machine or
 CI image can print packs without system packages."""
 
-from io import BytesIO
-
 from django.template.loader import render_to_string
-from xhtml2pdf import pisa
+
+from hub.pdf import PdfError, pdf_from_template
 
 from .reports import EvidencePack
 
@@ -34,9 +33,9 @@ def render_html(request, pack: EvidencePack) -> str:
 
 
 def render_pdf(request, pack: EvidencePack) -> bytes:
-    html = render_to_string(TEMPLATE, _context(request, pack, for_pdf=True), request=request)
-    output = BytesIO()
-    result = pisa.CreatePDF(html, dest=output, encoding="utf-8")
-    if result.err:
-        raise PackRenderError(f"the evidence pack of {pack.review.reference} could not be made")
-    return output.getvalue()
+    try:
+        return pdf_from_template(TEMPLATE, _context(request, pack, for_pdf=True), request=request)
+    except PdfError as error:
+        raise PackRenderError(
+            f"the evidence pack of {pack.review.reference} could not be made"
+        ) from error

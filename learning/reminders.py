@@ -47,6 +47,7 @@ from django.db.models import Count, Exists, OuterRef, Q
 from django.template.loader import get_template
 from django.utils import timezone
 
+from hub.formats import long_date, site_url
 from partnership.access import visible_to
 from partnership.models import Role
 
@@ -69,10 +70,6 @@ ROW_FIELDS = (
 )
 
 
-def long_date(day: date) -> str:
-    return f"{day.day} {day:%B %Y}"
-
-
 @dataclasses.dataclass
 class ReminderCounts:
     """What one run sent: due-soon and overdue reminders, digests, escalations."""
@@ -90,10 +87,9 @@ class ReminderCounts:
 
 def my_actions_url(reference: str | None = None) -> str:
     """The link to the My actions page: emails carry the link, never the detail behind it."""
-    base = settings.WAGTAILADMIN_BASE_URL.rstrip("/")
     if reference is None:
-        return f"{base}/my-actions/"
-    return f"{base}/my-actions/{quote(reference, safe='')}/"
+        return site_url("/my-actions/")
+    return site_url(f"/my-actions/{quote(reference, safe='')}/")
 
 
 class Directory:

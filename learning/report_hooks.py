@@ -37,7 +37,7 @@ def register_report_urls():
 
 class ReportReaderMenuItem(MenuItem):
     def is_shown(self, request):
-        return reports.can_see_reports(request.user)
+        return reports.can_see_action_reports(request.user)
 
 
 @hooks.register("register_reports_menu_item")

@@ -41,7 +41,7 @@ EXPORTED = "hub.action.exported"
 LOG_BATCH = 1000
 
 
-def can_see_reports(user) -> bool:
+def can_see_action_reports(user) -> bool:
     """Reports are oversight: quality assurance, the managers and the independent scrutineer."""
     return sees_everything(user) or has_role(user, *REPORT_ROLES)
 

@@ -14,7 +14,8 @@ from wagtail.admin.menu import MenuItem
 from wagtail.admin.ui.components import Component
 from wagtail.admin.views.generic.base import WagtailAdminTemplateMixin
 
-from .deadlines import add_working_days, working_days_between
+from hub.working_days import add_working_days, working_days_between
+
 from .models import Milestone
 from .models.milestone import DUE_SOON_WORKING_DAYS
 from .views.milestones import MarkMilestoneDoneView

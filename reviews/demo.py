@@ -11,10 +11,10 @@ from datetime import date, timedelta
 
 from django.utils import timezone
 
+from hub.working_days import add_working_days
 from partnership.access import SharingLevel
 from partnership.models import Theme
 
-from .deadlines import add_working_days
 from .milestones import milestone_due_dates, recorded_done_dates, specs_for
 from .models import (
     SETTLED_STATUSES,

@@ -15,7 +15,8 @@ from datetime import date, timedelta
 
 from django.db import models
 
-from .deadlines import add_months, add_working_days, subtract_working_days
+from hub.working_days import add_months, add_working_days, subtract_working_days
+
 from .models.review import ReviewType
 
 

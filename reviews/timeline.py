@@ -7,7 +7,8 @@ from datetime import date
 from django.urls import reverse
 from django.utils import timezone
 
-from .deadlines import working_days_between
+from hub.working_days import working_days_between
+
 from .milestones import Unit, spec
 from .models import DoneSource, Milestone, ReviewTimescale
 

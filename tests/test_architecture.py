@@ -1,5 +1,6 @@
 """The direction of imports between the apps, as pyproject.toml's import-linter contracts say
-it: partnership <- reviews <- learning <- training, and nothing imports search or operations.
+it: hub <- partnership <- reviews <- learning <- training, and nothing imports search or
+operations.
 A new import that points the wrong way fails here, naming the chain of modules."""
 
 import subprocess

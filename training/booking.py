@@ -27,12 +27,13 @@ from datetime import date, datetime, timedelta
 from django.core import signing
 from django.core.validators import validate_email
 from django.db import IntegrityError, transaction
-from django.db.models import Q
+from django.db.models import Count, Q
 from django.utils import timezone
 from wagtail.log_actions import log
 
+from hub.formats import long_date
+from hub.working_days import subtract_working_days
 from partnership.access import can_view, membership_of
-from reviews.deadlines import subtract_working_days
 
 from .models import Booking, BookingState, Session, TrainingNoticeKind, TrainingTerms
 
@@ -63,12 +64,16 @@ class LineManagerError(BookingError):
     """The line manager's address is missing or wrong: the form shows it by that field."""
 
 
+class AlreadyBooked(BookingError):
+    """The person holds an active booking of the session already: that one is theirs to use."""
+
+    def __init__(self, booking: Booking):
+        super().__init__(already_message(booking))
+        self.booking = booking
+
+
 class NotYours(BookingError):
     """Refused because of who is asking: views answer 404, as for a booking they cannot see."""
-
-
-def long_date(day: date) -> str:
-    return f"{day:%A} {day.day} {day:%B %Y}"
 
 
 # Rules ---------------------------------------------------------------------------------------
@@ -94,7 +99,7 @@ def terms_for(session: Session) -> TrainingTerms:
 def cutoffs(session: Session, terms: TrainingTerms | None = None) -> Cutoffs:
     """N working days before the session's day: bookings close at the end of that day.
 
-    Counted back as reviews count deadlines (reviews.deadlines): day 1 is the first working day
+    Counted back as reviews count deadlines (hub.working_days): day 1 is the first working day
     before the session, so a Monday session with a 2-day cut-off closes at the end of the
     Thursday before, and a bank holiday in between pushes it a day earlier."""
     terms = terms or terms_for(session)
@@ -155,7 +160,7 @@ def booking_closed(session: Session, now: datetime | None = None) -> str | None:
         return "This session has already started."
     until = cutoffs(session).book_until
     if timezone.localdate(now) > until:
-        return f"Bookings for this session closed on {long_date(until)}."
+        return f"Bookings for this session closed on {long_date(until, weekday=True)}."
     return None
 
 
@@ -187,6 +192,32 @@ def places_taken(session: Session) -> int:
     return session.bookings.filter(state__in=BookingState.holding_a_place()).count()
 
 
+@dataclass(frozen=True)
+class Occupancy:
+    """A session's places as one query reads them, with the asking person's own active booking."""
+
+    taken: int
+    waiting: bool
+    mine: bool
+
+    @classmethod
+    def of(cls, session: Session, user) -> Occupancy:
+        counts = session.bookings.aggregate(
+            taken=Count("pk", filter=Q(state__in=BookingState.holding_a_place())),
+            waiting=Count("pk", filter=Q(state=BookingState.WAITING)),
+            mine=Count("pk", filter=Q(user=user, state__in=BookingState.active())),
+        )
+        return cls(counts["taken"], counts["waiting"] > 0, counts["mine"] > 0)
+
+    def free(self, session: Session) -> bool:
+        """A free place goes to a newcomer only when nobody is waiting for one."""
+        return self.taken < session.capacity and not self.waiting
+
+
+def active_booking(user, session: Session) -> Booking | None:
+    return session.bookings.filter(user=user, state__in=BookingState.active()).first()
+
+
 def _audit(booking: Booking, verb: str, user) -> None:
     log(
         booking,
@@ -209,49 +240,108 @@ def request_place(user, session: Session, line_manager_email: str = "") -> Booki
     wait are offered to them in turn (`offer_next`), never taken by whoever asks next."""
     line_manager_email = (line_manager_email or "").strip()
     now = timezone.now()
-    with transaction.atomic():
-        session = _lock(session)
-        reason = ineligibility(user, session) or booking_closed(session, now)
-        if reason:
-            raise BookingError(reason)
-        existing = session.bookings.filter(user=user, state__in=BookingState.active()).first()
-        if existing is not None:
-            raise BookingError(_already(existing))
-        if session.requires_manager_approval:
-            _check_line_manager(user, line_manager_email)
-        membership = membership_of(user)
-        waiting = session.bookings.filter(state=BookingState.WAITING).exists()
-        free = places_taken(session) < session.capacity and not waiting
-        if not free:
-            state = BookingState.WAITING
-        elif session.requires_manager_approval:
-            state = BookingState.REQUESTED
-        else:
-            state = BookingState.BOOKED
-        booking = Booking(
-            session=session,
-            user=user,
-            agency_id=membership.agency_id,
-            partnership_id=membership.partnership_id,
-            state=state,
-            line_manager_email=line_manager_email,
-            created_at=now,
-            waiting_since=now if state == BookingState.WAITING else None,
-            booked_at=now if state == BookingState.BOOKED else None,
-        )
-        try:
-            with transaction.atomic():
-                booking.save()
-        except IntegrityError:
-            # Only a second active booking of the same person trips this, and the lock makes
-            # that a request from another process that committed between our check and insert.
-            raise BookingError("You already have a booking for this session.") from None
-        _audit(booking, {"booked": "booked", "requested": "requested"}.get(state, "waiting"), user)
-        _after_place_change(booking)
+    try:
+        with transaction.atomic():
+            session = _lock(session)
+            reason = ineligibility(user, session) or booking_closed(session, now)
+            if reason:
+                raise BookingError(reason)
+            occupancy = Occupancy.of(session, user)
+            if occupancy.mine:
+                raise AlreadyBooked(active_booking(user, session))
+            if session.requires_manager_approval:
+                _check_line_manager(user, line_manager_email)
+            booking = _new_booking(user, session, occupancy, line_manager_email, now)
+            # Under the session's lock a second active booking of the same person can only come
+            # from a writer that did not take it; the unique constraint refuses that one and the
+            # whole transaction rolls back (no savepoint needed: nothing was written before).
+            booking.save()
+            verb = {"booked": "booked", "requested": "requested"}.get(booking.state, "waiting")
+            _audit(booking, verb, user)
+            _after_place_change(booking)
+    except IntegrityError:
+        raise BookingError("You already have a booking for this session.") from None
     return booking
 
 
-def _already(booking: Booking) -> str:
+def _new_booking(user, session, occupancy: Occupancy, line_manager_email: str, now) -> Booking:
+    if not occupancy.free(session):
+        state = BookingState.WAITING
+    elif session.requires_manager_approval:
+        state = BookingState.REQUESTED
+    else:
+        state = BookingState.BOOKED
+    membership = membership_of(user)
+    return Booking(
+        session=session,
+        user=user,
+        agency_id=membership.agency_id,
+        partnership_id=membership.partnership_id,
+        state=state,
+        line_manager_email=line_manager_email,
+        created_at=now,
+        waiting_since=now if state == BookingState.WAITING else None,
+        booked_at=now if state == BookingState.BOOKED else None,
+    )
+
+
+@dataclass(frozen=True)
+class Outcome:
+    """What asking for a place did: `booking` made (booked, waiting or awaiting approval), or the
+    person's existing `booking` (`already`), or refused with the `reason` (on `field` when the
+    form field it belongs to should say it)."""
+
+    booking: Booking | None = None
+    already: bool = False
+    reason: str = ""
+    field: str = ""
+
+    @property
+    def state(self) -> str:
+        if self.already:
+            return "already"
+        return self.booking.state if self.booking else "refused"
+
+
+def book_place(user, session: Session, line_manager_email: str = "") -> Outcome:
+    """The site's booking form in one call: never raises for a refusal, says what happened."""
+    try:
+        return Outcome(booking=request_place(user, session, line_manager_email))
+    except AlreadyBooked as error:
+        return Outcome(booking=error.booking, already=True, reason=error.message)
+    except LineManagerError as error:
+        return Outcome(reason=error.message, field="line_manager_email")
+    except BookingError as error:
+        return Outcome(reason=error.message)
+
+
+@dataclass(frozen=True)
+class Offer:
+    """What the booking form shows before anyone presses Confirm."""
+
+    existing: Booking | None
+    reason: str | None
+    places_left: int
+    joins_waiting_list: bool
+    message: str = ""
+
+
+def offer_for(user, session: Session) -> Offer:
+    """Whether `user` may ask for a place on `session` (a course page they may see) and what they
+    would get: a place, the waiting list, or the booking they already hold."""
+    occupancy = Occupancy.of(session, user)
+    existing = active_booking(user, session) if occupancy.mine else None
+    reason = booking_closed(session) or ineligibility(user, session, course_visible=True)
+    return Offer(
+        existing=existing,
+        reason=reason,
+        places_left=max(session.capacity - occupancy.taken, 0),
+        joins_waiting_list=not occupancy.free(session),
+        message=already_message(existing) if existing else "",
+    )
+
+
+def already_message(booking: Booking) -> str:
     if booking.state == BookingState.WAITING:
         return "You are already on the waiting list for this session."
     if booking.state == BookingState.OFFERED:
@@ -311,7 +401,8 @@ def cancel(booking: Booking, user) -> Booking:
             until = cutoffs(session).cancel_until
             if timezone.localdate(now) > until or session.starts_at <= now:
                 raise BookingError(
-                    f"It is too late to cancel online: the cut-off was {long_date(until)}. "
+                    "It is too late to cancel online: the cut-off was "
+                    f"{long_date(until, weekday=True)}. "
                     f"Please contact the trainer{_trainer_contact(session)}."
                 )
         held = booking.holds_a_place

@@ -10,10 +10,11 @@ from __future__ import annotations
 
 from datetime import UTC
 
-from django.conf import settings
 from django.utils import timezone
 from django.utils.html import strip_tags
 from icalendar import Calendar, Event
+
+from hub.formats import site_host, site_url
 
 from .models import Booking, BookingState, Delivery, Session
 
@@ -21,8 +22,7 @@ PRODID = "-//Safeguarding Learning Hub//Training//EN"
 
 
 def _domain() -> str:
-    host = settings.WAGTAILADMIN_BASE_URL.split("://", 1)[-1].split("/", 1)[0]
-    return host.split(":", 1)[0] or "hub"
+    return site_host().split(":", 1)[0] or "hub"
 
 
 def _calendar(name: str) -> Calendar:
@@ -55,7 +55,7 @@ def _event(session: Session, uid: str, url: str) -> Event:
 
 
 def _absolute(path: str) -> str:
-    return settings.WAGTAILADMIN_BASE_URL.rstrip("/") + path if path else ""
+    return site_url(path) if path else ""
 
 
 def booking_calendar(booking: Booking) -> bytes:

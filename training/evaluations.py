@@ -14,14 +14,13 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date, timedelta
-from io import BytesIO
 
 from django.db import IntegrityError, transaction
-from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 from wagtail.log_actions import log
 
+from hub.pdf import PdfError, pdf_from_template
 from partnership.access import has_role, membership_of, sees_everything
 from partnership.models import Role
 
@@ -211,12 +210,10 @@ def may_download_certificate(user, booking: Booking) -> bool:
 
 
 def render_certificate(request, booking: Booking) -> bytes:
-    """The certificate as an A4 landscape PDF (xhtml2pdf, as briefings and the evidence pack)."""
-    from xhtml2pdf import pisa
-
+    """The certificate as an A4 landscape PDF."""
     session = booking.session
     hours = (session.ends_at - session.starts_at).total_seconds() / 3600
-    html = render_to_string(
+    context = (
         CERTIFICATE_TEMPLATE,
         {
             "name": booking.user.get_full_name() or booking.user.get_username(),
@@ -227,10 +224,8 @@ def render_certificate(request, booking: Booking) -> bytes:
             "partnership": session.course.partnership,
             "agency": booking.agency,
         },
-        request=request,
     )
-    output = BytesIO()
-    result = pisa.CreatePDF(html, dest=output, encoding="utf-8")
-    if result.err:
-        raise EvaluationError("The certificate could not be made into a PDF")
-    return output.getvalue()
+    try:
+        return pdf_from_template(*context, request=request)
+    except PdfError as error:
+        raise EvaluationError("The certificate could not be made into a PDF") from error

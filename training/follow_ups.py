@@ -22,7 +22,6 @@ import logging
 from collections.abc import Callable
 from datetime import date, datetime, time, timedelta
 
-from django.conf import settings
 from django.core.mail import EmailMultiAlternatives
 from django.db import IntegrityError, transaction
 from django.db.models import Exists, OuterRef
@@ -30,6 +29,7 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 
+from hub.formats import site_url
 from partnership.models import Partnership
 
 from .evaluations import DEFAULT_FOLLOW_UP_DAYS
@@ -124,7 +124,7 @@ def due(today: date) -> dict[TrainingNoticeKind, list[int]]:
 
 
 def _link(name: str, booking_id: int) -> str:
-    return settings.WAGTAILADMIN_BASE_URL.rstrip("/") + reverse(name, args=[booking_id])
+    return site_url(reverse(name, args=[booking_id]))
 
 
 def _message(booking: Booking, kind: TrainingNoticeKind) -> EmailMultiAlternatives:

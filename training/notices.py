@@ -15,19 +15,18 @@ from __future__ import annotations
 import logging
 from datetime import date, datetime, time, timedelta
 
-from django.conf import settings
 from django.core.mail import EmailMultiAlternatives
 from django.db import IntegrityError, transaction
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 
-from reviews.deadlines import subtract_working_days
+from hub.formats import long_date, site_url
+from hub.working_days import subtract_working_days
 
 from .booking import (
     approval_token,
     cutoffs,
-    long_date,
     shows_online_link,
     terms_for,
 )
@@ -56,14 +55,10 @@ STILL_TRUE = {
 }
 
 
-def site_url(path: str) -> str:
-    return settings.WAGTAILADMIN_BASE_URL.rstrip("/") + path
-
-
 def when(session: Session) -> str:
     start = timezone.localtime(session.starts_at)
     end = timezone.localtime(session.ends_at)
-    return f"{long_date(start.date())}, {start:%H:%M} to {end:%H:%M}"
+    return f"{long_date(start.date(), weekday=True)}, {start:%H:%M} to {end:%H:%M}"
 
 
 def send_notice(booking_pk: int, kind: str, key: str = "") -> bool:
@@ -111,11 +106,11 @@ def build_message(booking: Booking, kind: str) -> EmailMultiAlternatives | None:
         "course_url": site_url(course.url or "/") if course.url else site_url("/"),
         "booking_url": site_url(reverse("training-booking", args=[booking.pk])),
         "my_training_url": site_url(reverse("my-training")),
-        "cancel_until": long_date(cutoffs(session).cancel_until),
+        "cancel_until": long_date(cutoffs(session).cancel_until, weekday=True),
     }
     if kind == TrainingNoticeKind.OFFER and booking.offer_expires_at:
         expires = timezone.localtime(booking.offer_expires_at)
-        context["offer_expires"] = f"{expires:%H:%M} on {long_date(expires.date())}"
+        context["offer_expires"] = f"{expires:%H:%M} on {long_date(expires.date(), weekday=True)}"
     if kind == TrainingNoticeKind.APPROVAL:
         context["approval_url"] = site_url(
             reverse("training-approval", args=[approval_token(booking)])

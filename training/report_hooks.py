@@ -69,7 +69,7 @@ class TrainingReportView(ReportView):
     paginate_by = 100
     # The other groupings of the same report: (label, url name).
     alternatives: list[tuple[str, str]] = []
-    allowed = staticmethod(reports.can_see_reports)
+    allowed = staticmethod(reports.can_see_training_reports)
 
     def dispatch(self, request, *args, **kwargs):
         if not self.allowed(request.user):
@@ -450,10 +450,10 @@ class ReportMenuItem(MenuItem):
 
 
 MENU = [
-    ("Training attendance", "attendance", "group", reports.can_see_reports, 200),
+    ("Training attendance", "attendance", "group", reports.can_see_training_reports, 200),
     ("Non-attendance charges", "charges", "form", reports.can_see_charges, 201),
-    ("Waiting-list demand", "waiting", "time", reports.can_see_reports, 202),
-    ("Evaluation scores", "evaluations", "pick", reports.can_see_reports, 203),
+    ("Waiting-list demand", "waiting", "time", reports.can_see_training_reports, 202),
+    ("Evaluation scores", "evaluations", "pick", reports.can_see_training_reports, 203),
 ]
 
 

@@ -27,7 +27,7 @@ CHARGE_ROLES = (Role.PARTNERSHIP_MANAGER, Role.TRAINER)
 S = BookingState
 
 
-def can_see_reports(user) -> bool:
+def can_see_training_reports(user) -> bool:
     return sees_everything(user) or (
         membership_of(user) is not None and has_role(user, *READER_ROLES)
     )

@@ -28,43 +28,42 @@ FEED_LIMIT = 500
 
 def _session_for(request, pk) -> Session:
     session = get_object_or_404(
-        Session.objects.select_related("course", "course__partnership")
+        Session.objects.select_related("course", "course__partnership__training_terms")
         .prefetch_related("eligible_partnerships", "eligible_agencies")
         .filter(course__live=True),
         pk=pk,
     )
     if not can_view(request.user, session.course):
         raise Http404
+    # The partnership's terms came with the session (they decide the cut-offs); a partnership
+    # that has none yet gets them made with the defaults on first use.
+    session._terms = getattr(session.course.partnership, "training_terms", None)
     return session
 
 
 @login_required
 def book(request, pk):
-    """The confirmation form for a place (or a place on the waiting list)."""
+    """The confirmation form for a place (or a place on the waiting list): the service decides,
+    the view shows what it decided."""
     session = _session_for(request, pk)
-    existing = Booking.objects.filter(
-        user=request.user, session=session, state__in=BookingState.active()
-    ).first()
-    if existing is not None:
-        messages.info(request, services._already(existing))
-        return redirect("training-booking", existing.pk)
     form = BookingForm(request.POST if request.method == "POST" else None, session=session)
-    reason = services.booking_closed(session) or services.ineligibility(
-        request.user, session, course_visible=True
-    )
-    if request.method == "POST" and reason is None and form.is_valid():
-        try:
-            booking = services.request_place(
-                request.user, session, form.cleaned_data.get("line_manager_email", "")
-            )
-        except services.LineManagerError as error:
-            form.add_error("line_manager_email", error.message)
-        except services.BookingError as error:
-            reason = error.message
+    refusal = None
+    if request.method == "POST" and form.is_valid():
+        outcome = services.book_place(
+            request.user, session, form.cleaned_data.get("line_manager_email", "")
+        )
+        if outcome.already:
+            messages.info(request, outcome.reason)
+        if outcome.booking is not None:
+            return redirect("training-booking", outcome.booking.pk)
+        if outcome.field:
+            form.add_error(outcome.field, outcome.reason)
         else:
-            return redirect("training-booking", booking.pk)
-    taken = services.places_taken(session)
-    waiting = session.bookings.filter(state=BookingState.WAITING).exists()
+            refusal = outcome.reason
+    offer = services.offer_for(request.user, session)
+    if offer.existing is not None:
+        messages.info(request, offer.message)
+        return redirect("training-booking", offer.existing.pk)
     return render(
         request,
         "training/book.html",
@@ -72,9 +71,9 @@ def book(request, pk):
             "session": session,
             "course": session.course,
             "form": form,
-            "reason": reason,
-            "places_left": max(session.capacity - taken, 0),
-            "joins_waiting_list": taken >= session.capacity or waiting,
+            "reason": refusal or offer.reason,
+            "places_left": offer.places_left,
+            "joins_waiting_list": offer.joins_waiting_list,
             "cutoffs": services.cutoffs(session),
         },
         status=400 if request.method == "POST" else 200,

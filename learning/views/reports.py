@@ -35,7 +35,7 @@ class ReportReaderMixin:
     """Reports are for quality assurance, partnership managers and the independent scrutineer."""
 
     def dispatch(self, request, *args, **kwargs):
-        if not reports.can_see_reports(request.user):
+        if not reports.can_see_action_reports(request.user):
             raise PermissionDenied
         return super().dispatch(request, *args, **kwargs)
 

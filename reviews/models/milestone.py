@@ -7,7 +7,8 @@ from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator
 from django.db import models
 
-from ..deadlines import add_working_days
+from hub.working_days import add_working_days
+
 from .review import Review, ReviewStatus, ReviewType, involvement_q
 
 # A review in one of these has nothing left to meet; its outstanding milestones stop nagging.

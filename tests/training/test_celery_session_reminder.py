@@ -6,7 +6,7 @@ from datetime import datetime, time, timedelta
 import pytest
 from django.utils import timezone
 
-from reviews.deadlines import subtract_working_days
+from hub.working_days import subtract_working_days
 from tests.celery_worker import start_worker
 from tests.learning.processes import mailed
 from training.models import Booking, BookingState, TrainingNotice

@@ -116,8 +116,9 @@ def test_each_reader_sees_only_their_partnerships_sessions(report_world):
         assert reports.scoped_bookings(people[name]).count() == 12, name
     for name in ("liverpool.manager", "practitioner", "agencylead", "scrutineer"):
         assert not reports.scoped_bookings(people[name]).exists(), name
-    assert reports.can_see_reports(people["qa"]) and not reports.can_see_charges(people["qa"])
-    assert not reports.can_see_reports(people["practitioner"])
+    assert reports.can_see_training_reports(people["qa"])
+    assert not reports.can_see_charges(people["qa"])
+    assert not reports.can_see_training_reports(people["practitioner"])
 
 
 def test_every_report_page_and_export(report_world, client):

@@ -4,7 +4,7 @@ from datetime import date
 
 import pytest
 
-from reviews.deadlines import (
+from hub.working_days import (
     add_months,
     add_working_days,
     is_working_day,
