@@ -227,6 +227,21 @@ def can_view(user, obj) -> bool:
     return visible_to(user, type(obj)._base_manager.filter(pk=obj.pk)).exists()
 
 
+def refusal(request, obj):
+    """The one answer to a reader who may not see `obj`, or None when they may: a visitor is
+    asked to sign in (they may be allowed once signed in), a signed-in reader gets 404, so that
+    nobody learns from the answer that a record they may not see exists."""
+    if can_view(request.user, obj):
+        return None
+    if request.user.is_authenticated:
+        from django.http import Http404
+
+        raise Http404
+    from django.contrib.auth.views import redirect_to_login
+
+    return redirect_to_login(request.get_full_path())
+
+
 def changeability_q(user, model) -> Q:
     """The condition a row of `model` must meet for `user` to change it: they may see it, and
     it is their own partnership's or they are named on it as an editor. Nobody outside a

@@ -20,7 +20,7 @@ from wagtail.fields import RichTextField
 from wagtail.models import Page
 from wagtail.search import index
 
-from partnership.access import AccessRule, SharingLevel, membership_of, visible_to
+from partnership.access import AccessRule, SharingLevel, membership_of, refusal, visible_to
 from partnership.models import Partnership, Role, Theme
 from partnership.page_access import AccessPageTester, OwnPartnershipPageTester
 from partnership.pickers import involved_partnership_ids, offer_visible
@@ -251,15 +251,11 @@ class LearningBriefing(HubPage, Page):
     def serve(self, request, *args, **kwargs):
         """The access policy decides, not the page being live: a briefing the reader may not see
         is not found for a signed-in reader, and asks an anonymous one to sign in."""
-        from django.contrib.auth.views import redirect_to_login
-        from django.http import Http404, HttpResponse
+        from django.http import HttpResponse
 
-        from partnership.access import can_view
-
-        if not can_view(request.user, self):
-            if request.user.is_authenticated:
-                raise Http404
-            return redirect_to_login(request.get_full_path())
+        refused = refusal(request, self)
+        if refused is not None:
+            return refused
         if request.GET.get("format") == "pdf":
             from learning.briefings import render_pdf
 

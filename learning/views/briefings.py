@@ -5,12 +5,11 @@ reader who may not, sign in first for anyone else)."""
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.contrib.auth.views import redirect_to_login
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
 
-from partnership.access import can_view
+from partnership.access import can_view, refusal
 
 from .. import briefings as services
 from ..models import LearningBriefing
@@ -48,10 +47,9 @@ def read_list(request):
 
 def pdf(request, pk: int):
     briefing = _live_briefing(pk)
-    if not can_view(request.user, briefing):
-        if request.user.is_authenticated:
-            raise Http404
-        return redirect_to_login(request.get_full_path())
+    refused = refusal(request, briefing)
+    if refused is not None:
+        return refused
     response = HttpResponse(services.render_pdf(request, briefing), content_type="application/pdf")
     response["Content-Disposition"] = f'attachment; filename="{briefing.slug}.pdf"'
     return response

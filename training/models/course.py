@@ -13,7 +13,7 @@ from wagtail.search import index
 
 from learning.models import Action, LearningBriefing
 from learning.models.serving import HubPage
-from partnership.access import AccessRule, SharingLevel, visible_to
+from partnership.access import AccessRule, SharingLevel, refusal, visible_to
 from partnership.models import Theme
 from partnership.page_access import AccessPageTester
 from partnership.pickers import involved_partnership_ids, offer_visible
@@ -194,15 +194,9 @@ class Course(HubPage, Page):
     def serve(self, request, *args, **kwargs):
         """The access policy decides, as for briefings: a course the reader may not see is not
         found for a signed-in reader, and asks an anonymous one to sign in."""
-        from django.contrib.auth.views import redirect_to_login
-        from django.http import Http404
-
-        from partnership.access import can_view
-
-        if not can_view(request.user, self):
-            if request.user.is_authenticated:
-                raise Http404
-            return redirect_to_login(request.get_full_path())
+        refused = refusal(request, self)
+        if refused is not None:
+            return refused
         response = super().serve(request, *args, **kwargs)
         response.setdefault("Cache-Control", "private")
         return response
