@@ -1,6 +1,9 @@
 import importlib
+import importlib.util
 import time
+from pathlib import Path
 
+from django.apps import apps
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand
@@ -8,15 +11,24 @@ from django.db import transaction
 
 from partnership.demo import World
 
-# Dependency order: each app's demo hangs its records on what the ones before it made.
-DEMO_MODULES = [
-    "partnership.demo",
-    "reviews.demo",
-    "learning.demo",
-    "training.demo",
-    # Last: the search index of everything the others made.
-    "search.demo",
-]
+
+def demo_modules():
+    """Each of the Hub's own apps that has a `demo` module with `build(world, scale)`, in
+    INSTALLED_APPS order, which is the apps' dependency order: each demo hangs its records on
+    what the ones before it made, and search (after the domains) indexes all of it. An app joins
+    the demo by having the module; nothing here names it."""
+    base = Path(settings.BASE_DIR).resolve()
+    for config in apps.get_app_configs():
+        if not Path(config.path).resolve().is_relative_to(base):
+            continue
+        name = f"{config.name}.demo"
+        if importlib.util.find_spec(name) is None:
+            continue
+        module = importlib.import_module(name)
+        if callable(getattr(module, "build", None)):
+            yield name, module
+
+
 DEFAULT_DEMO_PASSWORD = "learning-hub-demo"
 
 
@@ -43,13 +55,7 @@ class Command(BaseCommand):
         password = settings.HUB_DEMO_PASSWORD or (DEFAULT_DEMO_PASSWORD if settings.DEBUG else None)
         world = World(password=password)
         started = time.monotonic()
-        for name in DEMO_MODULES:
-            try:
-                module = importlib.import_module(name)
-            except ModuleNotFoundError as exc:
-                if exc.name != name:
-                    raise
-                continue
+        for name, module in demo_modules():
             with transaction.atomic():
                 module.build(world, scale)
             self.stdout.write(f"  {name}: done")
