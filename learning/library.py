@@ -28,6 +28,7 @@ from django.db.models import CharField, Count, DateField, F, Q, QuerySet, Value
 from django.db.models.functions import Cast, Coalesce
 from django.utils import timezone
 
+from hub.pagination import links_for
 from partnership import vocabulary
 from partnership.access import SharingLevel, membership_of, visible_to
 from partnership.models import Partnership, Theme
@@ -359,33 +360,5 @@ def library_listing(
         counts=counts,
         total=paginator.count,
         form=form,
-        pagination=pagination(page, params),
+        pagination=links_for(page, params),
     )
-
-
-def pagination(page: PaginatorPage, params) -> dict:
-    """The GOV.UK pagination component's links: previous, next and numbered pages with
-    ellipses, each keeping the filters in the address."""
-    if page.paginator.num_pages <= 1:
-        return {}
-
-    def href(number: int) -> str:
-        query = params.copy() if hasattr(params, "copy") else {}
-        if hasattr(query, "setlist"):
-            query["page"] = str(number)
-            return "?" + query.urlencode()
-        return f"?page={number}"
-
-    current, last = page.number, page.paginator.num_pages
-    shown = sorted({1, last, current - 1, current, current + 1} & set(range(1, last + 1)))
-    items, previous = [], 0
-    for number in shown:
-        if number - previous > 1:
-            items.append({"ellipsis": True})
-        items.append({"number": number, "href": href(number), "current": number == current})
-        previous = number
-    return {
-        "previous": href(current - 1) if page.has_previous() else None,
-        "next": href(current + 1) if page.has_next() else None,
-        "items": items,
-    }

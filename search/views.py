@@ -10,6 +10,7 @@ from django.utils.formats import date_format
 from django.utils.text import slugify
 from django.views.decorators.cache import cache_control
 
+from hub.pagination import page_links
 from learning.api import api_view
 from partnership.models import Theme
 
@@ -41,28 +42,6 @@ def _href(params, **changes) -> str:
         else:
             query[name] = str(value)
     return "?" + query.urlencode()
-
-
-def pagination(results, params) -> dict:
-    """The GOV.UK pagination component's links (as `learning.library.pagination` gives them)."""
-    last = results.pages
-    current = results.query.page
-    if last <= 1:
-        return {}
-    shown = sorted({1, last, current - 1, current, current + 1} & set(range(1, last + 1)))
-    items, previous = [], 0
-    for number in shown:
-        if number - previous > 1:
-            items.append({"ellipsis": True})
-        items.append(
-            {"number": number, "href": _href(params, page=number), "current": number == current}
-        )
-        previous = number
-    return {
-        "previous": _href(params, page=current - 1) if current > 1 else None,
-        "next": _href(params, page=current + 1) if current < last else None,
-        "items": items,
-    }
 
 
 def _facet_choices(facet: str, values) -> dict:
@@ -134,7 +113,7 @@ def search_page(request):
             if results.facets.get(facet)
         ],
         sort=results.query.sort,
-        pagination=pagination(results, request.GET),
+        pagination=page_links(results.query.page, results.pages, request.GET),
         first=(results.query.page - 1) * results.query.per_page + 1,
         last=(results.query.page - 1) * results.query.per_page + len(results.hits),
         suggestion_href=_href(request.GET, q=results.suggestion, page=None)

@@ -16,7 +16,7 @@ from django.core.paginator import Paginator
 from django.db.models import F, OuterRef, Subquery
 from django.utils import timezone
 
-from learning.library import pagination
+from hub.pagination import links_for
 from learning.models import LearningBriefing
 from partnership.access import membership_of, visible_to
 from partnership.models import Partnership, Theme
@@ -89,7 +89,7 @@ def course_listing(user, index_page, params, page_number=None) -> CourseListing:
         courses=courses,
         total=paginator.count,
         form=form,
-        pagination=pagination(page, params),
+        pagination=links_for(page, params),
     )
 
 

@@ -15,6 +15,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
+from hub.pagination import links_for
 from partnership.access import can_view, has_role
 from partnership.models import Role
 
@@ -55,8 +56,6 @@ def action_list(request):
         if filters.cleaned_data["rag"]:
             actions = actions.filter(rag=filters.cleaned_data["rag"])
     page = Paginator(actions, PER_PAGE).get_page(request.GET.get("page"))
-    keep = request.GET.copy()
-    keep.pop("page", None)
     return render(
         request,
         "learning/my_actions/list.html",
@@ -64,8 +63,7 @@ def action_list(request):
             "filters": filters,
             "page_obj": page,
             "actions": page.object_list,
-            "page_range": page.paginator.get_elided_page_range(page.number, on_each_side=2),
-            "querystring": keep.urlencode(),
+            "pagination": links_for(page, request.GET),
             "is_agency_lead": has_role(request.user, Role.AGENCY_LEAD),
             "filtered": any(request.GET.get(name) for name in ("state", "rag")),
         },
