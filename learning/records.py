@@ -76,16 +76,6 @@ class ReportDetail:
         return self.review.status == ReviewStatus.PUBLISHED_IMPROVEMENTS_ONLY
 
 
-def finding_date(review: Review) -> date | None:
-    """A finding is dated as the library dates it: its review's publication, else its opening."""
-    return review.publication_date or review.created_at.date()
-
-
-def report_date(review: Review) -> date | None:
-    """A report is dated as the library dates it: published, else decided, else opened."""
-    return review.publication_date or review.decision_date or review.created_at.date()
-
-
 def _report_of(user, review_id: int) -> Review | None:
     """The review's published report, if the reader may open it; only what a link needs."""
     return shared_reports(user).filter(pk=review_id).only("pk", "title", "reference").first()
@@ -103,7 +93,7 @@ def finding_detail(user, pk: int) -> FindingDetail | None:
         themes=list(finding.themes.order_by("name")),
         recommendations=recommendations,
         report=_report_of(user, finding.review_id),
-        date=finding_date(finding.review),
+        date=finding.review.finding_date,
     )
 
 
@@ -130,7 +120,7 @@ def recommendation_detail(user, pk: int) -> RecommendationDetail | None:
         findings=findings,
         themes=sorted(themes.values(), key=lambda theme: theme.name),
         report=_report_of(user, recommendation.review_id),
-        date=finding_date(recommendation.review),
+        date=recommendation.review.finding_date,
     )
 
 
@@ -156,7 +146,7 @@ def report_detail(user, pk: int) -> ReportDetail | None:
         themes=themes,
         findings=findings,
         recommendations=recommendations,
-        date=report_date(review),
+        date=review.report_date,
     )
 
 

@@ -114,10 +114,6 @@ class Source:
         return SearchDocument(key=key_of(self.kind, obj.pk), kind=self.kind, **fields)
 
 
-def _review_date(review) -> datetime.date | None:
-    return review.publication_date or review.decision_date or review.created_at.date()
-
-
 class FindingSource(Source):
     def searchable(self):
         from reviews.models import SETTLED_STATUSES, Finding
@@ -136,7 +132,7 @@ class FindingSource(Source):
             url=reverse("library-finding", args=[finding.pk]),
             partnership_id=owner.pk,
             partnership_name=owner.name,
-            date=review.publication_date or review.created_at.date(),
+            date=review.finding_date,
             themes=slugs,
             agencies=_sectors(finding.agencies.all()),
             review_type=review.review_type,
@@ -166,7 +162,7 @@ class RecommendationSource(Source):
             url=reverse("library-recommendation", args=[recommendation.pk]),
             partnership_id=owner.pk,
             partnership_name=owner.name,
-            date=review.publication_date or review.created_at.date(),
+            date=review.finding_date,
             themes=slugs,
             agencies=_sectors(a for f in findings for a in f.agencies.all()),
             review_type=review.review_type,
@@ -199,7 +195,7 @@ class ReviewSource(Source):
             url=reverse("library-report", args=[review.pk]),
             partnership_id=owner.pk,
             partnership_name=owner.name,
-            date=_review_date(review),
+            date=review.report_date,
             themes=slugs,
             agencies=_sectors(review.agencies.all()),
             review_type=review.review_type,

@@ -329,6 +329,17 @@ class Review(
     def type(self) -> ReviewType:
         return ReviewType(self.review_type)
 
+    # How the library, search and feeds date what a review taught: one rule each, here.
+    @property
+    def report_date(self):
+        """The review's report: published, else decided, else opened."""
+        return self.publication_date or self.decision_date or self.created_at.date()
+
+    @property
+    def finding_date(self):
+        """Its findings and recommendations: the review's publication, else its opening."""
+        return self.publication_date or self.created_at.date()
+
     @property
     def is_child_review(self) -> bool:
         return self.review_type in CHILD_REVIEW_TYPES
