@@ -28,6 +28,7 @@ from django.db.models import Q
 from django.http import JsonResponse
 from django.urls import Resolver404, resolve, reverse
 from django.utils import timezone
+from django.utils.functional import LazyObject, empty
 from django_otp import devices_for_user, user_has_device
 from django_otp import login as otp_login
 from django_otp.models import VerifyNotAllowed
@@ -129,10 +130,13 @@ def qr_code_svg(device: TOTPDevice) -> str:
 
 
 def _concrete(user):
-    """The user model instance behind request.user's lazy wrappers: Wagtail's log finds the
-    action's model by the instance's own type."""
-    user.pk  # noqa: B018 (evaluates the wrapper)
-    return getattr(user, "_wrapped", user)
+    """The user model instance behind request.user's lazy wrappers (Django's, then
+    django-otp's): Wagtail's log finds the action's model by the instance's own type."""
+    while isinstance(user, LazyObject):
+        if user._wrapped is empty:
+            user._setup()
+        user = user._wrapped
+    return user
 
 
 def _normalised(code: str) -> str:

@@ -9,7 +9,6 @@ from base64 import b32decode
 
 import pytest
 from django_otp.oath import totp
-from playwright.sync_api import expect
 
 pytestmark = pytest.mark.browser
 
@@ -41,6 +40,8 @@ def admin_sign_in(page, username, password="correct-horse-battery"):
 def test_a_manager_sets_up_two_factors_and_signs_in_with_them(
     people, browser, hub, page, assert_accessible
 ):
+    from playwright.sync_api import expect
+
     page.add_init_script(LISTEN)
     admin_sign_in(page, "manager")
     page.wait_for_url(re.compile(r"/sign-in/two-factor/set-up/"))

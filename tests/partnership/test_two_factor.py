@@ -396,3 +396,19 @@ def test_demo_sign_in_says_whether_the_second_factor_is_bypassed(settings, capsy
     settings.HUB_TWO_FACTOR_REQUIRED = True
     call_command("demo_sign_in")
     assert "set up an authenticator app at their first sign-in" in capsys.readouterr().out
+
+
+def test_the_bench_signs_in_with_both_factors(live_server, django_db_serialized_rollback, people):
+    """`make bench` runs production settings, so its admin pages need a verified session: it
+    sets up an authenticator from the page's secret as a phone would."""
+    from bench.load import Client as BenchClient
+    from bench.load import sign_in as bench_sign_in
+
+    port = int(live_server.url.rsplit(":", 1)[1])
+    cookies = bench_sign_in("localhost", port, "manager", PASSWORD)
+
+    client = BenchClient("localhost", port, cookies)
+    response, _ = client.request("GET", "/admin/", headers={"Accept": "text/html"})
+    client.close()
+    assert response.status == 200
+    assert TOTPDevice.objects.filter(user=people["manager"], confirmed=True).exists()
