@@ -247,8 +247,12 @@ def verify(request, code: str):
                 break
         else:
             verified = None
-    if verified is None:
+    if verified is None and _is_app_code(code):
         _wrong_code(request, "That code is not right. Enter the code your app shows now")
+    if verified is None:
+        _wrong_code(
+            request, "That recovery code is not right, or it has been used. Check it and try again"
+        )
     if isinstance(verified, StaticDevice):
         log(user, RECOVERY_CODE_USED, user=user)
     _mark_verified(request, verified)
