@@ -7,6 +7,7 @@ from wagtail.documents import urls as wagtaildocs_urls
 
 from operations.health import health
 from partnership import rate_limits
+from partnership.two_factor_views import RecoveryCodesView, SetUpView, VerifyView
 from partnership.views import SignInView, SignOutView
 from search.views import search_api
 
@@ -34,6 +35,14 @@ urlpatterns = [
     path("health/", health, name="health"),
     path("sign-in/", SignInView.as_view(), name="sign-in"),
     path("sign-out/", SignOutView.as_view(), name="sign-out"),
+    # The second sign-in step for people who use the admin (partnership/two_factor.py).
+    path("sign-in/two-factor/", VerifyView.as_view(), name="two-factor-verify"),
+    path("sign-in/two-factor/set-up/", SetUpView.as_view(), name="two-factor-set-up"),
+    path(
+        "sign-in/two-factor/recovery-codes/",
+        RecoveryCodesView.as_view(),
+        name="two-factor-recovery-codes",
+    ),
     path("api/search/", search_api, name="api-search"),
     path("api/", include("learning.api_urls")),
     path("search/", include("search.urls")),

@@ -10,7 +10,16 @@ class PartnershipConfig(AppConfig):
         from django.contrib.auth.models import Group
         from django.db.models.signals import m2m_changed, post_delete, post_save, pre_delete
 
-        from . import admin_mail, exports, lockout_hooks, retention, roles, sessions, vocabulary  # noqa: F401
+        from . import (  # noqa: F401
+            admin_mail,
+            exports,
+            lockout_hooks,
+            retention,
+            roles,
+            sessions,
+            two_factor_hooks,
+            vocabulary,
+        )
         from .admin_dates import use_english_dates
         from .models import Agency, Partnership, Theme
 

@@ -30,3 +30,38 @@ class SignInForm(AuthenticationForm):
 class ThemeChoiceField(forms.ModelMultipleChoiceField):
     def label_from_instance(self, obj):
         return obj.name
+
+
+class TwoFactorCodeForm(forms.Form):
+    """The code from an authenticator app: a short number that phones can fill in from a text
+    message or app (`one-time-code`) and type on the number pad."""
+
+    code = forms.CharField(
+        label="Code from your authenticator app",
+        help_text="The 6-digit code your app shows now. It changes every 30 seconds.",
+        max_length=20,
+        widget=forms.TextInput(
+            attrs={
+                "autocomplete": "one-time-code",
+                "inputmode": "numeric",
+                "spellcheck": "false",
+                "autocapitalize": "none",
+            }
+        ),
+        error_messages={"required": "Enter the 6-digit code from your authenticator app"},
+    )
+
+
+class RecoveryCodeForm(forms.Form):
+    """One of the person's recovery codes, letters and digits, for when the phone is not to
+    hand: no number pad, and no autofill from anything the browser remembers."""
+
+    code = forms.CharField(
+        label="Recovery code",
+        help_text="One of the 10 recovery codes you were given when you set up. Each works once.",
+        max_length=30,
+        widget=forms.TextInput(
+            attrs={"autocomplete": "off", "spellcheck": "false", "autocapitalize": "none"}
+        ),
+        error_messages={"required": "Enter one of your recovery codes"},
+    )

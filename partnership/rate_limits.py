@@ -73,16 +73,19 @@ def client_ip(request) -> str | None:
     return _valid(request.META.get("REMOTE_ADDR", ""))
 
 
-def _key(scope: Scope, request) -> str:
-    return f"hub:rate-limit:{scope.name}:{client_ip(request) or 'unknown'}"
+def _key(scope: Scope, request, subject: str = "") -> str:
+    key = f"hub:rate-limit:{scope.name}:{client_ip(request) or 'unknown'}"
+    return f"{key}:{subject}" if subject else key
 
 
-def blocked(request, scope: Scope) -> bool:
-    return (cache.get(_key(scope, request)) or 0) >= scope.limit
+def blocked(request, scope: Scope, subject: str = "") -> bool:
+    """`subject` narrows the count to one account from the address (a second factor's codes,
+    where the person is known), as axes does for passwords."""
+    return (cache.get(_key(scope, request, subject)) or 0) >= scope.limit
 
 
-def record_failure(request, scope: Scope) -> None:
-    key = _key(scope, request)
+def record_failure(request, scope: Scope, subject: str = "") -> None:
+    key = _key(scope, request, subject)
     # add() starts the window; incr() keeps its expiry, so the window is fixed, not sliding.
     cache.add(key, 0, window_seconds())
     try:

@@ -59,6 +59,9 @@ INSTALLED_APPS = [
     "django_filters",
     "axes",
     "csp",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "django_otp.plugins.otp_static",
     "django.contrib.admin",
     "django.contrib.auth",
     "django.contrib.contenttypes",
@@ -81,9 +84,14 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # Says whether this session's second factor was checked (request.user.is_verified()).
+    "django_otp.middleware.OTPMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "partnership.sessions.IdleSessionMiddleware",
     "partnership.sessions.NoStoreMiddleware",
+    # After the idle sign-out, so that an expired session is signed out rather than asked for
+    # a code; its refusals are no-store like every signed-in response.
+    "partnership.two_factor.TwoFactorMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "wagtail.contrib.redirects.middleware.RedirectMiddleware",
     # Last, as django-axes asks: it turns a lock-out found while signing in into the response.
@@ -294,6 +302,24 @@ HUB_PROXY_COUNT = env.int("HUB_PROXY_COUNT", default=0 if DEBUG else 1)
 HUB_TOKEN_GUESS_LIMIT = env.int("HUB_TOKEN_GUESS_LIMIT", default=20)
 HUB_PASSWORD_RESET_LIMIT = env.int("HUB_PASSWORD_RESET_LIMIT", default=5)
 HUB_RATE_LIMIT_WINDOW_MINUTES = env.int("HUB_RATE_LIMIT_WINDOW_MINUTES", default=15)
+
+# Two factors (partnership/two_factor.py): everyone who may use the admin signs in with a
+# password and a code from an authenticator app (or a one-time recovery code), on the admin and
+# on the site alike. Turning it off is a development bypass only (`make run` and the test
+# settings): with DEBUG off the Hub refuses to start without it.
+HUB_TWO_FACTOR_REQUIRED = env.bool("HUB_TWO_FACTOR_REQUIRED", default=True)
+if not HUB_TWO_FACTOR_REQUIRED and not DEBUG:
+    raise ImproperlyConfigured(
+        "HUB_TWO_FACTOR_REQUIRED=0 is a development bypass and is refused when DEBUG is off."
+    )
+# Wrong codes per person and client address per HUB_RATE_LIMIT_WINDOW_MINUTES, then 429.
+HUB_TWO_FACTOR_GUESS_LIMIT = env.int("HUB_TWO_FACTOR_GUESS_LIMIT", default=10)
+# django-otp's own back-off on each device: after n wrong codes in a row the next is not even
+# checked for 2**(n-1) seconds, whoever sends it and from wherever.
+OTP_TOTP_THROTTLE_FACTOR = 1
+OTP_STATIC_THROTTLE_FACTOR = 1
+# The name authenticator apps show beside the codes.
+OTP_TOTP_ISSUER = env.str("HUB_TWO_FACTOR_ISSUER", default="Safeguarding Learning Hub")
 
 # Sessions (partnership/sessions.py): people who use the admin hold case records and are signed
 # out after HUB_STAFF_IDLE_MINUTES without activity; site readers after HUB_SITE_IDLE_MINUTES.

@@ -18,6 +18,10 @@ STORAGES["staticfiles"] = {  # noqa: F405
 # A pathlib.Path like base.py's: config/urls.py joins it with "/" (env.path would not).
 MEDIA_ROOT = Path(env.str("MEDIA_ROOT", default="/tmp/hub-test-media"))
 WAGTAILADMIN_BASE_URL = "http://testserver"
+# The suite's tests sign people in with force_login and test what they may see; the second
+# factor's own tests turn enforcement on (tests/partnership/test_two_factor.py, the `two_factor`
+# fixture) and so do the browser journey's.
+HUB_TWO_FACTOR_REQUIRED = False
 
 # A test-only app whose record carries the access policy's facts (tests/accessapp); the default
 # settings never see it, so `makemigrations --check` there is unaffected.

@@ -21,6 +21,16 @@ class Command(BaseCommand):
             f"Sign in at http://{address}/sign-in/ (site) or http://{address}/admin/ (admin)."
         )
         self.stdout.write(f"Every demo account's password is: {password}")
+        if settings.HUB_TWO_FACTOR_REQUIRED:
+            self.stdout.write(
+                "Two-factor authentication is on: accounts that use the admin set up an "
+                "authenticator app at their first sign-in."
+            )
+        else:
+            self.stdout.write(
+                "The second factor is bypassed in development (HUB_TWO_FACTOR_REQUIRED=0): "
+                "the password alone signs in. Production refuses to start like this."
+            )
         self.stdout.write(f"  {'admin':<24} Hub administrator (superuser)")
         for username, first, last, partnership, _agency, roles, _title in PEOPLE:
             role_names = ", ".join(r.label for r in roles)
