@@ -18,6 +18,7 @@ from wagtail.log_actions import log
 from partnership.access import can_view, membership_of, visible_to
 from partnership.models import Agency
 from reviews.models import Finding, Review
+from reviews.pseudonyms import share_all
 
 from .models import Acknowledgement, LearningBriefing
 
@@ -43,22 +44,29 @@ class Sources:
 def sources_for(user, briefing: LearningBriefing) -> Sources:
     """Two queries however many sources: each narrowed by the access policy in the database.
 
-    Only what the template may show is loaded (never a review's confidential details or its
-    subject's pseudonym), so that no later change to a template can leak them."""
-    reviews = list(
+    Only what the template may show is loaded (never a review's confidential details), and each
+    is shared as `reviews.pseudonyms` shares it: a briefing travels further than its reviews, so
+    "Child Q" does not follow it, for any reader."""
+    subject = ("subject_pseudonym", "age_band", "review_type")
+    reviews = (
         visible_to(user, Review.objects.filter(pk__in=_chosen(briefing.source_reviews)))
-        .only("pk", "reference", "title", "review_type", "subject_pseudonym")
+        .only("pk", "reference", "title", *subject)
         .order_by("reference")
     )
-    for review in reviews:
-        review.shareable_title = shareable_title(review)
     findings = (
         visible_to(user, Finding.objects.filter(pk__in=_chosen(briefing.source_findings)))
         .select_related("review")
-        .only("pk", "title", "text", "review__reference", "review__review_type")
+        .only(
+            "pk",
+            "title",
+            "text",
+            "practice_area",
+            "review__reference",
+            *(f"review__{f}" for f in subject),
+        )
         .order_by("review__reference", "sort_order", "pk")
     )
-    return Sources(reviews=reviews, findings=list(findings))
+    return Sources(reviews=share_all(reviews), findings=share_all(findings))
 
 
 def _chosen(relation):
@@ -68,18 +76,6 @@ def _chosen(relation):
     if isinstance(chosen, QuerySet):
         return chosen.values("pk")
     return [item.pk for item in chosen]
-
-
-def shareable_title(review: Review) -> str:
-    """A review's title without its subject's pseudonym: a briefing travels further than the
-    review, and "Child Q" should not follow it (titles often start "Child Q: ...")."""
-    title, pseudonym = review.title, review.subject_pseudonym.strip()
-    if not pseudonym:
-        return title
-    if title.startswith(pseudonym):
-        title = title[len(pseudonym) :].lstrip(" :-–")
-        return title[:1].upper() + title[1:]
-    return title.replace(pseudonym, "the subject")
 
 
 def acknowledgement_of(user, briefing: LearningBriefing) -> Acknowledgement | None:

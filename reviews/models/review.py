@@ -19,6 +19,8 @@ from wagtail.search import index
 from partnership.access import AccessRule, SharingLevel
 from partnership.models import Theme
 
+from ..pseudonyms import refuse_shared_copy
+
 
 class ReviewType(models.TextChoices):
     RAPID_REVIEW = "rapid_review", "Rapid review"
@@ -332,6 +334,10 @@ class Review(
     @property
     def is_child_review(self) -> bool:
         return self.review_type in CHILD_REVIEW_TYPES
+
+    def save(self, *args, **kwargs):
+        refuse_shared_copy(self)
+        super().save(*args, **kwargs)
 
     def get_admin_url(self):
         return reverse("wagtailsnippets_reviews_review:edit", args=[self.pk])
