@@ -187,3 +187,48 @@ def refuse_shared_copy(record) -> None:
     review's own words."""
     if getattr(record, SHARED_MARK, False):
         raise SharedCopyError(f"{type(record).__name__} {record.pk} is a shared copy")
+
+
+BEYOND_PARTNERSHIP = {"regional", "public"}
+
+
+def shared_mentions(review) -> list[str]:
+    """The texts of `review` (as edited, its findings and recommendations held in memory) that
+    will be shared beyond its partnership and still name the subject by the pseudonym, each
+    named as the editor labels it. The editor warns of them: every channel replaces the
+    pseudonym anyway, but "the child" dropped into a sentence can read badly, and the author
+    should know that the words they wrote are not the words others read."""
+    pseudonym = _subject(review)[0]
+    if not pseudonym:
+        return []
+    found = []
+    if review.sharing_level in BEYOND_PARTNERSHIP:
+        found += [
+            label
+            for label, text in (("Title", review.title), ("Summary", review.summary))
+            if contains(text, review)
+        ]
+    for number, finding in enumerate(review.findings.all(), start=1):
+        if finding.sharing_level in BEYOND_PARTNERSHIP:
+            for label, text in (("title", finding.title), ("text", finding.text)):
+                if contains(text, review):
+                    found.append(f"Finding {number} {label}")
+    for number, recommendation in enumerate(review.recommendations.all(), start=1):
+        if recommendation.sharing_level in BEYOND_PARTNERSHIP and contains(
+            recommendation.text, review
+        ):
+            found.append(f"Recommendation {number} text")
+    return found
+
+
+def warning_for(review) -> str | None:
+    """The editor's warning for `review`, or None when its shared text is clear."""
+    mentions = shared_mentions(review)
+    if not mentions:
+        return None
+    return (
+        f"{', '.join(mentions)} name{'s' if len(mentions) == 1 else ''} "
+        f"“{_subject(review)[0]}” and {'is' if len(mentions) == 1 else 'are'} shared beyond "
+        f"your partnership. Others will read “{neutral_phrase(review)}” instead: check that "
+        "it reads well, or write it that way yourself."
+    )
