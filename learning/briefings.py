@@ -17,6 +17,7 @@ from wagtail.log_actions import log
 
 from partnership.access import can_view, membership_of, visible_to
 from partnership.models import Agency
+from reviews import pseudonyms
 from reviews.models import Finding, Review
 from reviews.pseudonyms import share_all
 
@@ -76,6 +77,48 @@ def _chosen(relation):
     if isinstance(chosen, QuerySet):
         return chosen.values("pk")
     return [item.pk for item in chosen]
+
+
+BRIEFING_TEXTS = (
+    ("title", "Title"),
+    ("summary", "Summary"),
+    ("background", "Background"),
+    ("why_it_matters", "Why it matters"),
+    ("what_we_found", "What we found"),
+    ("what_it_means", "What it means"),
+    ("questions", "Questions"),
+    ("what_to_do", "What to do"),
+    ("learn_more", "Where to learn more"),
+)
+
+
+def pseudonym_warning(briefing: LearningBriefing) -> str | None:
+    """The editor's warning when a briefing shared beyond its partnership names the subject of
+    one of its source reviews or findings by the pseudonym (the sources as edited, held in
+    memory). A briefing's own words are its author's: the warning asks them to write "the
+    child", as search already indexes them."""
+    if briefing.sharing_level not in pseudonyms.BEYOND_PARTNERSHIP:
+        return None
+    subjects = [
+        *briefing.source_reviews.all(),
+        *(finding.review for finding in briefing.source_findings.all()),
+    ]
+    named = {}
+    for name, label in BRIEFING_TEXTS:
+        text = str(getattr(briefing, name, "") or "")
+        for review in subjects:
+            labels = named.setdefault(review.subject_pseudonym.strip(), [])
+            if label not in labels and pseudonyms.contains(text, review):
+                labels.append(label)
+    named = {pseudonym: labels for pseudonym, labels in named.items() if labels}
+    if not named:
+        return None
+    return " ".join(
+        f"{', '.join(labels)} name{'s' if len(labels) == 1 else ''} “{pseudonym}”, a source's "
+        "subject, and this briefing is shared beyond your partnership: write "
+        "“the child” (or “the adult”, “the family”) instead."
+        for pseudonym, labels in named.items()
+    )
 
 
 def acknowledgement_of(user, briefing: LearningBriefing) -> Acknowledgement | None:

@@ -15,6 +15,7 @@ from datetime import date
 import pytest
 from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
+from wagtail.test.utils.form_data import querydict_from_html, rich_text
 
 from learning import sharing
 from learning.models import HomePage, LearningBriefing, LibraryPage
@@ -300,3 +301,24 @@ def test_the_editor_warns_when_shared_text_names_the_subject(child_q, people):
     data["findings-1-text"] = "The child's mother was not asked."
     response = client.post(url, data, follow=True)
     assert not [m for m in response.context["messages"] if m.level_tag == "warning"]
+
+
+def test_the_briefing_editor_warns_when_its_text_names_a_sources_subject(child_q, people):
+    briefing = child_q["briefing"]
+    client = Client()
+    client.force_login(people["manager"])
+    url = reverse("wagtailadmin_pages:edit", args=[briefing.pk])
+    response = client.get(url)
+    assert response.status_code == 200
+    data = querydict_from_html(response.content.decode(), form_id="page-edit-form")
+    for part in ("background", "why_it_matters", "what_we_found", "what_it_means", "questions"):
+        data[part] = rich_text("<p>Shareable practice learning.</p>")
+    data["what_to_do"] = rich_text("<p>Shareable practice learning.</p>")
+    data["summary"] = "What Child Q's busy household hid."
+    response = client.post(url, data, follow=True)
+    assert response.status_code == 200
+    warnings = [str(m) for m in response.context["messages"] if m.level_tag == "warning"]
+    assert warnings == [
+        "Summary names “Child Q”, a source's subject, and this briefing is shared beyond your "
+        "partnership: write “the child” (or “the adult”, “the family”) instead."
+    ]
