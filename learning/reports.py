@@ -19,6 +19,7 @@ from wagtail.log_actions import registry as log_registry
 
 from partnership.access import (
     SharingLevel,
+    can_change,
     has_role,
     membership_of,
     sees_everything,
@@ -26,6 +27,7 @@ from partnership.access import (
 )
 from partnership.models import Role
 from reviews.models import Recommendation, Review
+from reviews.pseudonyms import share_all
 
 from .impact import ImpactSignal
 from .impact import for_actions as impact_for_actions
@@ -397,6 +399,11 @@ def evidence_pack(user, review: Review, today: date) -> EvidencePack:
         .order_by("sort_order", "pk")
         .prefetch_related(Prefetch("actions", queryset=actions, to_attr="pack_actions"))
     )
+    if not can_change(user, review):
+        # A pack read by another partnership is shared: no subject's pseudonym in it.
+        for recommendation in recommendations:
+            recommendation.review = review
+        share_all([review, *recommendations])
     other = list(actions.filter(review=review, recommendation__isnull=True))
     everything = [a for r in recommendations for a in r.pack_actions] + other
     signals = impact_for_actions(Action.objects.filter(pk__in=[a.pk for a in everything]))

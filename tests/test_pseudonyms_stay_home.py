@@ -322,3 +322,19 @@ def test_the_briefing_editor_warns_when_its_text_names_a_sources_subject(child_q
         "Summary names “Child Q”, a source's subject, and this briefing is shared beyond your "
         "partnership: write “the child” (or “the adult”, “the family”) instead."
     ]
+
+
+def test_the_evidence_pack_keeps_the_pseudonym_only_for_those_who_change_the_review(
+    child_q, people
+):
+    url = reverse("learning_reports:evidence_pack", args=[child_q["review"].pk])
+    home = Client()
+    home.force_login(people["qa"])
+    assert "Child Q: neglect in a busy household" in home.get(url).content.decode()
+    other = Client()
+    other.force_login(people["liverpool.manager"])
+    response = other.get(url)
+    assert response.status_code == 200
+    text = response.content.decode()
+    assert_no_pseudonym(url, text)
+    assert "Ask about every adult in the child&#x27;s household" in text
