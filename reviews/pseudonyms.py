@@ -4,11 +4,12 @@ The rule. A review's subject pseudonym ("Child Q") is written and read in the ad
 the people who may change the review (its lead partnership's reviewers, quality assurance and
 managers, and its panel), and in their own exports. Everywhere else a review, finding or
 recommendation is shown (every page of the site, briefings and their PDFs, the JSON API, the
-feeds, the search index and so its results and snippets, an export or admin view for someone
-who may only read it) its title, summary and text carry a neutral phrase instead ("the child",
-"the adult", "the family"). The site shows every reader the same shared text, its own
-partnership's people included: one text per record keeps the shared caches and the shared search
-index honest, and what a member copies, prints or forwards from the site carries no pseudonym.
+feeds, the search index and so its results and snippets, an export, evidence pack or admin view
+for someone who may only read it, the name Wagtail gives a review) its title, summary and text
+carry a neutral phrase instead ("the child", "the adult", "the family"). The site shows every
+reader the same shared text, its own partnership's people included: one text per record keeps
+the shared caches and the shared search index honest, and what a member copies, prints or
+forwards from the site carries no pseudonym.
 
 Matching is case-insensitive and on word boundaries, so "Child Q", "CHILD Q" and "child q's"
 are replaced but a "Q" in another word is not; a heading that starts "Child Q: ..." loses the
@@ -23,6 +24,11 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 from functools import lru_cache
+
+from partnership.access import SharingLevel
+
+# Text at these levels leaves the partnership: the editor warns when it names the subject.
+BEYOND_PARTNERSHIP = {SharingLevel.REGIONAL, SharingLevel.PUBLIC}
 
 CHILD = "the child"
 ADULT = "the adult"
@@ -187,9 +193,6 @@ def refuse_shared_copy(record) -> None:
     review's own words."""
     if getattr(record, SHARED_MARK, False):
         raise SharedCopyError(f"{type(record).__name__} {record.pk} is a shared copy")
-
-
-BEYOND_PARTNERSHIP = {"regional", "public"}
 
 
 def shared_mentions(review) -> list[str]:
