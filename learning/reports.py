@@ -324,17 +324,18 @@ def funnel(user, today: date, partnership=None, review: Review | None = None) ->
             target = per_review.setdefault(review_id, FunnelRow(label=""))
             _add(target, _measures(row))
 
-    # Only what a line shows: a review's confidential details never leave the database here.
+    # Only what a line shows: a review's confidential details never leave the database here, and
+    # it is named as Wagtail names it, without the subject's pseudonym.
     reviews = (
         visible_to(user, Review.objects.filter(pk__in=list(per_review)))
-        .only("pk", "reference", "title")
+        .only("pk", "reference", "title", "subject_pseudonym", "age_band", "review_type")
         .order_by("reference")
     )
     rows = []
     for item in reviews:
         row = per_review[item.pk]
         row.review = item
-        row.label = f"{item.reference}: {item.title}"
+        row.label = str(item)
         rows.append(row)
 
     impact = (
