@@ -141,6 +141,7 @@ def site_urls(child_q, feed_secret=None):
     review, findings = child_q["review"], child_q["findings"]
     briefing = child_q["briefing"]
     urls = [
+        "/",
         reverse("library-report", args=[review.pk]),
         *(reverse("library-finding", args=[f.pk]) for f in findings),
         *(reverse("library-recommendation", args=[r.pk]) for r in child_q["recommendations"]),
