@@ -5,6 +5,7 @@ Imported from `LearningConfig.ready()`, as the action reports are, so that brief
 concern apart from the rest of the learning admin. The numbers come from `learning.briefings`,
 narrowed by the access policy to the briefings the reader may see."""
 
+from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.urls import include, path, reverse
 from wagtail import hooks
@@ -13,6 +14,7 @@ from wagtail.admin.ui.tables import Column
 from wagtail.admin.views.reports import ReportView
 
 from . import briefings, reports
+from .models import LearningBriefing
 
 
 class ReachReportMixin:
@@ -161,3 +163,13 @@ def narrow_explorer(parent_page, pages, request):
 @hooks.register("construct_page_chooser_queryset")
 def narrow_page_chooser(pages, request):
     return _only_visible_briefings(pages, request.user)
+
+
+@hooks.register("after_create_page")
+@hooks.register("after_edit_page")
+def warn_of_source_pseudonyms(request, page):
+    """A warning after saving, as the review editor gives one: see `briefings.pseudonym_warning`."""
+    if isinstance(page, LearningBriefing):
+        warning = briefings.pseudonym_warning(page)
+        if warning:
+            messages.warning(request, warning)

@@ -16,7 +16,9 @@ from wagtail.log_actions import log
 from hub.pdf import PdfError, pdf_from_template
 from partnership.access import can_view, membership_of, visible_to
 from partnership.models import Agency
+from reviews import pseudonyms
 from reviews.models import Finding, Review
+from reviews.pseudonyms import share_all
 
 from .models import Acknowledgement, LearningBriefing
 
@@ -42,22 +44,29 @@ class Sources:
 def sources_for(user, briefing: LearningBriefing) -> Sources:
     """Two queries however many sources: each narrowed by the access policy in the database.
 
-    Only what the template may show is loaded (never a review's confidential details or its
-    subject's pseudonym), so that no later change to a template can leak them."""
-    reviews = list(
+    Only what the template may show is loaded (never a review's confidential details), and each
+    is shared as `reviews.pseudonyms` shares it: a briefing travels further than its reviews, so
+    "Child Q" does not follow it, for any reader."""
+    subject = ("subject_pseudonym", "age_band", "review_type")
+    reviews = (
         visible_to(user, Review.objects.filter(pk__in=_chosen(briefing.source_reviews)))
-        .only("pk", "reference", "title", "review_type", "subject_pseudonym")
+        .only("pk", "reference", "title", *subject)
         .order_by("reference")
     )
-    for review in reviews:
-        review.shareable_title = shareable_title(review)
     findings = (
         visible_to(user, Finding.objects.filter(pk__in=_chosen(briefing.source_findings)))
         .select_related("review")
-        .only("pk", "title", "text", "review__reference", "review__review_type")
+        .only(
+            "pk",
+            "title",
+            "text",
+            "practice_area",
+            "review__reference",
+            *(f"review__{f}" for f in subject),
+        )
         .order_by("review__reference", "sort_order", "pk")
     )
-    return Sources(reviews=reviews, findings=list(findings))
+    return Sources(reviews=share_all(reviews), findings=share_all(findings))
 
 
 def _chosen(relation):
@@ -69,16 +78,46 @@ def _chosen(relation):
     return [item.pk for item in chosen]
 
 
-def shareable_title(review: Review) -> str:
-    """A review's title without its subject's pseudonym: a briefing travels further than the
-    review, and "Child Q" should not follow it (titles often start "Child Q: ...")."""
-    title, pseudonym = review.title, review.subject_pseudonym.strip()
-    if not pseudonym:
-        return title
-    if title.startswith(pseudonym):
-        title = title[len(pseudonym) :].lstrip(" :-–")
-        return title[:1].upper() + title[1:]
-    return title.replace(pseudonym, "the subject")
+BRIEFING_TEXTS = (
+    ("title", "Title"),
+    ("summary", "Summary"),
+    ("background", "Background"),
+    ("why_it_matters", "Why it matters"),
+    ("what_we_found", "What we found"),
+    ("what_it_means", "What it means"),
+    ("questions", "Questions"),
+    ("what_to_do", "What to do"),
+    ("learn_more", "Where to learn more"),
+)
+
+
+def pseudonym_warning(briefing: LearningBriefing) -> str | None:
+    """The editor's warning when a briefing shared beyond its partnership names the subject of
+    one of its source reviews or findings by the pseudonym (the sources as edited, held in
+    memory). A briefing's own words are its author's: the warning asks them to write "the
+    child", as search already indexes them."""
+    if briefing.sharing_level not in pseudonyms.BEYOND_PARTNERSHIP:
+        return None
+    subjects = [
+        *briefing.source_reviews.all(),
+        *(finding.review for finding in briefing.source_findings.all()),
+    ]
+    named = {}
+    for name, label in BRIEFING_TEXTS:
+        text = str(getattr(briefing, name, "") or "")
+        for review in subjects:
+            labels = named.setdefault(review.subject_pseudonym.strip(), [])
+            if label not in labels and pseudonyms.contains(text, review):
+                labels.append(label)
+    named = {pseudonym: labels for pseudonym, labels in named.items() if labels}
+    if not named:
+        return None
+    return " ".join(
+        f"{', '.join(labels)} name{'s' if len(labels) == 1 else ''} “{pseudonym}”, a source's "
+        "subject, and this briefing is shared beyond your partnership: write "
+        "“the child” (or “the adult”, “the family”) instead."
+        for pseudonym, labels in named.items()
+    )
 
 
 def acknowledgement_of(user, briefing: LearningBriefing) -> Acknowledgement | None:

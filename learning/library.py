@@ -41,6 +41,7 @@ from reviews.models import (
     ReviewTheme,
     ReviewType,
 )
+from reviews.pseudonyms import share
 
 from .models import BriefingTheme, LearningBriefing
 
@@ -242,16 +243,18 @@ def _counts(querysets: dict[str, QuerySet]) -> dict[str, int]:
 
 
 def _load(kind: str, ids: list[int]) -> dict[int, object]:
-    """The page's records of one kind with what their cards show: one query per kind."""
+    """The page's records of one kind with what their cards show: one query per kind. Reports
+    and findings are shared as `reviews.pseudonyms` shares them: no subject's pseudonym."""
     if not ids:
         return {}
     if kind == BRIEFING:
         qs = LearningBriefing.objects.filter(pk__in=ids).select_related("partnership")
-    elif kind == REPORT:
+        return {record.pk: record for record in qs}
+    if kind == REPORT:
         qs = Review.objects.filter(pk__in=ids).select_related("lead_partnership")
     else:
         qs = Finding.objects.filter(pk__in=ids).select_related("review__lead_partnership")
-    return {record.pk: record for record in qs}
+    return {record.pk: share(record) for record in qs}
 
 
 # Where each kind's theme links are kept: the through model and its two columns.

@@ -8,8 +8,9 @@ page (a finding's recommendations, a report's findings) pass the same two tests 
 finding may be shared with the region while the recommendation answering it stays restricted.
 
 What is shown is named here, field by field, as `learning.sharing` does for the API: never a
-review's confidential details or its subject's pseudonym, and a finding or recommendation names
-its review's title only when the reader may open the report itself.
+review's confidential details, a finding or recommendation names its review's title only when the
+reader may open the report itself, and every record is shared through `reviews.pseudonyms`, so
+no page shows the subject's pseudonym, to any reader.
 
 Each page costs the same handful of queries however many findings and recommendations a review
 has: the record, its themes, and one query for each list on the page.
@@ -26,6 +27,7 @@ from partnership.access import SharingLevel
 from partnership.models import Theme
 from reviews.audit import log_review_read
 from reviews.models import Finding, Recommendation, Review, ReviewStatus, ReviewTheme
+from reviews.pseudonyms import share, share_all
 
 from .library import shared_findings, shared_recommendations, shared_reports
 from .models import LibraryPage
@@ -78,18 +80,25 @@ class ReportDetail:
 
 def _report_of(user, review_id: int) -> Review | None:
     """The review's published report, if the reader may open it; only what a link needs."""
-    return shared_reports(user).filter(pk=review_id).only("pk", "title", "reference").first()
+    report = (
+        shared_reports(user)
+        .filter(pk=review_id)
+        .only("pk", "title", "reference", "subject_pseudonym", "age_band", "review_type")
+        .first()
+    )
+    return share(report) if report is not None else None
 
 
 def finding_detail(user, pk: int) -> FindingDetail | None:
     finding = shared_findings(user).select_related("review__lead_partnership").filter(pk=pk).first()
     if finding is None:
         return None
-    recommendations = list(
-        shared_recommendations(user).filter(findings=finding).order_by("sort_order", "pk")
+    recommendations = _shared(
+        shared_recommendations(user).filter(findings=finding).order_by("sort_order", "pk"),
+        finding.review,
     )
     return FindingDetail(
-        finding=finding,
+        finding=share(finding),
         themes=list(finding.themes.order_by("name")),
         recommendations=recommendations,
         report=_report_of(user, finding.review_id),
@@ -106,17 +115,18 @@ def recommendation_detail(user, pk: int) -> RecommendationDetail | None:
     )
     if recommendation is None:
         return None
-    findings = list(
+    findings = _shared(
         shared_findings(user)
         .filter(recommendations=recommendation)
         .prefetch_related(Prefetch("themes", queryset=Theme.objects.order_by("name")))
-        .order_by("sort_order", "pk")
+        .order_by("sort_order", "pk"),
+        recommendation.review,
     )
     # Its themes are those of the findings it answers, as search files it: only those the reader
     # may see, so that a hidden finding's themes say nothing about it.
     themes = {theme.pk: theme for f in findings for theme in f.themes.all()}
     return RecommendationDetail(
-        recommendation=recommendation,
+        recommendation=share(recommendation),
         findings=findings,
         themes=sorted(themes.values(), key=lambda theme: theme.name),
         report=_report_of(user, recommendation.review_id),
@@ -137,17 +147,28 @@ def report_detail(user, pk: int) -> ReportDetail | None:
         .select_related("tag")
         .order_by("tag__name")
     ]
-    findings = list(shared_findings(user).filter(review=review).order_by("sort_order", "pk"))
-    recommendations = list(
-        shared_recommendations(user).filter(review=review).order_by("sort_order", "pk")
+    findings = _shared(
+        shared_findings(user).filter(review=review).order_by("sort_order", "pk"), review
+    )
+    recommendations = _shared(
+        shared_recommendations(user).filter(review=review).order_by("sort_order", "pk"), review
     )
     return ReportDetail(
-        review=review,
+        review=share(review),
         themes=themes,
         findings=findings,
         recommendations=recommendations,
         date=review.report_date,
     )
+
+
+def _shared(records, review: Review) -> list:
+    """A page's list of one review's findings or recommendations, shared: each is given the
+    review already loaded (no query apiece) before its pseudonym is taken out."""
+    records = list(records)
+    for record in records:
+        record.review = review
+    return share_all(records)
 
 
 def library_trail(request, partnership) -> list[Crumb]:

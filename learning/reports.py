@@ -19,6 +19,7 @@ from wagtail.log_actions import registry as log_registry
 
 from partnership.access import (
     SharingLevel,
+    can_change,
     has_role,
     membership_of,
     sees_everything,
@@ -26,6 +27,7 @@ from partnership.access import (
 )
 from partnership.models import Role
 from reviews.models import Recommendation, Review
+from reviews.pseudonyms import share_all
 
 from .impact import ImpactSignal
 from .impact import for_actions as impact_for_actions
@@ -322,17 +324,18 @@ def funnel(user, today: date, partnership=None, review: Review | None = None) ->
             target = per_review.setdefault(review_id, FunnelRow(label=""))
             _add(target, _measures(row))
 
-    # Only what a line shows: a review's confidential details never leave the database here.
+    # Only what a line shows: a review's confidential details never leave the database here, and
+    # it is named as Wagtail names it, without the subject's pseudonym.
     reviews = (
         visible_to(user, Review.objects.filter(pk__in=list(per_review)))
-        .only("pk", "reference", "title")
+        .only("pk", "reference", "title", "subject_pseudonym", "age_band", "review_type")
         .order_by("reference")
     )
     rows = []
     for item in reviews:
         row = per_review[item.pk]
         row.review = item
-        row.label = f"{item.reference}: {item.title}"
+        row.label = str(item)
         rows.append(row)
 
     impact = (
@@ -397,6 +400,11 @@ def evidence_pack(user, review: Review, today: date) -> EvidencePack:
         .order_by("sort_order", "pk")
         .prefetch_related(Prefetch("actions", queryset=actions, to_attr="pack_actions"))
     )
+    if not can_change(user, review):
+        # A pack read by another partnership is shared: no subject's pseudonym in it.
+        for recommendation in recommendations:
+            recommendation.review = review
+        share_all([review, *recommendations])
     other = list(actions.filter(review=review, recommendation__isnull=True))
     everything = [a for r in recommendations for a in r.pack_actions] + other
     signals = impact_for_actions(Action.objects.filter(pk__in=[a.pk for a in everything]))

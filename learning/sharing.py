@@ -5,8 +5,9 @@ partnership (an API token). Both are answered by the access policy, `visible_to`
 and `visible_to_partnership` for a partnership, so no channel here decides who sees what.
 
 What leaves the Hub is built here too, by `briefing_data` and `finding_data`: each names the
-fields it shares, so a field added to a model later (or a review's confidential details, its
-pseudonym or its title) never reaches a feed or the API by accident."""
+fields it shares, so a field added to a model later (or a review's confidential details or its
+title) never reaches a feed or the API by accident, and a finding's title and text are shared
+through `reviews.pseudonyms`, without the subject's pseudonym."""
 
 from __future__ import annotations
 
@@ -27,6 +28,7 @@ from partnership.access import (
 )
 from partnership.models import Partnership
 from reviews.models import SETTLED_STATUSES, Finding
+from reviews.pseudonyms import shareable_heading, shareable_text
 
 from .models import FeedToken, LearningBriefing, PartnershipApiToken
 from .models.tokens import digest, new_secret
@@ -119,9 +121,9 @@ def feed_entries(
     ]
     entries += [
         FeedEntry(
-            title=f.title,
+            title=shareable_heading(f.title, f.review),
             link=request.build_absolute_uri(reverse("library-finding", args=[f.pk])),
-            summary=f.text,
+            summary=shareable_text(f.text, f.review),
             updated=f.review.updated_at,
             author=f.review.lead_partnership.name,
             guid=f"finding-{f.pk}",
@@ -161,14 +163,15 @@ def briefing_data(briefing: LearningBriefing, request, *, full: bool = False) ->
 
 
 def finding_data(finding: Finding, request) -> dict:
-    """A finding as it is shared: its own anonymised title and text, never its review's title,
-    pseudonym or confidential details."""
+    """A finding as it is shared: its own title and text without the subject's pseudonym, never
+    its review's title, pseudonym or confidential details."""
+    review = finding.review
     return {
         "id": finding.pk,
         "type": "finding",
-        "title": finding.title,
-        "text": finding.text,
-        "practice_area": finding.practice_area,
+        "title": shareable_heading(finding.title, review),
+        "text": shareable_text(finding.text, review),
+        "practice_area": shareable_text(finding.practice_area, review),
         "url": request.build_absolute_uri(reverse("api-finding", args=[finding.pk])),
         "partnership": finding.review.lead_partnership.name,
         "sharing_level": finding.sharing_level,

@@ -2,7 +2,9 @@
 
 Only what the person exporting may see (`partnership.access.visible_to`), never the confidential
 details, and an audit entry for every restricted review that leaves the Hub. The file imports
-back unchanged, so a partnership can move its tracker out and in again.
+back unchanged, so a partnership can move its tracker out and in again: the subject's pseudonym
+goes only with the reviews the person may change (their own partnership's, or a panel's they sit
+on); another partnership's review they may only read leaves as `reviews.pseudonyms` shares it.
 """
 
 from __future__ import annotations
@@ -10,7 +12,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 
-from partnership.access import SharingLevel, has_role, sees_everything, visible_to
+from partnership.access import SharingLevel, changeable_by, has_role, sees_everything, visible_to
 from partnership.exports import write_csv, write_xlsx
 from partnership.models import Role
 
@@ -18,6 +20,7 @@ from .audit import log_review_export
 from .importing import REVIEW_COLUMNS, REVIEW_OPTIONAL_COLUMNS
 from .milestones import due_dates_for
 from .models import Decision, Review, ReviewStatus, ReviewType
+from .pseudonyms import share
 
 # The milestones every export has a column for, whatever else `due_dates_for` returns.
 REQUIRED_MILESTONES = ("notification", "rapid_review")
@@ -99,9 +102,12 @@ def build_export(user) -> Export:
     )
     values, dues = [], []
     kinds = list(REQUIRED_MILESTONES)
+    home = set(changeable_by(user, Review.objects.all()).values_list("pk", flat=True))
     for review in reviews:
-        values.append(_review_values(review))
         due = due_dates(review)
+        if review.pk not in home:
+            share(review)
+        values.append(_review_values(review))
         dues.append(due)
         kinds.extend(kind for kind in due if kind not in kinds)
     columns = [*REVIEW_COLUMNS, *REVIEW_OPTIONAL_COLUMNS, *(f"due_{kind}" for kind in kinds)]

@@ -1,5 +1,6 @@
 """Reviews in the Wagtail admin: authoring, sign-off, documents and the audit trail."""
 
+from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.db.models import Q
 from django.urls import path, reverse
@@ -22,6 +23,7 @@ from partnership.access import sees_everything, visible_to
 from partnership.admin_visibility import SCOPE_HOOK
 from partnership.documents import HIDDEN_DOCUMENTS_HOOK
 
+from . import pseudonyms
 from .audit import ACTION_LABELS, may_audit
 from .documents import documents_hidden_from
 from .forms import ReviewAdminForm
@@ -36,9 +38,18 @@ from .views.reviews import (
     ReviewViewSetBase,
 )
 
+# Said beside every text that may be shared: the editor also warns after saving (see
+# `warn_of_shared_pseudonyms`).
+PSEUDONYM_HELP = (
+    "Shared beyond the partnership (regionally or publicly), this is shown with the subject's "
+    "pseudonym replaced by “the child” (or “the adult”, “the family”)."
+)
+
 FINDING_PANELS = [
     FieldPanel("title"),
-    FieldPanel("text"),
+    FieldPanel(
+        "text", help_text=f"Anonymised: no names, dates of birth or addresses. {PSEUDONYM_HELP}"
+    ),
     FieldPanel("themes"),
     FieldPanel("agencies"),
     FieldRowPanel([FieldPanel("practice_area"), FieldPanel("level_of_need")]),
@@ -46,7 +57,7 @@ FINDING_PANELS = [
 ]
 
 RECOMMENDATION_PANELS = [
-    FieldPanel("text"),
+    FieldPanel("text", help_text=PSEUDONYM_HELP),
     FieldPanel(
         "findings",
         help_text="Findings of this review that this recommendation answers. Findings appear "
@@ -71,6 +82,7 @@ class ReviewViewSet(ReviewViewSetBase):
     # details, nor the subject's pseudonym, which stay with the people who change it.
     inspect_view_fields = INSPECT_FIELDS
     list_export = LIST_EXPORT
+    export_headings = {"listed_title": "Title"}
     filterset_class = ReviewFilterSet
     search_fields = ["reference", "title", "summary"]
     ordering = ["-created_at"]
@@ -91,7 +103,11 @@ class ReviewViewSet(ReviewViewSetBase):
                     FieldPanel("agencies"),
                     FieldPanel("themes"),
                     FieldPanel("level_of_need"),
-                    FieldPanel("summary"),
+                    FieldPanel(
+                        "summary",
+                        help_text="What happened and why it matters, with no identifying "
+                        f"detail. {PSEUDONYM_HELP}",
+                    ),
                     FieldPanel("sharing_level"),
                 ],
                 heading="Review",
@@ -172,6 +188,18 @@ def keep_sign_off_the_only_way_to_publish(menu_items, request, context):
     if context.get("model") is not Review or sees_everything(request.user):
         return
     menu_items[:] = [item for item in menu_items if item.name not in AROUND_SIGN_OFF]
+
+
+@hooks.register("after_create_snippet")
+@hooks.register("after_edit_snippet")
+def warn_of_shared_pseudonyms(request, instance):
+    """A warning, not a refusal: every channel replaces the pseudonym whatever is written, so
+    nothing leaks, and a reviewer must be able to save a draft or a sign-off revision as the
+    panel wrote it; the warning tells them that others will read "the child" there instead."""
+    if isinstance(instance, Review):
+        warning = pseudonyms.warning_for(instance)
+        if warning:
+            messages.warning(request, warning)
 
 
 @hooks.register("register_log_actions")

@@ -4,7 +4,10 @@ into `SearchDocument`s.
 A source says which rows are searchable at all (a finding only once its review is signed off, a
 briefing only while live, a review only once its report is published), reads them in chunks with
 their relations loaded (a rebuild reads 50,000+ rows in a few dozen queries per chunk), and names
-the fields that become text: never a review's confidential details or its subject's pseudonym.
+the fields that become text: never a review's confidential details, and every text of a review,
+its findings and recommendations, and the briefings and actions drawn from it, through
+`reviews.pseudonyms`: the index is shared by every reader, so it never holds a subject's
+pseudonym (a search for "Child Q" finds nothing, for anyone).
 
 Access tokens come from the access policy (`partnership.access.access_tokens`), never from here.
 """
@@ -21,6 +24,7 @@ from django.urls import reverse
 from wagtail.rich_text import get_text_for_indexing
 
 from partnership.access import access_related, access_tokens
+from reviews.pseudonyms import share, shareable_heading, shareable_text, shareable_title
 
 from .types import Kind, SearchDocument
 
@@ -49,6 +53,12 @@ def _theme_fields(themes) -> tuple[tuple[str, ...], str]:
     themes = sorted(themes, key=lambda t: t.slug)
     words = [" ".join([t.name, *t.synonym_list]) for t in themes]
     return tuple(t.slug for t in themes), " ; ".join(words)
+
+
+def _without_pseudonyms(text: str, reviews) -> str:
+    for review in reviews:
+        text = shareable_text(text, review)
+    return text
 
 
 def _sectors(agencies) -> tuple[str, ...]:
@@ -127,8 +137,8 @@ class FindingSource(Source):
         owner = review.lead_partnership
         return self._doc(
             finding,
-            title=finding.title,
-            body=_text(finding.text, finding.practice_area),
+            title=shareable_heading(finding.title, review),
+            body=shareable_text(_text(finding.text, finding.practice_area), review),
             url=reverse("library-finding", args=[finding.pk]),
             partnership_id=owner.pk,
             partnership_name=owner.name,
@@ -155,6 +165,7 @@ class RecommendationSource(Source):
         themes = {t.slug: t for f in findings for t in f.themes.all()}
         slugs, tags = _theme_fields(themes.values())
         owner = review.lead_partnership
+        share(recommendation)
         return self._doc(
             recommendation,
             title=recommendation.headline,
@@ -190,8 +201,8 @@ class ReviewSource(Source):
         owner = review.lead_partnership
         return self._doc(
             review,
-            title=review.title,
-            body=_text(review.reference, review.summary),
+            title=shareable_title(review),
+            body=_text(review.reference, shareable_text(review.summary, review)),
             url=reverse("library-report", args=[review.pk]),
             partnership_id=owner.pk,
             partnership_name=owner.name,
@@ -223,27 +234,32 @@ class BriefingSource(PageSource):
             Prefetch("themed_items", queryset=BriefingTheme.objects.select_related("tag")),
             "audiences",
             "source_reviews",
+            "source_findings__review",
         )
 
     def document(self, briefing, context):
         slugs, tags = _theme_fields(item.tag for item in briefing.themed_items.all())
         sources = sorted(briefing.source_reviews.all(), key=lambda r: r.pk)
+        subjects = [*sources, *(f.review for f in briefing.source_findings.all())]
         return self._doc(
             briefing,
-            title=briefing.title,
-            body=_text(
-                briefing.summary,
-                *(
-                    _rich(getattr(briefing, name))
-                    for name in (
-                        "background",
-                        "why_it_matters",
-                        "what_we_found",
-                        "what_it_means",
-                        "questions",
-                        "what_to_do",
-                    )
+            title=_without_pseudonyms(briefing.title, subjects),
+            body=_without_pseudonyms(
+                _text(
+                    briefing.summary,
+                    *(
+                        _rich(getattr(briefing, name))
+                        for name in (
+                            "background",
+                            "why_it_matters",
+                            "what_we_found",
+                            "what_it_means",
+                            "questions",
+                            "what_to_do",
+                        )
+                    ),
                 ),
+                subjects,
             ),
             url=_page_url(briefing, context["root_paths"]),
             partnership_id=briefing.partnership_id,
@@ -298,15 +314,17 @@ class ActionSource(Source):
     def searchable(self):
         from learning.models import Action
 
-        qs = Action.objects.select_related("owner_agency")
+        qs = Action.objects.select_related("owner_agency", "review")
         return self._with_access(qs).prefetch_related("themes")
 
     def document(self, action, context):
         slugs, tags = _theme_fields(action.themes.all())
+        subjects = [action.review] if action.review_id else []
+        description = _without_pseudonyms(action.description, subjects)
         return self._doc(
             action,
-            title=f"{action.reference}: {action.description[:100]}",
-            body=_text(action.description, action.progress),
+            title=f"{action.reference}: {description[:100]}",
+            body=_without_pseudonyms(_text(action.description, action.progress), subjects),
             url=reverse("my-action", args=[action.reference]),
             partnership_id=action.partnership_id,
             partnership_name=action.partnership.name,

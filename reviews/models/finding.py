@@ -9,6 +9,7 @@ from wagtail.search import index
 from partnership.access import AccessRule, SharingLevel
 from partnership.models import Role
 
+from ..pseudonyms import refuse_shared_copy
 from .review import LevelOfNeed, of_partnerships_q
 
 
@@ -63,6 +64,10 @@ class Finding(index.Indexed, Orderable, ClusterableModel):
     def __str__(self):
         return self.title
 
+    def save(self, *args, **kwargs):
+        refuse_shared_copy(self)
+        super().save(*args, **kwargs)
+
 
 class Recommendation(index.Indexed, Orderable, ClusterableModel):
     """A recommendation of a review, answering one or more of its findings."""
@@ -91,6 +96,10 @@ class Recommendation(index.Indexed, Orderable, ClusterableModel):
 
     def __str__(self):
         return self.text[:80]
+
+    def save(self, *args, **kwargs):
+        refuse_shared_copy(self)
+        super().save(*args, **kwargs)
 
     @property
     def headline(self) -> str:

@@ -19,6 +19,8 @@ from wagtail.search import index
 from partnership.access import AccessRule, SharingLevel
 from partnership.models import Theme
 
+from ..pseudonyms import refuse_shared_copy, shareable_title
+
 
 class ReviewType(models.TextChoices):
     RAPID_REVIEW = "rapid_review", "Rapid review"
@@ -323,7 +325,9 @@ class Review(
         permissions = [("export_review", "Can export reviews")]
 
     def __str__(self):
-        return f"{self.reference}: {self.title}"
+        # Wagtail names a review by this wherever it is not being edited (listings, choosers,
+        # history, log entries, workflow emails, reports): without the subject's pseudonym.
+        return f"{self.reference}: {shareable_title(self)}"
 
     @property
     def type(self) -> ReviewType:
@@ -341,8 +345,19 @@ class Review(
         return self.publication_date or self.created_at.date()
 
     @property
+    def listed_title(self) -> str:
+        """The title as the admin listing and its export show it: the review's own to those who
+        may change it (the listing marks them `is_home`), without the subject's pseudonym to
+        everyone else."""
+        return self.title if getattr(self, "is_home", False) else shareable_title(self)
+
+    @property
     def is_child_review(self) -> bool:
         return self.review_type in CHILD_REVIEW_TYPES
+
+    def save(self, *args, **kwargs):
+        refuse_shared_copy(self)
+        super().save(*args, **kwargs)
 
     def get_admin_url(self):
         return reverse("wagtailsnippets_reviews_review:edit", args=[self.pk])

@@ -3,11 +3,15 @@
 Every view of one review (edit, inspect, history, revisions, compare, preview, delete, usage,
 lock, unlock, unpublish, workflow) is guarded by `partnership.admin_access`, before Wagtail loads
 or renders anything: a review the person may not see answers 404, as if it did not exist; one
-they may read but not change opens read-only. Reads of restricted reviews are logged."""
+they may read but not change opens read-only. Reads of restricted reviews are logged.
+
+The subject's pseudonym stays with the people who may change the review: the listing, its export
+and the read-only view show everyone else the review's title and summary as
+`reviews.pseudonyms` shares them."""
 
 import django_filters
 from django.contrib.contenttypes.models import ContentType
-from django.db.models import CharField, OuterRef, Subquery
+from django.db.models import BooleanField, Case, CharField, OuterRef, Subquery, Value, When
 from django.db.models.functions import Cast
 from django.utils import timezone
 from wagtail.admin.filters import WagtailFilterSet
@@ -15,7 +19,7 @@ from wagtail.admin.ui.tables import Column
 from wagtail.models import WorkflowState
 from wagtail.snippets.views import chooser as snippet_chooser
 
-from partnership.access import sees_everything, visible_to
+from partnership.access import changeable_by, sees_everything, visible_to
 from partnership.admin_access import AccessGuardedViewSet
 from partnership.models import Partnership, Theme
 
@@ -23,6 +27,7 @@ from ..audit import log_review_export, log_review_read
 from ..models import Milestone, Review, ReviewStatus, ReviewType
 from ..models.milestone import DUE_SOON_WORKING_DAYS
 from ..permissions import ReviewPermissionPolicy
+from ..pseudonyms import share
 
 
 class ReviewReadAuditMixin:
@@ -116,7 +121,15 @@ class ReviewViewSetBase(AccessGuardedViewSet):
 
     def get_queryset(self, request):
         reviews = Review.objects.select_related("lead_partnership").annotate(
-            sign_off_step=sign_off_step_subquery()
+            sign_off_step=sign_off_step_subquery(),
+            is_home=Case(
+                When(
+                    pk__in=changeable_by(request.user, Review.objects.all()).values("pk"),
+                    then=Value(True),
+                ),
+                default=Value(False),
+                output_field=BooleanField(),
+            ),
         )
         return visible_to(request.user, reviews)
 
@@ -133,6 +146,8 @@ class ReviewViewSetBase(AccessGuardedViewSet):
     def guard_mixins(self, view_class):
         if view_class is self.edit_view_class:
             return (SignOffOnlyMixin, *self._audit_mixins(view_class))
+        if view_class is self.inspect_view_class:
+            return (SharedReadMixin, *self._audit_mixins(view_class))
         return self._audit_mixins(view_class)
 
     def _audit_mixins(self, view_class):
@@ -144,6 +159,14 @@ class ReviewViewSetBase(AccessGuardedViewSet):
         if hasattr(view_class, "as_spreadsheet"):
             return (ListingExportAuditMixin, audited)
         return (audited,)
+
+
+class SharedReadMixin:
+    """The read-only view is for people who may read a review but not change it: they read its
+    title and summary without the subject's pseudonym, as the site shows them."""
+
+    def get_object(self, queryset=None):
+        return share(super().get_object(queryset))
 
 
 class SignOffOnlyMixin:
@@ -185,6 +208,7 @@ def review_stage(review) -> str:
     return review.get_status_display()
 
 
+TITLE_COLUMN = Column("title", label="Title", accessor="listed_title")
 TYPE_COLUMN = Column("review_type", label="Type", accessor="get_review_type_display")
 STATUS_COLUMN = Column("status", label="Status", accessor=review_stage)
 SHARING_COLUMN = Column("sharing_level", label="Sharing", accessor="get_sharing_level_display")
@@ -192,7 +216,7 @@ PARTNERSHIP_COLUMN = Column("lead_partnership", label="Lead partnership")
 
 LIST_DISPLAY = [
     "reference",
-    "title",
+    TITLE_COLUMN,
     TYPE_COLUMN,
     STATUS_COLUMN,
     PARTNERSHIP_COLUMN,
@@ -217,7 +241,7 @@ INSPECT_FIELDS = [
 # Never confidential_details: an export leaves the panel's walls.
 LIST_EXPORT = [
     "reference",
-    "title",
+    "listed_title",
     "review_type",
     "status",
     "lead_partnership",

@@ -94,5 +94,7 @@ def test_the_evidence_pack_costs_the_same_queries_however_many_actions(
     for i in range(10):
         action = make_action(recommendation=reports_world.recs["C"], reference=f"WIR-C{i}")
         Evidence.objects.create(action=action, kind="completion", text="Done.")
-    # Five for the pack itself, one for the evidence other apps count (training follow-ups).
-    assert pack_queries() == before == 6
+    # Five for the pack itself, one for the evidence other apps count (training follow-ups),
+    # one to ask whether the reader may change the review (if not, the pack is shared without
+    # the subject's pseudonym).
+    assert pack_queries() == before == 7

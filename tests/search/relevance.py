@@ -18,12 +18,13 @@ class Case:
 
 
 CSE = (
-    "Return home interviews did not ask where Child M had been",
-    "Adults seen with Child M were not identified",
+    # The demo's findings name "Child M"; the index holds them as they are shared.
+    "Return home interviews did not ask where the child had been",
+    "Adults seen with the child were not identified",
     "Return home interviews that ask the right questions",
 )
 SAFER_SLEEP = ("Safer sleep at every contact", "Safer sleep advice was given once")
-HEAD_TRAUMA = ("Coping with crying and the unseen men", "Child D: national review of abusive")
+HEAD_TRAUMA = ("Coping with crying and the unseen men", "National review of abusive")
 FII = ("Perplexing presentations across hospitals",)
 CCE = ("Victims, not offenders: child criminal exploitation",)
 
@@ -37,7 +38,7 @@ CASES = [
     Case("trilogy of risk", ("Add the trilogy of risk",), reader="manager"),
     # Stemming, both ways.
     Case("neglected", ("Self-neglect is not a lifestyle choice", "graded care profile")),
-    Case("neglect", ("Was not brought: missed appointments", "Adult B: self-neglect and hoarding")),
+    Case("neglect", ("Was not brought: missed appointments", "Self-neglect and hoarding")),
     Case("graded care profile", ("Using the graded care profile in neglect cases",)),
     Case("GCP2", ("Using the graded care profile in neglect cases",)),
     # Courses teach the themes too.
@@ -74,7 +75,7 @@ CASES = [
     Case("WNB", ("Was not brought: missed appointments are about the child",)),
     Case("MASH", ("Place a health practitioner in the MASH every weekday",)),
     Case("front door", ("Thresholds were applied consistently at the front door",)),
-    Case("self-neglect", ("Adult B: self-neglect and hoarding",)),
+    Case("self-neglect", ("Self-neglect and hoarding",)),
     Case("young carers", ("Who cares for the children?",)),
     Case("sexting", ("Online safety policies are out of date",)),
     Case("HSB", ("Schools want help with child-on-child sexual abuse",)),
