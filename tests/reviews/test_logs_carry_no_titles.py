@@ -55,7 +55,7 @@ def test_saving_a_review_in_the_admin_logs_what_happened_but_not_its_title(
     data = edit_form_data(client, people["reviewer"], edit_url(restricted_review), title=TITLE)
     response = signed_in(people["reviewer"]).post(edit_url(restricted_review), data)
     assert response.status_code == 302
-    assert TITLE in Review.objects.get(pk=restricted_review.pk).get_latest_revision().object_str
+    assert Review.objects.get(pk=restricted_review.pk).get_latest_revision().as_object().title == TITLE
 
     text = log_output.getvalue()
     assert f'Edited: "[withheld]" pk={restricted_review.pk}' in text
