@@ -4,24 +4,37 @@ VENV := .venv
 PY := $(VENV)/bin/python
 PIP := $(VENV)/bin/pip
 STAMP := $(VENV)/.installed
+# The exact versions to install: pyproject.toml says what is allowed, the lock what is used.
+LOCK := requirements.lock
 TEST_STAMP := $(VENV)/.installed-test
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: run test install install-test migrate demo lint format check bench browser css clean \
+.PHONY: run test install install-test migrate demo lint format check bench browser css clean lock \
 	backup restore
 
 $(PY):
 	$(PYTHON) -m venv $(VENV)
 	$(PIP) install --quiet --upgrade pip
 
-$(STAMP): pyproject.toml | $(PY)
-	$(PIP) install --quiet -e .
+$(STAMP): pyproject.toml $(LOCK) | $(PY)
+	$(PIP) install --quiet -c $(LOCK) -e .
 	touch $@
 
-$(TEST_STAMP): pyproject.toml $(STAMP)
-	$(PIP) install --quiet -e ".[test]"
+$(TEST_STAMP): pyproject.toml $(LOCK) $(STAMP)
+	$(PIP) install --quiet -c $(LOCK) -e ".[test]"
 	touch $@
+
+# Resolves pyproject.toml's ranges afresh in a clean venv and writes the lock.
+lock:
+	rm -rf .venv-lock
+	$(PYTHON) -m venv .venv-lock
+	.venv-lock/bin/pip install --quiet --upgrade pip
+	.venv-lock/bin/pip install --quiet -e ".[test]"
+	{ echo "# The exact versions \`make run\`, \`make test\` and CI install (pip constraints), resolved from"; \
+	  echo "# pyproject.toml's ranges by \`make lock\`. Regenerate after changing a dependency."; \
+	  .venv-lock/bin/pip freeze --exclude-editable; } > $(LOCK)
+	rm -rf .venv-lock
 
 install: $(STAMP)
 install-test: $(TEST_STAMP)
