@@ -11,6 +11,7 @@ HOST ?= 127.0.0.1
 PORT ?= 8000
 
 .PHONY: run test install install-test migrate demo lint format check bench browser css clean lock \
+	templates-check hooks \
 	backup restore
 
 $(PY):
@@ -69,15 +70,25 @@ test: install-test browser
 	$(PY) manage.py makemigrations --check --dry-run
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
+	$(MAKE) --no-print-directory templates-check
 	$(VENV)/bin/pytest $(PYTEST_ARGS)
 
 lint: install-test
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
+	$(MAKE) --no-print-directory templates-check
+
+# Every template indented as djhtml indents it (git's own list: never .venv or node_modules).
+templates-check:
+	git ls-files '*.html' | xargs $(VENV)/bin/djhtml --check
+
+hooks: install-test
+	$(VENV)/bin/pre-commit install
 
 format: install-test
 	$(VENV)/bin/ruff check --fix .
 	$(VENV)/bin/ruff format .
+	git ls-files '*.html' | xargs $(VENV)/bin/djhtml
 
 # Rebuilds site/static/css/hub.css and site/static/js/govuk-frontend.min.js from GOV.UK Frontend.
 # Only front-end work needs this (and Node with npm): the built files are committed, so that
