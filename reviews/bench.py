@@ -10,10 +10,9 @@ import csv
 import io
 import resource
 import time
-import tracemalloc
 
 from django.db import connection
-from django.test.utils import CaptureQueriesContext, override_settings
+from django.test.utils import override_settings
 
 from partnership.models import Agency, Partnership, Sector, Theme
 
@@ -78,46 +77,63 @@ def findings_file(rows: int) -> bytes:
     return out.getvalue().encode()
 
 
+class _QueryCounter:
+    """Counts statements without keeping their text (bulk inserts are large)."""
+
+    def __init__(self):
+        self.count = 0
+
+    def __call__(self, execute, sql, params, many, context):
+        self.count += 1
+        return execute(sql, params, many, context)
+
+
 def bench_import_findings(rows: int = 50_000) -> dict:
-    """Import `rows` fictional findings twice (new, then the same file again: all updates) and
-    report the first run's time, queries and peak memory against the 60-second target."""
+    """Import `rows` fictional findings into reviews that have none, then the same file again
+    (every row an update that changes nothing), and report the first run against the target:
+    its time to commit, its time until the search indexes have caught up (the whole run), its
+    statements, and the process's peak memory above what it held before the import."""
     from .importing import import_findings
 
     Finding.objects.filter(review__reference__startswith=BENCH_PREFIX).delete()
     data = findings_file(rows)
-    progress: list[tuple[str, int, int]] = []
-    maxrss_before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
-    tracemalloc.start()
+    steps: list[tuple[float, str, int, int]] = []
     started = time.monotonic()
+
+    def progress(stage, done, total):
+        steps.append((time.monotonic() - started, stage, done, total))
+
+    maxrss_before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    counter = _QueryCounter()
     with (
         override_settings(HUB_IMPORT_MAX_ROWS=max(rows, 20_000)),
-        CaptureQueriesContext(connection) as queries,
+        connection.execute_wrapper(counter),
     ):
-        result = import_findings(
-            data, name="bench.csv", progress=lambda *step: progress.append(step)
-        )
-    seconds = time.monotonic() - started
-    _, peak = tracemalloc.get_traced_memory()
-    tracemalloc.stop()
+        started = time.monotonic()
+        result = import_findings(data, name="bench.csv", progress=progress)
+        seconds = time.monotonic() - started
     maxrss_after = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
     if not result.ok:
         raise RuntimeError("; ".join(str(e) for e in result.errors[:5]))
-    started = time.monotonic()
+    saved = [at for at, stage, done, total in steps if stage == "committed"]
+    checked = [at for at, stage, done, total in steps if stage == "checked" and done == total]
+    again_started = time.monotonic()
     with override_settings(HUB_IMPORT_MAX_ROWS=max(rows, 20_000)):
         again = import_findings(data, name="bench.csv")
-    second_seconds = time.monotonic() - started
     return {
         "rows": rows,
         "database": connection.vendor,
         "file_mb": round(len(data) / 2**20, 1),
         "seconds": round(seconds, 1),
+        "checked_seconds": round(checked[-1], 1) if checked else None,
+        "saved_seconds": round(saved[-1], 1) if saved else None,
         "rows_per_second": round(rows / seconds) if seconds else None,
-        "queries": len(queries),
-        "peak_mb": round(peak / 2**20),
-        "maxrss_delta_mb": round((maxrss_after - maxrss_before) / 1024),
+        "queries": counter.count,
+        "max_rss_delta_mb": round((maxrss_after - maxrss_before) / 1024),
         "summary": result.summary(),
-        "second_seconds": round(second_seconds, 1),
+        "second_seconds": round(time.monotonic() - again_started, 1),
         "second_summary": again.summary(),
-        "progress_reports": len(progress),
-        "met": seconds < TARGET_SECONDS,
+        "progress_reports": len(steps),
+        "target_seconds": TARGET_SECONDS,
+        "met": bool(saved) and saved[-1] < TARGET_SECONDS,
     }

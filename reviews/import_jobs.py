@@ -47,8 +47,10 @@ class _JobProgress:
     def __init__(self, job: ImportJob):
         self.job = job
         self.last = 0.0
+        self.latest = ("", 0, 0)
 
     def __call__(self, stage: str, done: int, total: int) -> None:
+        self.latest = (stage, done, total)
         now = timezone.now().timestamp()
         if done < total and now - self.last < PROGRESS_SECONDS:
             return
@@ -68,10 +70,11 @@ def run_import_job(job_id: int) -> str:
     job = ImportJob.objects.select_related("user").get(pk=job_id)
     if not claimed:
         return job.state
+    progress = _JobProgress(job)
     try:
         with job.upload.open("rb") as source:
             result = IMPORTERS[job.kind](
-                source, name=job.file_name, user=job.user, progress=_JobProgress(job)
+                source, name=job.file_name, user=job.user, progress=progress
             )
     except Exception:
         logger.exception("Import job %s stopped", job.pk)
@@ -87,8 +90,7 @@ def run_import_job(job_id: int) -> str:
             {"row": e.row, "column": e.column, "message": e.message} for e in result.errors
         ]
         job.ignored_columns = result.ignored_columns
-        if result.ok:
-            job.stage, job.rows_done = "saved", max(job.rows_total, result.total)
+        job.stage, job.rows_done, job.rows_total = progress.latest
     finally:
         # The file may name restricted records: it is not kept once the job has read it.
         job.upload.delete(save=False)

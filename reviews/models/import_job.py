@@ -92,7 +92,7 @@ class ImportJob(models.Model):
         if self.finished:
             return noted
         cached = cache.get(self.progress_key())
-        order = {"checked": 1, "saved": 2}
+        order = {"checked": 1, "saved": 2, "committed": 3, "indexed": 4}
         if cached and (order.get(cached[0], 0), cached[1]) > (order.get(noted[0], 0), noted[1]):
             return tuple(cached)
         return noted
