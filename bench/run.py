@@ -59,6 +59,19 @@ def main(argv=None) -> int:
         help="Time the daily action reminder job over this many open actions (0: skip).",
     )
     parser.add_argument(
+        "--import-findings",
+        type=int,
+        default=int(os.environ.get("BENCH_IMPORT_FINDINGS", 50_000)),
+        help="Time an import of this many fictional findings through the import pipeline "
+        "(0: skip).",
+    )
+    parser.add_argument(
+        "--import-only",
+        action="store_true",
+        help="Time only the findings import (on a fresh database unless --reuse-db) and "
+        "rewrite only its line in the results files.",
+    )
+    parser.add_argument(
         "--only",
         action="append",
         default=[],
@@ -81,6 +94,9 @@ def main(argv=None) -> int:
     )
     password = secrets.token_urlsafe(16)
     env = _server_environment(database_url, password)
+
+    if args.import_only:
+        return _import_only(env, database_url, args)
 
     load_seconds = None
     if not args.reuse_db:
@@ -117,6 +133,7 @@ def main(argv=None) -> int:
     finally:
         _stop(server)
     reminders = _time_reminders(env, args.reminder_actions) if args.reminder_actions else None
+    imported = _time_import(env, args.import_findings) if args.import_findings else None
 
     table = _table(results)
     print()
@@ -126,6 +143,8 @@ def main(argv=None) -> int:
         facts = _facts(args, load_seconds, records, (load_before, load_after))
         if reminders:
             facts["reminder job"] = _reminder_line(reminders)
+        if imported:
+            facts[IMPORT_FACT] = _import_line(imported)
         RESULTS.write_text(_results_markdown(facts, table))
         print(f"\nWrote {RESULTS.relative_to(ROOT)}.")
     return 0
@@ -213,6 +232,79 @@ def _reminder_line(r: dict) -> str:
         f"{r['second_seconds']:.1f} s ({r['second_counts']}, {r['second_queries']} queries), "
         f"peak memory {r['max_rss_mb']} MB"
     )
+
+
+IMPORT_FACT = "findings import"
+IMPORT_TARGET_SECONDS = 60
+
+
+def _time_import(env, rows: int) -> dict:
+    """A CSV of `rows` fictional findings through `import_findings`, the pipeline an admin
+    upload's task runs, in its own process so that its peak memory is its own."""
+    print(f"Timing an import of {rows:,} findings...", flush=True)
+    script = (
+        "import json; from reviews.bench import bench_import_findings; "
+        f"print('BENCH-RESULT ' + json.dumps(bench_import_findings({rows})))"
+    )
+    done = subprocess.run(
+        [sys.executable, "manage.py", "shell", "-c", script],
+        cwd=ROOT,
+        env=env,
+        check=True,
+        capture_output=True,
+        text=True,
+    )
+    line = next(x for x in done.stdout.splitlines() if x.startswith("BENCH-RESULT "))
+    result = json.loads(line.removeprefix("BENCH-RESULT "))
+    print(f"  {_import_line(result)}")
+    return result
+
+
+def _import_line(r: dict) -> str:
+    committed = r["saved_seconds"]
+    verdict = "met" if committed is not None and committed < IMPORT_TARGET_SECONDS else "NOT MET"
+    return (
+        f"{r['rows']:,} findings ({r['file_mb']} MB CSV, {r['database']}): every row checked at "
+        f"{r['checked_seconds']} s, written and committed at {committed} s "
+        f"({verdict}: < {IMPORT_TARGET_SECONDS} s), search indexes caught up at "
+        f"{r['seconds']:.1f} s; {r['queries']:,} queries, peak memory "
+        f"+{r['max_rss_delta_mb']} MB; the same file again: {r['second_seconds']:.1f} s "
+        f"({r['second_summary']})"
+    )
+
+
+def _import_only(env, database_url: str, args) -> int:
+    if not args.reuse_db:
+        _recreate_database(database_url)
+        _manage(env, "migrate", "--no-input", quiet=True)
+    result = _time_import(env, args.import_findings or 50_000)
+    if not args.no_write:
+        line = f"- {IMPORT_FACT}: {_import_line(result)}"
+        RESULTS.write_text(_with_fact(RESULTS.read_text() if RESULTS.exists() else "", line))
+        print(f"\nWrote the import line of {RESULTS.relative_to(ROOT)}.")
+    return 0
+
+
+def _with_fact(text: str, line: str) -> str:
+    """`text` (results.md) with its facts line for the import replaced by `line`, or added
+    after the last line of its first block of facts."""
+    prefix = f"- {IMPORT_FACT}:"
+    lines = text.split("\n")
+    begin = 0
+    for index in range(begin, len(lines)):
+        if lines[index].startswith(prefix):
+            lines[index] = line
+            return "\n".join(lines)
+    last = None
+    for index in range(begin, len(lines)):
+        if lines[index].startswith("- "):
+            last = index
+        elif last is not None:
+            break
+    if last is None:
+        return text
+    lines.insert(last + 1, line)
+    return "\n".join(lines)
 
 
 def _count_records(database_url: str) -> dict[str, int]:

@@ -12,7 +12,7 @@ import csv
 import io
 import re
 import zipfile
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import date, datetime
 from pathlib import Path
@@ -20,6 +20,11 @@ from pathlib import Path
 from django.conf import settings
 
 from .exports import FORMULA_STARTS
+
+# How far an import has got: `progress(stage, done, total)`, with stage "checked" while rows are
+# checked and "saved" (or "imported") while they are written. Commands print it; an admin upload's
+# job stores it for its page.
+Progress = Callable[[str, int, int], None]
 
 
 class ImportFileError(Exception):
@@ -56,8 +61,8 @@ class Limits:
                 settings, "HUB_IMPORT_MAX_UNCOMPRESSED_BYTES", 50 * 1024 * 1024
             ),
             shared_strings=getattr(settings, "HUB_IMPORT_MAX_SHARED_STRINGS", 200_000),
-            rows=getattr(settings, "HUB_IMPORT_MAX_ROWS", 20_000),
-            cells=getattr(settings, "HUB_IMPORT_MAX_CELLS", 1_000_000),
+            rows=getattr(settings, "HUB_IMPORT_MAX_ROWS", 100_000),
+            cells=getattr(settings, "HUB_IMPORT_MAX_CELLS", 2_000_000),
         )
 
 
@@ -166,16 +171,16 @@ def _bounded(raw_rows: Iterable[tuple[int, list]], limits: Limits):
 
 
 def _csv_rows(data: bytes) -> Iterable[tuple[int, list]]:
+    # Decoded as it is read, so a large file is not held twice, as bytes and as text.
+    text = io.TextIOWrapper(io.BytesIO(data), encoding="utf-8-sig", newline="")
+    # One record is one spreadsheet row, even when a quoted cell spans several lines.
+    reader = csv.reader(text)
     try:
-        text = data.decode("utf-8-sig")
+        yield from enumerate(reader, start=1)
     except UnicodeDecodeError as exc:
         raise ImportFileError(
             "the file is not UTF-8 text: in Excel choose Save As, CSV UTF-8 (comma delimited)"
         ) from exc
-    # One record is one spreadsheet row, even when a quoted cell spans several lines.
-    reader = csv.reader(io.StringIO(text, newline=""))
-    try:
-        yield from enumerate(reader, start=1)
     except csv.Error as exc:
         raise ImportFileError(f"the CSV file cannot be read: {exc}") from exc
 

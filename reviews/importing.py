@@ -14,14 +14,16 @@ from __future__ import annotations
 import logging
 import re
 import threading
-from collections.abc import Callable, Iterable
+import uuid
+from collections.abc import Iterable
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.db import connection, transaction
 from django.db.models import Max
 from django.db.models.signals import post_save
+from django.utils import timezone
 from wagtail.actions import action_registry
 
 from partnership.access import SharingLevel, has_role, membership_of, sees_everything
@@ -29,6 +31,7 @@ from partnership.importing import ImportRights
 from partnership.models import Agency, Partnership, Role, Theme
 from partnership.spreadsheets import (
     ImportFileError,
+    Progress,
     RowError,
     Table,
     cell_text,
@@ -37,7 +40,15 @@ from partnership.spreadsheets import (
     split_list,
 )
 
-from .models import Decision, Finding, Recommendation, Review, ReviewStatus, ReviewType
+from .models import (
+    Decision,
+    Finding,
+    Recommendation,
+    Review,
+    ReviewLogEntry,
+    ReviewStatus,
+    ReviewType,
+)
 
 REVIEW_COLUMNS = (
     "reference",
@@ -82,8 +93,6 @@ PROGRESS_EVERY = 500
 MAX_UPLOAD_BYTES = 20 * 1024 * 1024
 
 IMPORT_ROLES = (Role.PARTNERSHIP_MANAGER, Role.REVIEWER)
-
-Progress = Callable[[str], None]
 
 logger = logging.getLogger(__name__)
 
@@ -201,21 +210,22 @@ def _check_length(errors, row, column, text, limit):
 
 def _check_rows(table: Table, progress: Progress | None, check) -> list:
     """Every row checked before anything is saved: the changes `check` plans, with progress
-    every PROGRESS_EVERY rows. `check(row, cells)` records its problems and returns None."""
+    every PROGRESS_EVERY rows and at the end. `check(row, cells)` records its problems and
+    returns None."""
     changes = []
     total = len(table.rows)
     for index, (row, cells) in enumerate(table.rows, start=1):
         change = check(row, cells)
         if change is not None:
             changes.append(change)
-        if index % PROGRESS_EVERY == 0:
-            _report(progress, f"checked {index} of {total} rows")
+        if index % PROGRESS_EVERY == 0 or index == total:
+            _report(progress, "checked", index, total)
     return changes
 
 
-def _report(progress: Progress | None, message: str) -> None:
+def _report(progress: Progress | None, stage: str, done: int, total: int) -> None:
     if progress is not None:
-        progress(message)
+        progress(stage, done, total)
 
 
 _deferral = threading.local()
@@ -274,16 +284,21 @@ def index_saved(pending: dict) -> None:
     for model, pks in pending.items():
         if not pks:
             continue
-        objects = list(model.get_indexed_objects().filter(pk__in=pks))
-        for backend in get_search_backends(with_auto_update=True):
-            try:
-                backend.add_bulk(model, objects)
-            except Exception:
-                # As the search index's own handler does: an external engine being down must
-                # not undo an import that has been saved; a database engine's error must.
-                logger.exception("Could not index imported %s", model._meta.verbose_name_plural)
-                if not backend.catch_indexing_errors:
-                    raise
+        pks = sorted(pks)
+        # In batches: a database bounds the parameters of one query (SQLite's IN list), and
+        # tens of thousands of records need not be in memory at once.
+        for start in range(0, len(pks), 2000):
+            objects = list(model.get_indexed_objects().filter(pk__in=pks[start : start + 2000]))
+            for backend in get_search_backends(with_auto_update=True):
+                try:
+                    backend.add_bulk(model, objects)
+                except Exception:
+                    # As the search index's own handler does: an external engine being down
+                    # must not undo an import that has been saved; a database engine's error
+                    # must.
+                    logger.exception("Could not index imported %s", model._meta.verbose_name_plural)
+                    if not backend.catch_indexing_errors:
+                        raise
 
 
 class _Rollback(Exception):
@@ -353,8 +368,8 @@ def import_reviews(
         with search_index_deferred() as pending, transaction.atomic():
             for index, change in enumerate(changes, start=1):
                 _save_review(change, user, result)
-                if index % PROGRESS_EVERY == 0:
-                    _report(progress, f"saved {index} of {len(changes)} reviews")
+                if index % PROGRESS_EVERY == 0 or index == len(changes):
+                    _report(progress, "saved", index, len(changes))
     except _Rollback:
         result.created = result.updated = 0
         return result
@@ -652,6 +667,11 @@ class _FindingChange:
     recommendation: str
 
 
+# Rows written per statement: a few hundred kilobytes of SQL, well inside SQLite's variable limit
+# and PostgreSQL's packet size, and a progress report each.
+WRITE_CHUNK = 1000
+
+
 def import_findings(
     source, *, name: str = "", user=None, progress: Progress | None = None
 ) -> ImportResult:
@@ -661,7 +681,12 @@ def import_findings(
     its text, so importing the same file twice changes nothing and the same recommendation on
     several rows answers all of their findings. Each review whose findings changed gets a new
     published revision, so that the admin's edit form, which starts from the latest revision,
-    shows the imported findings instead of quietly dropping them on the next save."""
+    shows the imported findings instead of quietly dropping them on the next save.
+
+    Every row is checked against what is read once per file (the reviews, their findings, the
+    vocabulary, the person's rights); only then is anything written, in bulk and in one
+    transaction, so a tracker of 50,000 rows costs a few hundred statements, not a few for
+    every row, and still lands whole or not at all."""
     result = ImportResult(noun="finding")
     try:
         table = read_table(source, name)
@@ -687,35 +712,36 @@ def import_findings(
     # Each row changes its review: the import publishes a new revision of it.
     rights = ImportRights(user, reviews.values())
     seen: dict[tuple, int] = {}
+    known: dict[int, dict[str, Finding]] = {}
     changes = _check_rows(
         table,
         progress,
         lambda row, cells: _check_finding_row(
-            row, cells, present, vocab, reviews, rights, seen, result.errors
+            row, cells, present, vocab, reviews, rights, seen, known, result.errors
         ),
     )
+    # The changes hold what is to be written: the cells need not stay in memory beside them.
+    table.rows.clear()
     if result.errors:
         return result
 
+    total = len(changes)
     try:
         with search_index_deferred() as pending, transaction.atomic():
-            touched: dict[int, int] = {}
-            recommendations: dict[tuple[int, str], Recommendation] = {}
-            for index, change in enumerate(changes, start=1):
-                _save_finding(change, recommendations, result)
-                touched.setdefault(change.review.pk, change.row)
-                if index % PROGRESS_EVERY == 0:
-                    _report(progress, f"saved {index} of {len(changes)} findings")
-            for review_pk, row in touched.items():
-                _run_action(Review.objects.get(pk=review_pk), "edit", user, row, result)
+            _write_findings(changes, user, result, progress, pending)
+            # The first of the commit's callbacks: the rows are in, whatever the search index
+            # tasks enqueued after it take (eager Celery runs them here, in the commit).
+            transaction.on_commit(lambda: _report(progress, "committed", total, total))
+            _enqueue_search([(model, pk) for model, pks in pending.items() for pk in sorted(pks)])
     except _Rollback:
         result.created = result.updated = 0
         return result
     index_saved(pending)
+    _report(progress, "indexed", total, total)
     return result
 
 
-def _check_finding_row(row, cells, present, vocab, reviews, rights, seen, errors):
+def _check_finding_row(row, cells, present, vocab, reviews, rights, seen, known, errors):
     count_before = len(errors)
     reference = cell_text(cells.get("review_reference"))
     review = reviews.get(reference)
@@ -761,15 +787,17 @@ def _check_finding_row(row, cells, present, vocab, reviews, rights, seen, errors
 
     if len(errors) > count_before:
         return None
-    existing = next(
-        (f for f in review.findings.all() if normalise_text(f.text) == normalise_text(text)),
-        None,
-    )
+    if review.pk not in known:
+        # A dictionary per review, so that finding a row's finding again does not read all of
+        # its review's findings for every row.
+        known[review.pk] = {}
+        for finding in review.findings.all():
+            known[review.pk].setdefault(normalise_text(finding.text), finding)
     return _FindingChange(
         row=row,
         review=review,
         text=text,
-        existing=existing,
+        existing=known[review.pk].get(key[1]),
         sharing_level=level.value if level else None,
         themes=themes,
         agencies=agencies,
@@ -777,60 +805,408 @@ def _check_finding_row(row, cells, present, vocab, reviews, rights, seen, errors
     )
 
 
-def _save_finding(change: _FindingChange, recommendations: dict, result: ImportResult) -> None:
-    review = change.review
-    finding = change.existing
-    if finding is None:
-        finding = Finding(review=review, sharing_level=review.sharing_level)
-        last = Finding.objects.filter(review=review).aggregate(m=Max("sort_order"))["m"]
-        finding.sort_order = 0 if last is None else last + 1
-        result.created += 1
-    else:
-        result.updated += 1
-    finding.title = finding_title(change.text)
-    finding.text = change.text
-    if change.sharing_level:
-        finding.sharing_level = change.sharing_level
-    if change.themes is not None:
-        finding.themes.set(change.themes)
-    if change.agencies is not None:
-        finding.agencies.set(change.agencies)
-    finding.save()
+def _chunks(items: list, size: int = WRITE_CHUNK):
+    for start in range(0, len(items), size):
+        yield items[start : start + size]
 
-    # The finding answers exactly the recommendation its row names; a recommendation that no
-    # longer names it keeps its other findings (and any actions that hang off it).
-    wanted = normalise_text(change.recommendation)
-    for old in Recommendation.objects.filter(review=review, findings=finding):
-        if normalise_text(old.text) != wanted:
-            old.findings.set([f for f in old.findings.all() if f.pk != finding.pk])
-            old.save()
-    if not wanted:
+
+def _write_findings(changes: list, user, result: ImportResult, progress, pending) -> None:
+    """Write checked changes in bulk: findings, their themes and agencies, recommendations and
+    their links, then one published revision and its log entries per review touched."""
+    total = len(changes)
+    review_pks = list(dict.fromkeys(change.review.pk for change in changes))
+    next_sort = dict(
+        Finding.objects.filter(review_id__in=review_pks)
+        .values("review_id")
+        .annotate(last=Max("sort_order"))
+        .values_list("review_id", "last")
+    )
+    new, updated, changed = [], [], []
+    findings = []
+    for change in changes:
+        finding = change.existing
+        if finding is None:
+            review = change.review
+            last = next_sort.get(review.pk)
+            sort_order = 0 if last is None else last + 1
+            next_sort[review.pk] = sort_order
+            finding = Finding(
+                review_id=review.pk, sharing_level=review.sharing_level, sort_order=sort_order
+            )
+            new.append(finding)
+        else:
+            updated.append(finding)
+        before = (finding.title, finding.text, finding.sharing_level)
+        finding.title = finding_title(change.text)
+        finding.text = change.text
+        if change.sharing_level:
+            finding.sharing_level = change.sharing_level
+        if finding.pk is not None and before != (
+            finding.title,
+            finding.text,
+            finding.sharing_level,
+        ):
+            changed.append(finding)
+        findings.append(finding)
+
+    # A finding read again unchanged (the same file imported twice) costs no write; bulk_update
+    # builds a CASE per row and field, so its statements stay small.
+    for chunk in _chunks(changed, 200):
+        Finding.objects.bulk_update(chunk, ["title", "text", "sharing_level"])
+    done = len(updated)
+    _report(progress, "saved", done, total)
+    for chunk in _chunks(new):
+        Finding.objects.bulk_create(chunk)
+        done += len(chunk)
+        _report(progress, "saved", done, total)
+    result.created, result.updated = len(new), len(updated)
+
+    existing_pks = [finding.pk for finding in updated]
+    for field_name in ("themes", "agencies"):
+        wanted = {
+            finding.pk: [item.pk for item in getattr(change, field_name)]
+            for change, finding in zip(changes, findings, strict=True)
+            if getattr(change, field_name) is not None
+        }
+        _set_many(Finding, field_name, wanted, existing_pks)
+    touched_recommendations = _link_recommendations(changes, findings, review_pks, existing_pks)
+
+    first_row: dict[int, int] = {}
+    for change in changes:
+        first_row.setdefault(change.review.pk, change.row)
+    _publish_reviews(first_row, user, result)
+
+    pending[Finding].update(finding.pk for finding in findings)
+    pending[Recommendation].update(touched_recommendations)
+    pending[Review].update(review_pks)
+
+
+def _set_many(model, field_name: str, wanted: dict[int, list[int]], existing_pks: list) -> None:
+    """Make each record's `field_name` exactly the primary keys in `wanted`, through the
+    relation's own table: only the rows that differ are deleted or added."""
+    field = model._meta.get_field(field_name)
+    through = field.remote_field.through
+    source = f"{field.m2m_field_name()}_id"
+    target = f"{field.m2m_reverse_field_name()}_id"
+    have: dict[int, dict[int, int]] = {}
+    wanted_existing = [pk for pk in existing_pks if pk in wanted]
+    for chunk in _chunks(wanted_existing, 500):
+        for link_pk, owner, item in through.objects.filter(**{f"{source}__in": chunk}).values_list(
+            "pk", source, target
+        ):
+            have.setdefault(owner, {})[item] = link_pk
+    stale = []
+    fresh = []
+    for owner, items in wanted.items():
+        current = have.get(owner, {})
+        stale.extend(link for item, link in current.items() if item not in items)
+        fresh.extend((owner, item) for item in dict.fromkeys(items) if item not in current)
+    for chunk in _chunks(stale, 500):
+        through.objects.filter(pk__in=chunk).delete()
+    _insert_links(through, source, target, fresh)
+
+
+def _insert_links(through, source: str, target: str, pairs: list[tuple[int, int]]) -> None:
+    """Rows of a many-to-many table, inserted by plain statements: a link row has no
+    behaviour, and building a model instance for each of a hundred thousand costs seconds."""
+    if not pairs:
         return
-    key = (review.pk, wanted)
-    recommendation = recommendations.get(key)
-    if recommendation is None:
-        recommendation = next(
-            (
-                r
-                for r in Recommendation.objects.filter(review=review)
-                if normalise_text(r.text) == wanted
-            ),
-            None,
+    quote = connection.ops.quote_name
+    columns = f"{quote(through._meta.db_table)} ({quote(source)}, {quote(target)})"
+    if connection.vendor == "postgresql":
+        # COPY streams the rows in one statement: many times faster than INSERTs.
+        with connection.cursor() as cursor:
+            with cursor.cursor.copy(f"COPY {columns} FROM STDIN") as copy:
+                for pair in pairs:
+                    copy.write_row(pair)
+        return
+    insert = f"INSERT INTO {columns} "
+    with connection.cursor() as cursor:
+        # Many rows a statement (one round trip each), within SQLite's 999 parameters.
+        for chunk in _chunks(pairs, 400):
+            values = ", ".join(["(%s, %s)"] * len(chunk))
+            cursor.execute(insert + "VALUES " + values, [value for pair in chunk for value in pair])
+
+
+def _link_recommendations(changes, findings, review_pks, existing_pks) -> set[int]:
+    """Each finding answers exactly the recommendation its row names: found again by its review
+    and text, or made; a recommendation that no longer names it keeps its other findings (and
+    any actions that hang off it). Returns the recommendations whose links changed."""
+    through = Recommendation.findings.through
+    by_key: dict[tuple[int, str], Recommendation] = {}
+    text_of: dict[int, str] = {}
+    next_sort: dict[int, int] = {}
+    for recommendation in Recommendation.objects.filter(review_id__in=review_pks).only(
+        "pk", "review_id", "text", "sort_order"
+    ):
+        normal = normalise_text(recommendation.text)
+        text_of[recommendation.pk] = normal
+        by_key.setdefault((recommendation.review_id, normal), recommendation)
+        next_sort[recommendation.review_id] = max(
+            next_sort.get(recommendation.review_id, -1), recommendation.sort_order or 0
         )
-    if recommendation is None:
-        last = Recommendation.objects.filter(review=review).aggregate(m=Max("sort_order"))["m"]
-        recommendation = Recommendation(
-            review=review,
-            text=change.recommendation,
-            sharing_level=finding.sharing_level,
-            sort_order=0 if last is None else last + 1,
-        )
-        recommendation.save()
-    linked = list(recommendation.findings.all())
-    if finding not in linked:
-        recommendation.findings.set([*linked, finding])
-        recommendation.save()
-    recommendations[key] = recommendation
+    links: dict[int, list[tuple[int, int]]] = {}
+    for chunk in _chunks(existing_pks, 500):
+        for link_pk, recommendation_pk, finding_pk in through.objects.filter(
+            finding_id__in=chunk
+        ).values_list("pk", "recommendation_id", "finding_id"):
+            links.setdefault(finding_pk, []).append((link_pk, recommendation_pk))
+
+    stale: list[int] = []
+    touched: set[int] = set()
+    new: list[Recommendation] = []
+    wanted_links: list[tuple[Recommendation, Finding]] = []
+    for change, finding in zip(changes, findings, strict=True):
+        wanted = normalise_text(change.recommendation)
+        linked = set()
+        for link_pk, recommendation_pk in links.get(finding.pk, ()):
+            if text_of[recommendation_pk] != wanted:
+                stale.append(link_pk)
+                touched.add(recommendation_pk)
+            else:
+                linked.add(recommendation_pk)
+        if not wanted:
+            continue
+        key = (change.review.pk, wanted)
+        recommendation = by_key.get(key)
+        if recommendation is None:
+            sort_order = next_sort.get(change.review.pk, -1) + 1
+            next_sort[change.review.pk] = sort_order
+            recommendation = Recommendation(
+                review_id=change.review.pk,
+                text=change.recommendation,
+                sharing_level=finding.sharing_level,
+                sort_order=sort_order,
+            )
+            by_key[key] = recommendation
+            new.append(recommendation)
+        if recommendation.pk is None or recommendation.pk not in linked:
+            wanted_links.append((recommendation, finding))
+    for chunk in _chunks(stale, 500):
+        through.objects.filter(pk__in=chunk).delete()
+    for chunk in _chunks(new):
+        Recommendation.objects.bulk_create(chunk)
+    _insert_links(
+        through, "recommendation_id", "finding_id", [(r.pk, f.pk) for r, f in wanted_links]
+    )
+    touched.update(r.pk for r, _ in wanted_links)
+    return touched
+
+
+# The children a findings import writes: serialised for the revisions from plain queries, since
+# loading them through prefetched cluster managers costs a manager per finding and field.
+BULK_CHILDREN = ("findings", "recommendations")
+# Columns whose database value is the value modelcluster writes into a revision.
+PLAIN_FIELDS = {
+    "AutoField",
+    "BigAutoField",
+    "BooleanField",
+    "CharField",
+    "IntegerField",
+    "PositiveIntegerField",
+    "PositiveSmallIntegerField",
+    "SmallIntegerField",
+    "TextField",
+}
+
+
+def _children_data(relation, review_pks) -> dict[int, list[dict]]:
+    """A child relation's records as modelcluster serialises them in a revision, by review."""
+    from modelcluster.models import (
+        get_all_child_m2m_relations,
+        get_all_child_relations,
+    )
+
+    model = relation.related_model
+    parent = relation.field.attname
+    m2m: dict[str, dict[int, list[int]]] = {}
+    for many in get_all_child_m2m_relations(model):
+        if not many.serialize:
+            continue
+        through = many.remote_field.through
+        source, target = f"{many.m2m_field_name()}_id", f"{many.m2m_reverse_field_name()}_id"
+        pairs = m2m[many.name] = {}
+        for owner, item in (
+            through.objects.filter(**{f"{many.m2m_field_name()}__{parent}__in": review_pks})
+            .order_by("pk")
+            .values_list(source, target)
+        ):
+            pairs.setdefault(owner, []).append(item)
+    by_review: dict[int, list[dict]] = {pk: [] for pk in review_pks}
+    children = model._default_manager.filter(**{f"{parent}__in": review_pks})
+    fields = [f for f in model._meta.fields if f.serialize]
+    if get_all_child_relations(model) or any(
+        f.remote_field is None and f.get_internal_type() not in PLAIN_FIELDS for f in fields
+    ):
+        # Anything but plain columns: as modelcluster itself serialises it.
+        for child in children:
+            by_review[getattr(child, parent)].append(child.serializable_data())
+        return by_review
+    pk_name = model._meta.pk.attname
+    for row in children.values(pk_name, *(f.attname for f in fields)):
+        data = {"pk": row[pk_name]}
+        data.update((f.name, row[f.attname]) for f in fields)
+        for name, pairs in m2m.items():
+            data[name] = pairs.get(row[pk_name], [])
+        by_review[row[parent]].append(data)
+    return by_review
+
+
+def _revision_content(review, children: dict[str, dict[int, list[dict]]]) -> dict:
+    """`review.serializable_data()`, with the bulk children taken from `children`."""
+    from modelcluster.models import (
+        get_all_child_m2m_relations,
+        get_all_child_relations,
+        get_serializable_data_for_fields,
+    )
+
+    content = get_serializable_data_for_fields(review)
+    for relation in get_all_child_relations(review):
+        name = relation.get_accessor_name()
+        if name in children:
+            content[name] = children[name][review.pk]
+            continue
+        items = getattr(review, name).all()
+        if hasattr(relation.related_model, "serializable_data"):
+            content[name] = [item.serializable_data() for item in items]
+        else:
+            content[name] = [get_serializable_data_for_fields(item) for item in items]
+    for many in get_all_child_m2m_relations(review):
+        if many.serialize:
+            content[many.name] = [item.pk for item in getattr(review, many.name).all()]
+    return content
+
+
+def _revision_prefetches(model) -> list[str]:
+    """What a revision of a review reads besides the bulk children: its other child relations
+    and its many-to-many fields."""
+    from modelcluster.models import get_all_child_m2m_relations, get_all_child_relations
+
+    names = []
+    for relation in get_all_child_relations(model):
+        name = relation.get_accessor_name()
+        if name not in BULK_CHILDREN:
+            names.append(name)
+    names += [many.name for many in get_all_child_m2m_relations(model)]
+    return names
+
+
+def _publish_reviews(first_row: dict[int, int], user, result: ImportResult) -> None:
+    """A new published revision of each review, with Wagtail's `wagtail.edit` and
+    `wagtail.publish` log entries by `user`, as the admin's edit action would write them.
+
+    The review itself is unchanged but for its revision pointers, so the revisions are built
+    from the saved review and written in bulk. A review that Wagtail's publish would treat
+    specially (scheduled to go live later, or in a sign-off workflow that publishing cancels)
+    goes through Wagtail's own edit action instead."""
+    from wagtail.models import Revision, WorkflowState
+
+    content_type = Review.get_content_type()
+    base_content_type = Review.get_base_content_type()
+    now = timezone.now()
+    in_workflow = set(
+        WorkflowState.objects.filter(
+            base_content_type=base_content_type,
+            object_id__in=[str(pk) for pk in first_row],
+            status__in=(WorkflowState.STATUS_IN_PROGRESS, WorkflowState.STATUS_NEEDS_CHANGES),
+        ).values_list("object_id", flat=True)
+    )
+    by_hand: list[Review] = []
+    revisions: list[Revision] = []
+    published: list[Review] = []
+    pks = list(first_row)
+    from modelcluster.models import get_all_child_relations
+
+    relations = {
+        relation.get_accessor_name(): relation
+        for relation in get_all_child_relations(Review)
+        if relation.get_accessor_name() in BULK_CHILDREN
+    }
+    for chunk in _chunks(pks, 200):
+        children = {name: _children_data(relation, chunk) for name, relation in relations.items()}
+        for review in Review.objects.filter(pk__in=chunk).prefetch_related(
+            *_revision_prefetches(Review)
+        ):
+            try:
+                review.full_clean()
+            except ValidationError as exc:
+                for column, messages in exc.message_dict.items():
+                    for message in messages:
+                        result.errors.append(RowError(first_row[review.pk], column, message))
+                raise _Rollback() from exc
+            if str(review.pk) in in_workflow or (review.go_live_at and review.go_live_at > now):
+                by_hand.append(review)
+                continue
+            revisions.append(
+                Revision(
+                    content_type=content_type,
+                    base_content_type=base_content_type,
+                    object_id=str(review.pk),
+                    content=_revision_content(review, children),
+                    object_str=str(review),
+                    user=user,
+                    created_at=now,
+                )
+            )
+            published.append(review)
+    for chunk in _chunks(revisions):
+        Revision.objects.bulk_create(chunk)
+    for review, revision in zip(published, revisions, strict=True):
+        review.latest_revision = review.live_revision = revision
+        review.live = True
+        review.expired = False
+        review.has_unpublished_changes = False
+        review.last_published_at = review.updated_at = now
+        review.first_published_at = review.first_published_at or now
+    Review.objects.bulk_update(
+        published,
+        [
+            "latest_revision",
+            "live_revision",
+            "live",
+            "expired",
+            "has_unpublished_changes",
+            "last_published_at",
+            "first_published_at",
+            "updated_at",
+        ],
+        batch_size=WRITE_CHUNK,
+    )
+    Revision.objects.filter(
+        base_content_type=base_content_type,
+        object_id__in=[str(review.pk) for review in published],
+        approved_go_live_at__isnull=False,
+    ).update(approved_go_live_at=None)
+    entries = []
+    shared = uuid.uuid4()
+    for review, revision in zip(published, revisions, strict=True):
+        for action in ("wagtail.edit", "wagtail.publish"):
+            entries.append(
+                ReviewLogEntry(
+                    content_type=content_type,
+                    label=ReviewLogEntry.objects.get_instance_title(review),
+                    action=action,
+                    timestamp=now,
+                    data={},
+                    uuid=shared,
+                    user=user,
+                    revision=revision,
+                    content_changed=True,
+                    review_id=review.pk,
+                )
+            )
+    ReviewLogEntry.objects.bulk_create(entries, batch_size=WRITE_CHUNK)
+    for review in by_hand:
+        _run_action(review, "edit", user, first_row[review.pk], result)
+
+
+def _enqueue_search(records: list[tuple[type, int]]) -> None:
+    """The Hub's search index learns of the records once the import commits, in batches: bulk
+    writes send no save signals for `search.signals` to hear."""
+    from search import signals, sources
+
+    for chunk in _chunks(records, 500):
+        signals.enqueue([sources.key_for(model(pk=pk)) for model, pk in chunk])
 
 
 __all__ = [

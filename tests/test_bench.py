@@ -70,3 +70,28 @@ def test_only_times_the_pages_whose_name_or_path_matches_and_keeps_the_ceiling()
     ]
     assert run.select_pages(PAGES, []) == PAGES
     assert run.select_pages(PAGES, ["no such page"]) == []
+
+
+def test_the_import_line_is_held_to_sixty_seconds_to_commit():
+    result = {
+        "rows": 50_000,
+        "file_mb": 8.9,
+        "database": "postgresql",
+        "checked_seconds": 6.0,
+        "saved_seconds": 41.5,
+        "seconds": 70.2,
+        "queries": 2_210,
+        "max_rss_delta_mb": 180,
+        "second_seconds": 30.0,
+        "second_summary": "50000 findings imported (0 new, 50000 updated)",
+    }
+    assert "written and committed at 41.5 s (met: < 60 s)" in run._import_line(result)
+    assert "NOT MET: < 60 s" in run._import_line({**result, "saved_seconds": 61.0})
+
+
+def test_import_only_rewrites_just_its_own_facts_line():
+    results = "# Results\n\n- date: today\n- load: some\n\n| page |\n"
+    once = run._with_fact(results, f"- {run.IMPORT_FACT}: first")
+    assert "- load: some\n- findings import: first\n\n| page |" in once
+    twice = run._with_fact(once, f"- {run.IMPORT_FACT}: second")
+    assert "first" not in twice and twice.count(f"- {run.IMPORT_FACT}:") == 1

@@ -3,6 +3,7 @@
 
 from django import forms
 from django.http import HttpResponse
+from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
 from django.urls import reverse
 from django.views.generic import View
@@ -15,15 +16,15 @@ from reviews.exporting import (
     export_reviews,
     may_export_reviews,
 )
+from reviews.import_jobs import start_import
 from reviews.importing import (
     FINDING_COLUMNS,
     MAX_UPLOAD_BYTES,
     REVIEW_COLUMNS,
     REVIEW_OPTIONAL_COLUMNS,
-    import_findings,
-    import_reviews,
     may_import_reviews,
 )
+from reviews.models import ImportJob
 
 
 class UploadForm(forms.Form):
@@ -53,9 +54,12 @@ def forbidden(request, message):
 
 
 class ImportView(WagtailAdminTemplateMixin, View):
+    """The upload form. A valid file becomes an import job, run by a Celery task; the browser
+    goes to the job's page, which shows its progress and then its result."""
+
     template_name = "reviews/transfer/import.html"
     header_icon = "upload"
-    importer = None
+    kind = ""
     noun = ""
     columns: tuple = ()
     optional_columns: tuple = ()
@@ -88,17 +92,14 @@ class ImportView(WagtailAdminTemplateMixin, View):
 
     def post(self, request):
         form = UploadForm(request.POST, request.FILES)
-        result = None
-        if form.is_valid():
-            upload = form.cleaned_data["file"]
-            result = type(self).importer(upload, name=upload.name, user=request.user)
-            if result.ok:
-                form = UploadForm()
-        return self.render_to_response(self.get_context_data(form=form, result=result))
+        if not form.is_valid():
+            return self.render_to_response(self.get_context_data(form=form))
+        job = start_import(request.user, self.kind, form.cleaned_data["file"])
+        return redirect("reviews_transfer:import_job", job.pk)
 
 
 class ImportReviewsView(ImportView):
-    importer = staticmethod(import_reviews)
+    kind = ImportJob.Kind.REVIEWS
     noun = "review"
     columns = REVIEW_COLUMNS
     optional_columns = REVIEW_OPTIONAL_COLUMNS
@@ -106,10 +107,58 @@ class ImportReviewsView(ImportView):
 
 
 class ImportFindingsView(ImportView):
-    importer = staticmethod(import_findings)
+    kind = ImportJob.Kind.FINDINGS
     noun = "finding"
     columns = FINDING_COLUMNS
     url_name = "reviews_transfer:import_findings"
+
+
+class ImportJobView(WagtailAdminTemplateMixin, View):
+    """How far an import has got and, once it ends, what it did. Only the person who started
+    it and system administrators find it; for anyone else it does not exist (404)."""
+
+    template_name = "reviews/transfer/import_job.html"
+    header_icon = "upload"
+    # Seconds between reloads while the job runs: a meta refresh, as the CSP allows no inline
+    # script and the page needs none.
+    refresh_seconds = 2
+
+    def dispatch(self, request, *args, **kwargs):
+        self.job = get_object_or_404(
+            ImportJob.objects.visible_to(request.user).select_related("user"), pk=kwargs["pk"]
+        )
+        return super().dispatch(request, *args, **kwargs)
+
+    def get_page_title(self):
+        return f"Import {self.job.noun}s"
+
+    def get_page_subtitle(self):
+        return self.job.file_name
+
+    def get_breadcrumbs_items(self):
+        url = reverse(
+            "reviews_transfer:import_reviews"
+            if self.job.kind == ImportJob.Kind.REVIEWS
+            else "reviews_transfer:import_findings"
+        )
+        return [
+            *self.breadcrumbs_items,
+            {"url": url, "label": self.get_page_title()},
+            {"url": "", "label": self.job.file_name},
+        ]
+
+    def get(self, request, pk):
+        stage, done, total = self.job.progress()
+        return self.render_to_response(
+            self.get_context_data(
+                job=self.job,
+                stage=stage,
+                done=done,
+                total=total,
+                refresh_seconds=None if self.job.finished else self.refresh_seconds,
+                again_url=self.get_breadcrumbs_items()[-2]["url"],
+            )
+        )
 
 
 class ExportReviewsView(WagtailAdminTemplateMixin, View):

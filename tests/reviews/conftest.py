@@ -8,6 +8,7 @@ from datetime import date
 
 import pytest
 from django.core.files.base import ContentFile
+from django.core.files.uploadedfile import SimpleUploadedFile
 from wagtail.documents.models import Document
 from wagtail.models import Collection
 
@@ -171,3 +172,22 @@ def review_file():
         return csv_bytes(header, rows or [review_row()], bom=bom)
 
     return make
+
+
+@pytest.fixture
+def run_upload(client, django_capture_on_commit_callbacks):
+    """Post a tracker to an upload view, run the import job that its commit enqueues (the
+    test's transaction never commits), and follow the redirect to the job's page."""
+
+    def run(url, content, name="tracker.csv"):
+        with django_capture_on_commit_callbacks(execute=True):
+            response = client.post(
+                url, {"file": SimpleUploadedFile(name, content, content_type="text/csv")}
+            )
+        if response.status_code != 302:
+            return response
+        page = client.get(response.url)
+        page.redirect_chain = [(response.url, response.status_code)]
+        return page
+
+    return run

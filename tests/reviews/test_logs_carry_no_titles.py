@@ -55,7 +55,8 @@ def test_saving_a_review_in_the_admin_logs_what_happened_but_not_its_title(
     data = edit_form_data(client, people["reviewer"], edit_url(restricted_review), title=TITLE)
     response = signed_in(people["reviewer"]).post(edit_url(restricted_review), data)
     assert response.status_code == 302
-    assert Review.objects.get(pk=restricted_review.pk).get_latest_revision().as_object().title == TITLE
+    saved = Review.objects.get(pk=restricted_review.pk).get_latest_revision().as_object()
+    assert saved.title == TITLE
 
     text = log_output.getvalue()
     assert f'Edited: "[withheld]" pk={restricted_review.pk}' in text

@@ -18,20 +18,23 @@ def upload(content, name="tracker.csv"):
     return {"file": SimpleUploadedFile(name, content, content_type="text/csv")}
 
 
-def test_a_manager_uploads_a_tracker_and_sees_the_count(client, people, review_file):
+def test_a_manager_uploads_a_tracker_and_sees_the_count(client, people, review_file, run_upload):
     client.force_login(people["manager"])
     assert client.get(reverse(IMPORT_URL)).status_code == 200
 
-    response = client.post(reverse(IMPORT_URL), upload(review_file(review_row())))
+    response = run_upload(reverse(IMPORT_URL), review_file(review_row()))
     assert response.status_code == 200
+    assert response.redirect_chain[0][1] == 302
     assert "1 review imported (1 new, 0 updated)" in response.content.decode()
     assert Review.objects.filter(reference="WIR-RR-2026-01").exists()
 
 
-def test_an_upload_with_a_bad_row_lists_it_and_changes_nothing(client, people, review_file):
+def test_an_upload_with_a_bad_row_lists_it_and_changes_nothing(
+    client, people, review_file, run_upload
+):
     client.force_login(people["reviewer"])
     rows = [review_row(reference="G-1"), review_row(reference="B-2", aware_date="2026-13-45")]
-    response = client.post(reverse(IMPORT_URL), upload(review_file(*rows)))
+    response = run_upload(reverse(IMPORT_URL), review_file(*rows))
 
     page = response.content.decode()
     assert "row 3, aware_date: 2026-13-45 is not a date" in page
@@ -39,9 +42,9 @@ def test_an_upload_with_a_bad_row_lists_it_and_changes_nothing(client, people, r
     assert not Review.objects.exists()
 
 
-def test_an_upload_must_be_csv_or_xlsx(client, people):
+def test_an_upload_must_be_csv_or_xlsx(client, people, run_upload):
     client.force_login(people["manager"])
-    response = client.post(reverse(IMPORT_URL), upload(b"hello", name="tracker.pdf"))
+    response = run_upload(reverse(IMPORT_URL), b"hello", name="tracker.pdf")
     assert "Choose a .csv or .xlsx file." in response.content.decode()
 
 
@@ -59,14 +62,14 @@ def test_an_admin_user_without_the_role_gets_403(client, people, url):
 
 
 @pytest.mark.parametrize("url", [IMPORT_URL, FINDINGS_URL, EXPORT_URL])
-def test_a_practitioner_never_reaches_the_pages(client, people, url, review_file):
+def test_a_practitioner_never_reaches_the_pages(client, people, url, review_file, run_upload):
     """Practitioners cannot use the Wagtail admin at all: Wagtail turns them away (to sign-in)
     before the view runs; nothing is imported or exported."""
     client.force_login(people["practitioner"])
     response = client.get(reverse(url), {"format": "csv"})
     assert response.status_code in (302, 403)
     assert b"reference" not in response.content
-    client.post(reverse(IMPORT_URL), upload(review_file(review_row())))
+    run_upload(reverse(IMPORT_URL), review_file(review_row()))
     assert not Review.objects.exists()
 
 
@@ -105,14 +108,14 @@ FINDING_HEADER = ["review_reference", "finding", "recommendation", "themes", "ag
 
 @pytest.mark.parametrize("level", [None, "restricted", "partnership"])
 def test_an_upload_into_another_partnerships_review_is_refused_in_the_same_words(
-    client, people, liverpool, level
+    client, people, liverpool, level, run_upload
 ):
     if level:
         make_admin_review(liverpool, "LIV-RR-2026-02", level)
     findings_before = Finding.objects.count()
     client.force_login(people["manager"])
     rows = [["LIV-RR-2026-02", "Something about Liverpool.", "", "", "", ""]]
-    response = client.post(reverse(FINDINGS_URL), upload(csv_bytes(FINDING_HEADER, rows)))
+    response = run_upload(reverse(FINDINGS_URL), csv_bytes(FINDING_HEADER, rows))
 
     page = html.unescape(response.content.decode())
     assert (
@@ -125,7 +128,7 @@ def test_an_upload_into_another_partnerships_review_is_refused_in_the_same_words
 
 
 def test_an_upload_of_a_review_led_elsewhere_is_refused_and_nothing_lands(
-    client, people, liverpool, review_file
+    client, people, liverpool, review_file, run_upload
 ):
     make_admin_review(liverpool, "LIV-RR-2026-02", "restricted")
     client.force_login(people["reviewer"])
@@ -133,7 +136,7 @@ def test_an_upload_of_a_review_led_elsewhere_is_refused_and_nothing_lands(
         review_row(reference="WIR-RR-2026-09"),
         review_row(reference="LIV-RR-2026-02", lead_partnership="Liverpool", title="Taken"),
     ]
-    response = client.post(reverse(IMPORT_URL), upload(review_file(*rows)))
+    response = run_upload(reverse(IMPORT_URL), review_file(*rows))
 
     page = html.unescape(response.content.decode())
     assert (
@@ -146,12 +149,12 @@ def test_an_upload_of_a_review_led_elsewhere_is_refused_and_nothing_lands(
 
 
 def test_the_owning_partnership_uploads_findings_to_its_restricted_review(
-    client, people, liverpool
+    client, people, liverpool, run_upload
 ):
     review = make_admin_review(liverpool, "LIV-RR-2026-02", "restricted")
     client.force_login(people["liverpool.manager"])
     rows = [["LIV-RR-2026-02", "Liverpool's finding.", "", "", "", ""]]
-    response = client.post(reverse(FINDINGS_URL), upload(csv_bytes(FINDING_HEADER, rows)))
+    response = run_upload(reverse(FINDINGS_URL), csv_bytes(FINDING_HEADER, rows))
 
     assert "1 finding imported (1 new, 0 updated)" in response.content.decode()
     assert review.findings.filter(text="Liverpool's finding.").exists()

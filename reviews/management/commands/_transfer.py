@@ -36,9 +36,7 @@ class ImportCommand(BaseCommand):
                 f"{acting.get_username()} may not import {self.noun}s: only partnership "
                 "managers and reviewers may."
             )
-        result = type(self).importer(
-            file, user=acting, progress=lambda message: self.stderr.write(message)
-        )
+        result = type(self).importer(file, user=acting, progress=self.progress)
         if result.ignored_columns:
             self.stderr.write(f"Columns ignored: {', '.join(result.ignored_columns)}")
         if not result.ok:
@@ -46,3 +44,10 @@ class ImportCommand(BaseCommand):
                 self.stderr.write(str(error))
             raise CommandError(result.summary())
         self.stdout.write(self.style.SUCCESS(result.summary()))
+
+    def progress(self, stage, done, total):
+        """Every PROGRESS_EVERY rows of a large file, and when each stage ends."""
+        from reviews.importing import PROGRESS_EVERY
+
+        if total >= PROGRESS_EVERY and (done % PROGRESS_EVERY == 0 or done == total):
+            self.stderr.write(f"{stage} {done} of {total} rows")
