@@ -26,6 +26,7 @@ from django.db.models.signals import post_save
 from django.utils import timezone
 from wagtail.actions import action_registry
 
+from hub.signals import written_in_bulk
 from partnership.access import SharingLevel, has_role, membership_of, sees_everything
 from partnership.importing import ImportRights
 from partnership.models import Agency, Partnership, Role, Theme
@@ -1201,12 +1202,9 @@ def _publish_reviews(first_row: dict[int, int], user, result: ImportResult) -> N
 
 
 def _enqueue_search(records: list[tuple[type, int]]) -> None:
-    """The Hub's search index learns of the records once the import commits, in batches: bulk
-    writes send no save signals for `search.signals` to hear."""
-    from search import signals, sources
-
-    for chunk in _chunks(records, 500):
-        signals.enqueue([sources.key_for(model(pk=pk)) for model, pk in chunk])
+    """Bulk writes send no save signals: say what was written, for the search index (which
+    listens to `hub.signals.written_in_bulk`; reviews never imports search)."""
+    written_in_bulk.send(sender=ImportResult, records=records)
 
 
 __all__ = [

@@ -103,8 +103,19 @@ def _model(label):
         return None
 
 
+def _written_in_bulk(sender, records, **kwargs):
+    """An import wrote these (model, pk) in bulk: index them once it commits, in batches."""
+    keys = [sources.key_for(model(pk=pk)) for model, pk in records]
+    for start in range(0, len(keys), 500):
+        enqueue(keys[start : start + 500])
+
+
 def connect() -> None:
     from wagtail.signals import page_published, page_unpublished
+
+    from hub.signals import written_in_bulk
+
+    written_in_bulk.connect(_written_in_bulk, dispatch_uid="search:written-in-bulk")
 
     models = {source.model_label for source in sources.registry().values()}
     for label in models:

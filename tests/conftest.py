@@ -18,6 +18,19 @@ def _empty_cache():
 
 
 @pytest.fixture
+def tasks_in_this_process(request, monkeypatch):
+    """What the code under test enqueues runs here, in the test's own transaction: with a broker
+    (the services pass of .ci/run) a worker would take it and could not see the test's
+    uncommitted rows. Tests marked `services` prove the real worker path and keep the broker."""
+    if request.node.get_closest_marker("services"):
+        return
+    from config.celery import app as celery_app
+
+    monkeypatch.setitem(celery_app.conf, "task_always_eager", True)
+    monkeypatch.setitem(celery_app.conf, "task_eager_propagates", True)
+
+
+@pytest.fixture
 def world(db) -> World:
     """The demo partnerships, agencies and one person per role (see partnership/demo.py)."""
     w = World(password="correct-horse-battery")

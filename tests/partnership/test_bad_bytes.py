@@ -16,6 +16,9 @@ from partnership.bad_bytes import MESSAGE
 from tests.learning.actions_world import make_action
 from tests.reviews.conftest import REVIEW_HEADER, csv_bytes, review_row
 
+# The admin upload is an import job run by a Celery task: run it here (tests/conftest.py).
+pytestmark = pytest.mark.usefixtures("tasks_in_this_process")
+
 SAMPLE = {"int": "1", "slug": "x", "str": "x", "path": "x", "uuid": None}
 _CONVERTER = re.compile(r"<(?:(\w+):)?(\w+)>")
 

@@ -17,6 +17,9 @@ from django.urls import reverse
 from reviews.models import Review
 from tests.reviews.conftest import REVIEW_HEADER, csv_bytes, review_row
 
+# The admin upload is an import job run by a Celery task: run it here (tests/conftest.py).
+pytestmark = pytest.mark.usefixtures("tasks_in_this_process")
+
 IMPORT_URL = "reviews_transfer:import_reviews"
 
 

@@ -24,6 +24,12 @@ from reviews.models import (
 _numbers = itertools.count(1)
 
 
+@pytest.fixture(autouse=True)
+def _tasks_in_this_process(tasks_in_this_process):
+    """An admin upload's import job is a Celery task: the tests of the views run it here, as
+    the embedded default does (see tests/conftest.py); the real worker's test keeps the broker."""
+
+
 @pytest.fixture
 def make_review(world):
     """A fictional review of the Wirral partnership unless told otherwise."""

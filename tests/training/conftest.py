@@ -25,16 +25,8 @@ NOW = datetime(2027, 3, 1, 12, tzinfo=UTC)
 
 
 @pytest.fixture(autouse=True)
-def _tasks_in_this_process(request, monkeypatch):
-    """What the services enqueue runs here, in the test's own transaction: with a broker (the
-    services pass of .ci/run) a worker would take it and could not see the test's uncommitted
-    rows. The tests marked `services` prove the real worker path and keep the broker."""
-    if request.node.get_closest_marker("services"):
-        return
-    from config.celery import app as celery_app
-
-    monkeypatch.setitem(celery_app.conf, "task_always_eager", True)
-    monkeypatch.setitem(celery_app.conf, "task_eager_propagates", True)
+def _tasks_in_this_process(tasks_in_this_process):
+    """Every training test runs its tasks here (see tests/conftest.py)."""
 
 
 @pytest.fixture
