@@ -204,12 +204,12 @@ def _manage(env, *args, quiet=False) -> None:
     )
 
 
-def _time_reminders(env, actions: int) -> dict:
-    """The daily reminder job over `actions` open actions, in its own process after the pages."""
-    print(f"Timing the action reminder job over {actions:,} actions...", flush=True)
+def _run_in_shell(env, module: str, function: str, argument: int) -> dict:
+    """`module.function(argument)` in a `manage.py shell` process of its own (so that its peak
+    memory is its own), returning the JSON result it prints."""
     script = (
-        "import json; from learning.reminders import bench_send_action_reminders; "
-        f"print('BENCH-RESULT ' + json.dumps(bench_send_action_reminders({actions})))"
+        f"import json; from {module} import {function}; "
+        f"print('BENCH-RESULT ' + json.dumps({function}({argument!r})))"
     )
     done = subprocess.run(
         [sys.executable, "manage.py", "shell", "-c", script],
@@ -220,7 +220,13 @@ def _time_reminders(env, actions: int) -> dict:
         text=True,
     )
     line = next(x for x in done.stdout.splitlines() if x.startswith("BENCH-RESULT "))
-    result = json.loads(line.removeprefix("BENCH-RESULT "))
+    return json.loads(line.removeprefix("BENCH-RESULT "))
+
+
+def _time_reminders(env, actions: int) -> dict:
+    """The daily reminder job over `actions` open actions, in its own process after the pages."""
+    print(f"Timing the action reminder job over {actions:,} actions...", flush=True)
+    result = _run_in_shell(env, "learning.reminders", "bench_send_action_reminders", actions)
     print(f"  {_reminder_line(result)}")
     return result
 
@@ -242,20 +248,7 @@ def _time_import(env, rows: int) -> dict:
     """A CSV of `rows` fictional findings through `import_findings`, the pipeline an admin
     upload's task runs, in its own process so that its peak memory is its own."""
     print(f"Timing an import of {rows:,} findings...", flush=True)
-    script = (
-        "import json; from reviews.bench import bench_import_findings; "
-        f"print('BENCH-RESULT ' + json.dumps(bench_import_findings({rows})))"
-    )
-    done = subprocess.run(
-        [sys.executable, "manage.py", "shell", "-c", script],
-        cwd=ROOT,
-        env=env,
-        check=True,
-        capture_output=True,
-        text=True,
-    )
-    line = next(x for x in done.stdout.splitlines() if x.startswith("BENCH-RESULT "))
-    result = json.loads(line.removeprefix("BENCH-RESULT "))
+    result = _run_in_shell(env, "reviews.bench", "bench_import_findings", rows)
     print(f"  {_import_line(result)}")
     return result
 
