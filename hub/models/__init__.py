@@ -1,0 +1,1 @@
+"""The core's models: what every domain stores the same way."""
