@@ -6,22 +6,7 @@ class LearningConfig(AppConfig):
     verbose_name = "Learning"
 
     def ready(self):
-        from django.db.models.signals import post_delete, post_save
-        from wagtail.models import Page, Site
-        from wagtail.signals import page_published, page_unpublished, post_page_move
-
         import learning.qa_hooks  # noqa: F401
-
-        from . import page_cache
-
-        # Anything that changes what a visitor could see on a published page starts a new
-        # generation of the anonymous page cache.
-        for signal in (page_published, page_unpublished, post_page_move):
-            signal.connect(page_cache.invalidate, dispatch_uid=f"hub-page-cache-{id(signal)}")
-        post_delete.connect(page_cache.invalidate, sender=Page, dispatch_uid="hub-page-cache-del")
-        post_save.connect(page_cache.invalidate_on_page_save, dispatch_uid="hub-page-cache-save")
-        post_save.connect(page_cache.invalidate, sender=Site, dispatch_uid="hub-page-cache-site")
-        post_delete.connect(page_cache.invalidate, sender=Site, dispatch_uid="hub-page-cache-sdel")
 
         from . import filter_choices
 
@@ -34,17 +19,6 @@ class LearningConfig(AppConfig):
         )
 
         self._connect_library_editors()
-
-        from wagtail.models import PageViewRestriction
-
-        from .models import serving
-
-        for signal in (post_save, post_delete):
-            signal.connect(
-                serving.forget_view_restrictions,
-                sender=PageViewRestriction,
-                dispatch_uid=f"hub-view-restrictions-{id(signal)}",
-            )
 
     def _connect_library_editors(self):
         """Each partnership's library editors follow its people and their roles (see

@@ -12,12 +12,13 @@ from django.db import models
 from django.utils import timezone
 from django.utils.html import escape
 
+from hub.models import HomePage
 from partnership.access import SharingLevel
 from partnership.demo import World
 from partnership.models import Theme
 from reviews.models import Finding, LevelOfNeed, Review
 
-from .models import Acknowledgement, BriefingTheme, HomePage, LearningBriefing, LibraryPage
+from .models import Acknowledgement, BriefingTheme, LearningBriefing, LibraryPage
 
 P, G, PUB = SharingLevel.PARTNERSHIP, SharingLevel.REGIONAL, SharingLevel.PUBLIC
 SHARED = (SharingLevel.REGIONAL, SharingLevel.PUBLIC)
@@ -476,7 +477,7 @@ def bulk(world: World, count: int) -> int:
             Page.objects.filter(pk=libraries[partnership_pk].pk).update(
                 numchild=models.F("numchild") + n
             )
-    from . import page_cache
+    from hub import page_cache
 
     page_cache.invalidate()
     return made

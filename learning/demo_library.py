@@ -2,9 +2,10 @@
 (/library-<partnership slug>/), under the home page. Keyed on slug, so re-running changes
 nothing; the briefings demo files its briefings under the same pages."""
 
+from hub.models import HomePage
 from partnership.demo import World
 
-from .models import HomePage, LibraryPage
+from .models import LibraryPage
 
 REGION_SLUG = "library"
 

@@ -63,7 +63,7 @@ class IdleSessionMiddleware:
 
 class NoStoreMiddleware:
     """`Cache-Control: private, no-store` on everything a signed-in person is sent, and on every
-    document download. Anonymous pages are left alone, so learning.page_cache still shares them."""
+    document download. Anonymous pages are left alone, so hub.page_cache still shares them."""
 
     def __init__(self, get_response):
         self.get_response = get_response

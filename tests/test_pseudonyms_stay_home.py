@@ -17,8 +17,9 @@ from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from wagtail.test.utils.form_data import querydict_from_html, rich_text
 
+from hub.models import HomePage
 from learning import sharing
-from learning.models import HomePage, LearningBriefing, LibraryPage
+from learning.models import LearningBriefing, LibraryPage
 from partnership.access import SharingLevel
 from partnership.models import Theme
 from reviews.models import Finding, Recommendation, Review, ReviewStatus, ReviewType

@@ -15,7 +15,8 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
 from django.utils import timezone
 
-from learning.models import HomePage, LearningBriefing
+from hub.models import HomePage
+from learning.models import LearningBriefing
 from partnership.access import SharingLevel
 from partnership.demo import World, _set_password
 from partnership.models import Membership, Partnership, Role, Theme

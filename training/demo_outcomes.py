@@ -14,7 +14,8 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
 from django.utils import timezone
 
-from learning.models import Action, HomePage
+from hub.models import HomePage
+from learning.models import Action
 from partnership.demo import World
 from partnership.models import Membership, Role
 

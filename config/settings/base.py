@@ -78,8 +78,8 @@ MIDDLEWARE = [
     "partnership.bad_bytes.RejectNulBytesMiddleware",
     # Above the page cache, so that pages served from it carry the policy too.
     "partnership.csp.HubCSPMiddleware",
-    # Above sessions, CSRF and auth: an anonymous hit skips them all (see learning/page_cache.py).
-    "learning.page_cache.AnonymousPageCacheMiddleware",
+    # Above sessions, CSRF and auth: an anonymous hit skips them all (see hub/page_cache.py).
+    "hub.page_cache.AnonymousPageCacheMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",

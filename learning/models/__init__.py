@@ -14,7 +14,6 @@ from .action import (  # noqa: F401
 )
 from .briefing import Acknowledgement, BriefingTheme, LearningBriefing, LibraryPage  # noqa: F401
 from .editors import LibraryEditors  # noqa: F401
-from .home import HomePage  # noqa: F401
 from .notice import (  # noqa: F401
     ACTION_STAGES,
     ActionNotice,
@@ -22,5 +21,4 @@ from .notice import (  # noqa: F401
     NoticeStage,
     digest_period,
 )
-from .standard import StandardPage  # noqa: F401
 from .tokens import FeedToken, PartnershipApiToken  # noqa: F401

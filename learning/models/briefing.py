@@ -20,13 +20,12 @@ from wagtail.fields import RichTextField
 from wagtail.models import Page
 from wagtail.search import index
 
+from hub.pages import HubPage
 from partnership.access import AccessRule, SharingLevel, membership_of, refusal, visible_to
 from partnership.models import Partnership, Role, Theme
 from partnership.page_access import AccessPageTester, OwnPartnershipPageTester
 from partnership.pickers import involved_partnership_ids, offer_visible
 from reviews.models import Finding, LevelOfNeed, Review
-
-from .serving import HubPage
 
 BRIEFING_FEATURES = ["h3", "bold", "italic", "link", "ul", "ol"]
 
@@ -291,7 +290,7 @@ class LibraryPage(HubPage, Page):
 
     content_panels = Page.content_panels + [FieldPanel("partnership"), FieldPanel("introduction")]
 
-    parent_page_types = ["learning.HomePage"]
+    parent_page_types = ["hub.HomePage"]
     routed_in_one_query = True
     route_select_related = ("partnership",)
     subpage_types = ["learning.LearningBriefing"]

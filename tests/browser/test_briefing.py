@@ -74,7 +74,7 @@ def test_practitioner_elsewhere_reads_a_regional_briefing_and_marks_it(page, bri
 def test_every_page_type_passes_axe(page, briefing):
     """Home, the region's and a partnership's library, a theme page, a briefing, standard pages
     (the accessibility statement and another), My actions, the feeds and what I have read."""
-    from learning.models import HomePage, StandardPage
+    from hub.models import HomePage, StandardPage
 
     about = StandardPage(title="About the hub", slug="about", body="<p>Fictional text.</p>")
     HomePage.objects.get().add_child(instance=about)

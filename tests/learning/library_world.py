@@ -4,7 +4,8 @@ findings at every sharing level, all fictional."""
 import itertools
 from datetime import date
 
-from learning.models import HomePage, LearningBriefing, LibraryPage
+from hub.models import HomePage
+from learning.models import LearningBriefing, LibraryPage
 from partnership.models import Theme
 from reviews.models import Finding, Review, ReviewStatus, ReviewType
 

@@ -11,8 +11,9 @@ from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.utils.html import escape
 
+from hub.models import HomePage
 from learning import briefings, demo_briefings
-from learning.models import Acknowledgement, HomePage, LearningBriefing, LibraryPage
+from learning.models import Acknowledgement, LearningBriefing, LibraryPage
 from partnership.access import SharingLevel
 from partnership.models import Membership, Partnership, Region, Role
 from reviews import demo as reviews_demo

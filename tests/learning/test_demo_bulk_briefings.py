@@ -3,8 +3,9 @@ to, routes and lists, made once however often the demo is loaded."""
 
 from wagtail.models import Page
 
+from hub.models import HomePage
 from learning import demo_briefings
-from learning.models import BriefingTheme, HomePage, LearningBriefing, LibraryPage
+from learning.models import BriefingTheme, LearningBriefing, LibraryPage
 from reviews import demo as reviews_demo
 
 from .library_world import briefing

@@ -7,8 +7,9 @@ from datetime import date, timedelta
 import pytest
 from django.urls import reverse
 
+from hub.models import StandardPage
 from learning import demo_library
-from learning.models import LibraryPage, StandardPage
+from learning.models import LibraryPage
 from partnership.access import SharingLevel
 from partnership.demo import World
 from reviews.models import ReviewStatus, ReviewType

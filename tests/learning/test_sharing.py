@@ -16,8 +16,9 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
+from hub.models import HomePage
 from learning import sharing
-from learning.models import FeedToken, HomePage, LearningBriefing, LibraryPage, PartnershipApiToken
+from learning.models import FeedToken, LearningBriefing, LibraryPage, PartnershipApiToken
 from partnership.access import SharingLevel, visible_to, visible_to_partnership
 from partnership.models import Membership, Partnership, Region, Role, Theme
 from reviews.models import Finding, Review, ReviewStatus, ReviewType

@@ -10,8 +10,9 @@ import pytest
 from django.core.files.base import ContentFile
 from wagtail.documents.models import Document
 
+from hub.models import HomePage
 from learning import demo_briefings
-from learning.models import Acknowledgement, Action, Evidence, EvidenceKind, HomePage
+from learning.models import Acknowledgement, Action, Evidence, EvidenceKind
 from partnership.access import SharingLevel
 from reviews.models import Finding, Recommendation, Review, ReviewType
 from tests.learning.conftest import make_action  # noqa: F401

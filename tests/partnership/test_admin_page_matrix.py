@@ -12,7 +12,8 @@ import pytest
 from django.urls import URLResolver, get_resolver, reverse
 from wagtail.models import Page, Revision, get_page_models
 
-from learning.models import HomePage, LearningBriefing, LibraryPage
+from hub.models import HomePage
+from learning.models import LearningBriefing, LibraryPage
 from partnership.access import SharingLevel, can_change, can_view
 from training.models import Course, CourseIndexPage
 

@@ -12,8 +12,9 @@ from django.db.models.deletion import ProtectedError
 from django.urls import reverse
 from wagtail.documents.models import Document
 
+from hub.models import HomePage
 from learning import demo_briefings
-from learning.models import Acknowledgement, Action, Evidence, EvidenceKind, HomePage
+from learning.models import Acknowledgement, Action, Evidence, EvidenceKind
 from partnership.access import SharingLevel
 from partnership.models import Agency, Partnership
 from partnership.pickers import agencies_of

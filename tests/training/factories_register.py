@@ -10,7 +10,7 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
 from django.utils import timezone
 
-from learning.models import HomePage
+from hub.models import HomePage
 from partnership.models import Membership, Role
 from training.models import Booking, BookingState, Course, CourseIndexPage, Duration, Session
 

@@ -1,7 +1,7 @@
 """The outcomes demo: on its own it makes a past course, marks its registers (with people who did
 not attend and a late cancellation), evaluations and follow-ups; run again, it changes nothing."""
 
-from learning.models import HomePage
+from hub.models import HomePage
 from training import demo_outcomes
 from training.models import Booking, BookingState, Evaluation, EvaluationKind
 

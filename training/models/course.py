@@ -11,8 +11,8 @@ from wagtail.fields import RichTextField
 from wagtail.models import Page
 from wagtail.search import index
 
+from hub.pages import HubPage
 from learning.models import Action, LearningBriefing
-from learning.models.serving import HubPage
 from partnership.access import AccessRule, SharingLevel, refusal, visible_to
 from partnership.models import Theme
 from partnership.page_access import AccessPageTester
@@ -43,7 +43,7 @@ class CourseIndexPage(HubPage, Page):
 
     content_panels = Page.content_panels + [FieldPanel("introduction")]
 
-    parent_page_types = ["learning.HomePage"]
+    parent_page_types = ["hub.HomePage"]
     routed_in_one_query = True
     subpage_types = ["training.Course"]
     max_count = 1

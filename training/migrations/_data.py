@@ -1,17 +1,18 @@
-"""Who may work with training in the admin, and where courses live.
+"""What a fresh Hub's training app starts with: who may work with training in the admin, and
+where courses live.
 
 Trainers and partnership managers add, change and view sessions and view bookings (the admin
 narrows both to their own partnership, and a session's delegates to its trainers and managers);
 partnership managers change their partnership's training terms. Nobody deletes a session or a
 booking: they hold the register and charges.
 
-Courses are pages under the course list page (/courses/), made here under the home page when
-there is one, so that trainers can be given add, change and publish on that subtree and nothing
-else of the site. Partnership managers already hold those rights on the home page."""
+Courses are pages under the course list page (/courses/), made here under the home page, so that
+trainers can be given add, change and publish on that subtree and nothing else of the site.
 
-from django.db import migrations
+Kept beside the migrations (the loader skips modules named with a leading underscore) so that
+`0001_initial` stays what `makemigrations` writes, plus one call to `forwards` at its end."""
 
-from partnership.roles import ensure_permissions, grant, revoke
+from partnership.roles import ensure_permissions, grant
 
 GRANTS = {
     "trainer": ["add_session", "change_session", "view_session", "view_booking"],
@@ -36,7 +37,7 @@ def _course_list(apps):
     existing = CourseIndexPage.objects.first()
     if existing is not None:
         return existing
-    home = Page.objects.filter(depth=2, content_type__app_label="learning").first()
+    home = Page.objects.filter(depth=2, content_type__app_label="hub").first()
     if home is None:
         return None
     content_type, _ = ContentType.objects.get_or_create(
@@ -95,22 +96,3 @@ def forwards(apps, schema_editor):
         GroupPagePermission.objects.get_or_create(
             group=trainers, page_id=course_list.pk, permission=permission
         )
-
-
-def backwards(apps, schema_editor):
-    for role, codenames in GRANTS.items():
-        revoke(apps, role, [f"training.{c}" for c in codenames])
-    GroupPagePermission = apps.get_model("wagtailcore", "GroupPagePermission")
-    GroupPagePermission.objects.filter(
-        group__name="Trainer", page__content_type__app_label="training"
-    ).delete()
-
-
-class Migration(migrations.Migration):
-    dependencies = [
-        ("training", "0002_notice_refused"),
-        ("learning", "0008_briefing_page_permissions"),
-        ("partnership", "0003_role_groups"),
-    ]
-
-    operations = [migrations.RunPython(forwards, backwards)]

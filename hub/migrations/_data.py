@@ -1,11 +1,10 @@
-"""A plain text page type, and the accessibility statement every public service must publish."""
+"""What a fresh Hub starts with: its home page, the site that serves it at `/`, and the
+accessibility statement every public service must publish.
 
-import django.db.models.deletion
-import wagtail.fields
-from django.conf import settings
-from django.db import migrations, models
+Kept beside the migrations (the loader skips modules named with a leading underscore) so that
+`0001_initial` stays what `makemigrations` writes, plus one call to `forwards` at its end."""
+
 from django.utils import timezone
-
 
 STATEMENT = """
 <p>This accessibility statement applies to the Safeguarding Learning Hub, the website where the
@@ -76,6 +75,45 @@ plan to have the website audited by an accessibility specialist in the coming ye
 the website changes substantially.</p>
 """
 
+
+def create_home_page(apps, schema_editor):
+    ContentType = apps.get_model("contenttypes", "ContentType")
+    Page = apps.get_model("wagtailcore", "Page")
+    Site = apps.get_model("wagtailcore", "Site")
+    Locale = apps.get_model("wagtailcore", "Locale")
+    HomePage = apps.get_model("hub", "HomePage")
+
+    if HomePage.objects.exists():
+        return
+    Page.objects.filter(depth=2, slug="home", content_type__app_label="wagtailcore").delete()
+    root = Page.objects.get(depth=1)
+    content_type, _ = ContentType.objects.get_or_create(app_label="hub", model="homepage")
+    siblings = Page.objects.filter(depth=2).count()
+    home = HomePage.objects.create(
+        title="Safeguarding Learning Hub",
+        draft_title="Safeguarding Learning Hub",
+        slug="home",
+        content_type=content_type,
+        path=f"{root.path}{siblings + 1:04d}",
+        depth=2,
+        numchild=0,
+        url_path="/home/",
+        locale=Locale.objects.order_by("pk").first(),
+        live=True,
+        introduction=(
+            "Learning from case reviews, audits and peer reviews across the region's "
+            "safeguarding partnerships, and the training that puts it into practice."
+        ),
+    )
+    root.numchild = Page.objects.filter(depth=2).count()
+    root.save(update_fields=["numchild"])
+    Site.objects.all().delete()
+    Site.objects.create(
+        hostname="localhost", port=80, root_page=home, is_default_site=True,
+        site_name="Safeguarding Learning Hub",
+    )
+
+
 ALPHABET = "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZ"
 
 
@@ -91,8 +129,8 @@ def _step(number: int) -> str:
 def create_accessibility_statement(apps, schema_editor):
     ContentType = apps.get_model("contenttypes", "ContentType")
     Page = apps.get_model("wagtailcore", "Page")
-    HomePage = apps.get_model("learning", "HomePage")
-    StandardPage = apps.get_model("learning", "StandardPage")
+    HomePage = apps.get_model("hub", "HomePage")
+    StandardPage = apps.get_model("hub", "StandardPage")
 
     home = HomePage.objects.order_by("path").first()
     if (
@@ -109,7 +147,7 @@ def create_accessibility_statement(apps, schema_editor):
         .first()
     )
     number = int(last[-4:], 36) + 1 if last else 1
-    content_type, _ = ContentType.objects.get_or_create(app_label="learning", model="standardpage")
+    content_type, _ = ContentType.objects.get_or_create(app_label="hub", model="standardpage")
     now = timezone.now()
     StandardPage.objects.create(
         title="Accessibility statement",
@@ -130,33 +168,6 @@ def create_accessibility_statement(apps, schema_editor):
     home.save(update_fields=["numchild"])
 
 
-class Migration(migrations.Migration):
-    dependencies = [
-        ("learning", "0008_briefing_page_permissions"),
-        ("wagtailcore", "0098_apitoken"),
-    ]
-
-    operations = [
-        migrations.CreateModel(
-            name="StandardPage",
-            fields=[
-                (
-                    "page_ptr",
-                    models.OneToOneField(
-                        auto_created=True,
-                        on_delete=django.db.models.deletion.CASCADE,
-                        parent_link=True,
-                        primary_key=True,
-                        serialize=False,
-                        to=settings.WAGTAIL_PAGE_MODEL,
-                    ),
-                ),
-                ("body", wagtail.fields.RichTextField()),
-            ],
-            options={
-                "verbose_name": "standard page",
-            },
-            bases=("wagtailcore.page",),
-        ),
-        migrations.RunPython(create_accessibility_statement, migrations.RunPython.noop),
-    ]
+def forwards(apps, schema_editor):
+    create_home_page(apps, schema_editor)
+    create_accessibility_statement(apps, schema_editor)

@@ -2,7 +2,7 @@ import pytest
 from django.test import Client
 from wagtail.models import PageViewRestriction
 
-from learning.models import HomePage
+from hub.models import HomePage
 
 
 @pytest.fixture
