@@ -2,60 +2,18 @@
 
 A partner system sends its partnership's API token (`Authorization: Bearer <key>`, or `Token
 <key>`) and reads as a member of that partnership would; someone signed in to the Hub reads with
-their own session and sees their own view. Anyone else gets 401. Plain Django views: four GET
-endpoints need no framework, and every record passes through `learning.sharing`, which names the
-fields that may leave the Hub."""
-
-from functools import wraps
+their own session and sees their own view. Anyone else gets 401. Plain Django views behind
+`partnership.readers.api_view`: four GET endpoints need no framework, and every record passes
+through `learning.sharing`, which names the fields that may leave the Hub."""
 
 from django.core.paginator import Paginator
 from django.http import Http404, JsonResponse
-from django.utils.cache import patch_cache_control, patch_vary_headers
-from django.views.decorators.http import require_GET
 
-from partnership import rate_limits
+from partnership.readers import api_view
 
 from . import sharing
 
 PER_PAGE = 20
-SCHEMES = ("bearer", "token")
-
-
-def _unauthorised(detail: str) -> JsonResponse:
-    response = JsonResponse({"detail": detail}, status=401)
-    response["WWW-Authenticate"] = 'Bearer realm="api"'
-    return response
-
-
-def api_view(view):
-    """Find who is reading, answer 401 for anyone the API does not know, and keep responses out
-    of shared caches (each is one reader's view)."""
-
-    @require_GET
-    @wraps(view)
-    def wrapper(request, *args, **kwargs):
-        header = request.META.get("HTTP_AUTHORIZATION", "")
-        if header:
-            scheme, _, key = header.partition(" ")
-            if scheme.lower() not in SCHEMES or not key.strip():
-                return _unauthorised("Send 'Authorization: Bearer <key>'.")
-            # Checked before the key is: an address that has guessed too often learns nothing.
-            if rate_limits.blocked(request, rate_limits.API_TOKEN):
-                return rate_limits.too_many(request, rate_limits.API_TOKEN, json=True)
-            reader = sharing.reader_for_api_key(key.strip())
-            if reader is None:
-                rate_limits.record_failure(request, rate_limits.API_TOKEN)
-                return _unauthorised("That API token is unknown or revoked.")
-        elif request.user.is_authenticated:
-            reader = sharing.Reader(user=request.user)
-        else:
-            return _unauthorised("Sign in, or send a partnership's API token.")
-        response = view(request, reader, *args, **kwargs)
-        patch_cache_control(response, private=True, no_store=True)
-        patch_vary_headers(response, ["Authorization", "Cookie"])
-        return response
-
-    return wrapper
 
 
 def _page(request, qs, serialise):

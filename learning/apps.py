@@ -15,7 +15,6 @@ class LearningConfig(AppConfig):
         from . import (
             briefing_hooks,  # noqa: F401
             report_hooks,  # noqa: F401
-            token_hooks,  # noqa: F401
         )
 
         self._connect_library_editors()

@@ -16,12 +16,11 @@ from django.utils.cache import patch_cache_control
 from django.utils.feedgenerator import Atom1Feed
 from django.views.decorators.http import require_POST
 
-from partnership import rate_limits
+from partnership import rate_limits, readers
 from partnership.access import SharingLevel, membership_of
-from partnership.models import Partnership
+from partnership.models import FeedToken, Partnership
 
 from . import sharing
-from .models import FeedToken
 
 NEW_SECRET_KEY = "hub-new-feed-secret"
 
@@ -69,7 +68,7 @@ class PartnershipFeed(_LearningFeed):
     """What one partnership shares with the region, as the token's owner may see it."""
 
     def get_object(self, request, slug, token):
-        user = sharing.user_for_feed_token(token)
+        user = readers.user_for_feed_token(token)
         if user is None:
             raise Http404("No such feed.")
         partnership = get_object_or_404(Partnership, slug=slug)
@@ -78,7 +77,7 @@ class PartnershipFeed(_LearningFeed):
             "subtitle": "Briefings and findings shared at regional level, newest first.",
             "link": reverse("my-feeds"),
             "entries": sharing.feed_entries(
-                sharing.Reader(user=user),
+                readers.Reader(user=user),
                 request,
                 level=SharingLevel.REGIONAL,
                 partnership=partnership,
@@ -106,7 +105,7 @@ class PublicFeed(_LearningFeed):
             "subtitle": "Briefings and findings the region's partnerships share with everyone.",
             "link": reverse("public-feed"),
             "entries": sharing.feed_entries(
-                sharing.Reader(user=AnonymousUser()), request, level=SharingLevel.PUBLIC
+                readers.Reader(user=AnonymousUser()), request, level=SharingLevel.PUBLIC
             ),
         }
 
@@ -147,8 +146,8 @@ def my_feeds(request):
 @require_POST
 def regenerate(request):
     try:
-        request.session[NEW_SECRET_KEY] = sharing.regenerate_feed_token(request.user)
-    except sharing.SharingError as error:
+        request.session[NEW_SECRET_KEY] = readers.regenerate_feed_token(request.user)
+    except readers.TokenError as error:
         messages.error(request, str(error))
     else:
         messages.success(

@@ -1,4 +1,5 @@
-"""Regional sharing: what a feed or a partner system may read, and the tokens that let them.
+"""Regional sharing: what a feed or a partner system may read (who is reading, and the tokens
+that say so, are `partnership.readers`).
 
 A reader is either a person (a feed token's owner, or someone signed in calling the API) or a
 partnership (an API token). Both are answered by the access policy, `visible_to` for a person
@@ -13,45 +14,20 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from django.db import transaction
 from django.urls import reverse
-from django.utils import timezone
 from wagtail.rich_text import expand_db_html
 
 from partnership.access import (
     SharingLevel,
-    is_partnership_manager,
-    membership_of,
-    sees_everything,
-    visible_to,
-    visible_to_partnership,
 )
 from partnership.models import Partnership
+from partnership.readers import Reader
 from reviews.models import SETTLED_STATUSES, Finding
 from reviews.pseudonyms import shareable_heading, shareable_text
 
-from .models import FeedToken, LearningBriefing, PartnershipApiToken
-from .models.tokens import digest, new_secret
+from .models import LearningBriefing
 
 FEED_LENGTH = 50
-
-
-class SharingError(Exception):
-    """A sharing rule was broken: say which, in the partnership's words."""
-
-
-@dataclass(frozen=True)
-class Reader:
-    """Who is reading: a person, or a partnership through its API token (then `user` is None)."""
-
-    user: object = None
-    partnership: Partnership | None = None
-    api_token: PartnershipApiToken | None = None
-
-    def visible(self, queryset):
-        if self.api_token is not None:
-            return visible_to_partnership(self.partnership, queryset)
-        return visible_to(self.user, queryset)
 
 
 def briefings_for(reader: Reader):
@@ -182,72 +158,3 @@ def finding_data(finding: Finding, request) -> dict:
 
 def _iso(value):
     return value.isoformat() if value else None
-
-
-def regenerate_feed_token(user) -> str:
-    """Give `user` a new feed address, which revokes the old one; return its secret, which is
-    shown once. Only members may have one: a feed shows what a signed-in member may see."""
-    if membership_of(user) is None and not sees_everything(user):
-        raise SharingError("Only members of a partnership have a feed address.")
-    secret = new_secret()
-    FeedToken.objects.update_or_create(
-        user=user, defaults={"token_hash": digest(secret), "created_at": timezone.now()}
-    )
-    return secret
-
-
-def user_for_feed_token(secret: str):
-    """The active person whose feed address carries `secret`, or None."""
-    token = FeedToken.objects.matching(secret).select_related("user").first()
-    if token is None or not token.user.is_active:
-        return None
-    return token.user
-
-
-def may_manage_api_tokens(user, partnership: Partnership) -> bool:
-    if sees_everything(user):
-        return True
-    membership = membership_of(user)
-    return (
-        membership is not None
-        and membership.partnership_id == partnership.pk
-        and is_partnership_manager(user)
-    )
-
-
-def create_api_token(partnership: Partnership, name: str, user) -> tuple[PartnershipApiToken, str]:
-    """Make a key for a partner system of `partnership`; return it with its secret, which is
-    shown once and never stored."""
-    if not may_manage_api_tokens(user, partnership):
-        raise SharingError("Only the partnership's managers can make its API tokens.")
-    if not name.strip():
-        raise SharingError("Name the system the token is for.")
-    key = new_secret()
-    token = PartnershipApiToken.objects.create(
-        partnership=partnership,
-        name=name.strip(),
-        key_hash=digest(key),
-        prefix=key[:8],
-        created_by=user,
-    )
-    return token, key
-
-
-def revoke_api_token(token: PartnershipApiToken, user) -> None:
-    if not may_manage_api_tokens(user, token.partnership):
-        raise SharingError("Only the partnership's managers can revoke its API tokens.")
-    with transaction.atomic():
-        PartnershipApiToken.objects.filter(pk=token.pk, revoked_at__isnull=True).update(
-            revoked_at=timezone.now()
-        )
-    token.refresh_from_db(fields=["revoked_at"])
-
-
-def reader_for_api_key(key: str) -> Reader | None:
-    """The partnership a live API key reads for, or None; notes when the key was used."""
-    token = PartnershipApiToken.objects.active().matching(key).select_related("partnership").first()
-    if token is None:
-        return None
-    now = timezone.now()
-    PartnershipApiToken.objects.filter(pk=token.pk).update(last_used_at=now)
-    return Reader(partnership=token.partnership, api_token=token)

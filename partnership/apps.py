@@ -17,6 +17,7 @@ class PartnershipConfig(AppConfig):
             retention,
             roles,
             sessions,
+            token_hooks,
             two_factor_hooks,
             vocabulary,
         )

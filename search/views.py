@@ -11,8 +11,8 @@ from django.utils.text import slugify
 from django.views.decorators.cache import cache_control
 
 from hub.pagination import page_links
-from learning.api import api_view
 from partnership.models import Theme
+from partnership.readers import api_view
 
 from . import service
 from .types import FACETS, Kind

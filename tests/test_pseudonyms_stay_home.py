@@ -18,8 +18,8 @@ from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from wagtail.test.utils.form_data import querydict_from_html, rich_text
 
 from hub.models import HomePage
-from learning import sharing
 from learning.models import LearningBriefing, LibraryPage
+from partnership import readers
 from partnership.access import SharingLevel
 from partnership.models import Theme
 from reviews.models import Finding, Recommendation, Review, ReviewStatus, ReviewType
@@ -179,7 +179,7 @@ def test_no_site_page_shows_the_pseudonym_to_anyone(child_q, people, reader):
     secret = None
     if reader is not None:
         client.force_login(people[reader])
-        secret = sharing.regenerate_feed_token(people[reader])
+        secret = readers.regenerate_feed_token(people[reader])
     shown = {}
     for url in site_urls(child_q, secret):
         status, text = read(client, url)
@@ -202,7 +202,7 @@ def test_no_site_page_shows_the_pseudonym_to_anyone(child_q, people, reader):
 def test_no_api_endpoint_shows_the_pseudonym(child_q, people, world, reader):
     client, headers = Client(), {}
     if reader == "token":
-        _, key = sharing.create_api_token(
+        _, key = readers.create_api_token(
             world.partnerships["Liverpool"], "Intranet", people["liverpool.manager"]
         )
         headers = {"HTTP_AUTHORIZATION": f"Bearer {key}"}

@@ -21,4 +21,3 @@ from .notice import (  # noqa: F401
     NoticeStage,
     digest_period,
 )
-from .tokens import FeedToken, PartnershipApiToken  # noqa: F401

@@ -11,7 +11,7 @@ from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
-from learning import sharing
+from partnership import readers
 
 LIMIT = 3
 ELSEWHERE = "198.51.100.7"
@@ -24,7 +24,7 @@ def _small_limits(settings):
 
 
 def test_api_token_guesses_get_429_and_then_even_a_good_key_waits(client, world, people):
-    _, key = sharing.create_api_token(
+    _, key = readers.create_api_token(
         world.partnerships["Liverpool"], "Intranet", people["liverpool.manager"]
     )
     url = reverse("api-briefings")
@@ -45,7 +45,7 @@ def test_api_token_guesses_get_429_and_then_even_a_good_key_waits(client, world,
 
 
 def test_a_good_key_used_often_is_never_limited(client, world, people):
-    _, key = sharing.create_api_token(
+    _, key = readers.create_api_token(
         world.partnerships["Liverpool"], "Intranet", people["liverpool.manager"]
     )
     for _ in range(LIMIT * 3):
@@ -56,7 +56,7 @@ def test_a_good_key_used_often_is_never_limited(client, world, people):
 
 
 def test_feed_address_guesses_get_429(client, world, people):
-    secret = sharing.regenerate_feed_token(people["practitioner"])
+    secret = readers.regenerate_feed_token(people["practitioner"])
     good = reverse("partnership-feed", args=["wirral", secret])
     for n in range(LIMIT):
         assert (

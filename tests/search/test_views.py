@@ -5,7 +5,7 @@ and that a page costs the same few queries however many results there are."""
 import pytest
 from django.urls import reverse
 
-from learning import sharing
+from partnership import readers
 
 from .conftest import rebuild
 from .corpus import build
@@ -102,7 +102,7 @@ def test_api_answers_the_signed_in_reader(client, people, corpus):
 
 
 def test_api_answers_a_partner_token_as_its_partnership(client, people, world, corpus):
-    _, key = sharing.create_api_token(
+    _, key = readers.create_api_token(
         world.partnerships["Liverpool"], "Intranet", people["liverpool.manager"]
     )
     data = client.get(

@@ -2,8 +2,8 @@
 systems (each key shown once, on the page that made it) and revoke them.
 
 A custom page rather than a snippet: a key exists in plain text only in the response that made
-it, which a generic create view cannot show. Rules live in `learning.sharing`.
-Registered by importing it from `LearningConfig.ready()`."""
+it, which a generic create view cannot show. Rules live in `partnership.readers`.
+Registered by importing it from `PartnershipConfig.ready()`."""
 
 from django.core.exceptions import PermissionDenied
 from django.http import HttpResponseRedirect
@@ -15,9 +15,8 @@ from wagtail.admin import messages
 from wagtail.admin.menu import MenuItem
 from wagtail.admin.views.generic.base import WagtailAdminTemplateMixin
 
-from partnership.access import is_partnership_manager, membership_of, sees_everything
-
-from . import sharing
+from . import readers
+from .access import is_partnership_manager, membership_of, sees_everything
 from .models import PartnershipApiToken
 
 
@@ -30,7 +29,7 @@ def _may_manage(user) -> bool:
 class ApiTokensView(WagtailAdminTemplateMixin, TemplateView):
     page_title = "API tokens"
     header_icon = "key"
-    template_name = "learning/feeds/api_tokens.html"
+    template_name = "partnership/api_tokens.html"
 
     def dispatch(self, request, *args, **kwargs):
         if not _may_manage(request.user):
@@ -57,18 +56,18 @@ class ApiTokensView(WagtailAdminTemplateMixin, TemplateView):
         if pk is not None:
             token = get_object_or_404(self.tokens(), pk=pk)
             try:
-                sharing.revoke_api_token(token, request.user)
-            except sharing.SharingError as error:
+                readers.revoke_api_token(token, request.user)
+            except readers.TokenError as error:
                 raise PermissionDenied(str(error)) from error
             messages.success(request, f"{token.name}: the token is revoked.")
             return HttpResponseRedirect(reverse("partnership_api_tokens"))
         if self.membership is None:
             raise PermissionDenied("Tokens are made by a partnership's own managers.")
         try:
-            token, key = sharing.create_api_token(
+            token, key = readers.create_api_token(
                 self.membership.partnership, request.POST.get("name", ""), request.user
             )
-        except sharing.SharingError as error:
+        except readers.TokenError as error:
             messages.error(request, str(error))
             return HttpResponseRedirect(reverse("partnership_api_tokens"))
         # Rendered, not redirected: the key must never pass through a session or a log.
