@@ -1,1 +1,3 @@
 """The core's models: what every domain stores the same way."""
+
+from .import_job import ImportJob  # noqa: F401
