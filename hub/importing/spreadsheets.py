@@ -63,31 +63,42 @@ def read_table(source, name: str = "") -> Table:
     the content does not (an uploaded file's name)."""
     if isinstance(source, str | Path):
         name = name or str(source)
-        try:
-            data = Path(source).read_bytes()
-        except OSError as exc:
-            raise ImportFileError(f"cannot read {source}: {exc.strerror}") from exc
-    elif isinstance(source, bytes):
-        data = source
-    else:
-        data = source.read()
+    data = _read_bytes(source)
     if not data.strip():
         raise ImportFileError("the file is empty")
-    lower = name.lower()
     limits = Limits.from_settings()
-    if data[:4] == b"PK\x03\x04" or lower.endswith((".xlsx", ".xlsm")):
-        raw_rows = _xlsx_rows(data, limits)
-    elif data[:8] == b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" or lower.endswith(".xls"):
+    header, rows = _header_and_rows(_bounded(_raw_rows(data, name.lower(), limits), limits))
+    return Table(columns=[c for c in header if c], rows=rows, name=Path(name).name if name else "")
+
+
+def _read_bytes(source) -> bytes:
+    if isinstance(source, str | Path):
+        try:
+            return Path(source).read_bytes()
+        except OSError as exc:
+            raise ImportFileError(f"cannot read {source}: {exc.strerror}") from exc
+    if isinstance(source, bytes):
+        return source
+    return source.read()
+
+
+def _raw_rows(data: bytes, lower_name: str, limits: Limits) -> Iterable[tuple[int, list]]:
+    if data[:4] == b"PK\x03\x04" or lower_name.endswith((".xlsx", ".xlsm")):
+        return _xlsx_rows(data, limits)
+    if data[:8] == b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" or lower_name.endswith(".xls"):
         raise ImportFileError(
             "this is an old Excel (.xls) file: save it as .xlsx or as CSV UTF-8 and try again"
         )
-    else:
-        raw_rows = _csv_rows(data)
+    return _csv_rows(data)
 
+
+def _header_and_rows(raw_rows) -> tuple[list[str], list]:
+    """The normalised header, and each row that is not blank as (its number, cells by column);
+    a NUL in any cell refuses the file, naming where each one is."""
     header = None
     rows = []
     bad_bytes = []
-    for number, values in _bounded(raw_rows, limits):
+    for number, values in raw_rows:
         if header is None:
             header = [normalise_header(v) for v in values]
             if not any(header):
@@ -107,7 +118,7 @@ def read_table(source, name: str = "") -> Table:
     if bad_bytes:
         # No database stores a NUL (PostgreSQL refuses it): say where each one is.
         raise ImportFileError("; ".join(str(error) for error in bad_bytes[:10]))
-    return Table(columns=[c for c in header if c], rows=rows, name=Path(name).name if name else "")
+    return header, rows
 
 
 NUL_MESSAGE = (
