@@ -3,8 +3,8 @@ from datetime import date, datetime
 import pytest
 from django.core.management import CommandError, call_command
 
-from partnership.models import Agency, Sector, Theme
 from hub.importing import parse_date
+from partnership.models import Agency, Sector, Theme
 from reviews.imports import finding_title, import_findings, import_reviews
 from reviews.models import Finding, Recommendation, Review, ReviewLogEntry
 from tests.reviews.conftest import (
