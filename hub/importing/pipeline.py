@@ -12,6 +12,7 @@ from contextlib import nullcontext
 
 from django.db import transaction
 
+from .cells import cell_text
 from .columns import Columns
 from .errors import ImportFileError, RowError, RowProblems
 from .result import ImportResult, Progress
@@ -34,8 +35,6 @@ class Row:
         return column in self.present
 
     def text(self, column: str) -> str:
-        from .cells import cell_text
-
         return cell_text(self.cells.get(column))
 
     def value(self, column: str):
