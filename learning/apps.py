@@ -14,6 +14,7 @@ class LearningConfig(AppConfig):
 
         from . import (
             briefing_hooks,  # noqa: F401
+            import_hooks,  # noqa: F401
             report_hooks,  # noqa: F401
         )
 

@@ -16,9 +16,7 @@ import io
 from collections.abc import Iterable, Mapping
 from decimal import Decimal
 
-# A spreadsheet runs a cell that starts with one of these; the import takes the apostrophe the
-# CSV export puts before them off again (`partnership.spreadsheets.cell_text`).
-FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+from hub.importing.cells import FORMULA_STARTS
 
 # Values a spreadsheet stores as what they are; everything else is written as its text.
 PLAIN_TYPES = (int, float, Decimal, datetime.date, datetime.time)

@@ -17,8 +17,9 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
+from hub.importing import RowError
+
 from .access import can_change, changeable_by, membership_of, sees_everything
-from .spreadsheets import RowError
 
 
 class ImportRights:

@@ -93,7 +93,7 @@ def bench_import_findings(rows: int = 50_000) -> dict:
     (every row an update that changes nothing), and report the first run against the target:
     its time to commit, its time until the search indexes have caught up (the whole run), its
     statements, and the process's peak memory above what it held before the import."""
-    from .importing import import_findings
+    from .imports import import_findings
 
     Finding.objects.filter(review__reference__startswith=BENCH_PREFIX).delete()
     data = findings_file(rows)

@@ -17,7 +17,7 @@ from partnership.exports import write_csv, write_xlsx
 from partnership.models import Role
 
 from .audit import log_review_export
-from .importing import REVIEW_COLUMNS, REVIEW_OPTIONAL_COLUMNS
+from .imports import REVIEW_COLUMNS, REVIEW_OPTIONAL_COLUMNS
 from .milestones import due_dates_for
 from .models import Decision, Review, ReviewStatus, ReviewType
 from .pseudonyms import share

@@ -1,4 +1,5 @@
-"""Admin menu and URLs for importing and exporting reviews.
+"""Admin menu and URLs for importing and exporting reviews, and the import kinds the core's
+pipeline runs as jobs (`hub.importing.register`).
 
 Kept apart from `reviews/wagtail_hooks.py`, which the review admin owns; `ReviewsConfig.ready`
 imports this module so that its hooks are registered before Wagtail reads them."""
@@ -7,9 +8,30 @@ from django.urls import include, path, reverse
 from wagtail import hooks
 from wagtail.admin.menu import Menu, MenuItem, SubmenuMenuItem
 
+from hub.importing import ImportKind, register
+
 from . import urls_admin
 from .exporting import may_export_reviews
-from .importing import may_import_reviews
+from .imports import FindingsImport, ReviewsImport, may_import_reviews
+
+register(
+    ImportKind(
+        "reviews",
+        "Reviews",
+        ReviewsImport,
+        may_import_reviews,
+        upload_url_name="reviews_transfer:import_reviews",
+    )
+)
+register(
+    ImportKind(
+        "findings",
+        "Findings",
+        FindingsImport,
+        may_import_reviews,
+        upload_url_name="reviews_transfer:import_findings",
+    )
+)
 
 
 class ImportMenuItem(MenuItem):

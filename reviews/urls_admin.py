@@ -2,18 +2,12 @@
 
 from django.urls import path
 
-from .views.imports import (
-    ExportReviewsView,
-    ImportFindingsView,
-    ImportJobView,
-    ImportReviewsView,
-)
+from .views.imports import ExportReviewsView, ImportFindingsView, ImportReviewsView
 
 app_name = "reviews_transfer"
 
 urlpatterns = [
     path("import/", ImportReviewsView.as_view(), name="import_reviews"),
     path("import-findings/", ImportFindingsView.as_view(), name="import_findings"),
-    path("import/jobs/<int:pk>/", ImportJobView.as_view(), name="import_job"),
     path("export/", ExportReviewsView.as_view(), name="export_reviews"),
 ]

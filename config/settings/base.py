@@ -386,7 +386,7 @@ HUB_ACTION_NOTICE_RETRY_MINUTES = env.int("HUB_ACTION_NOTICE_RETRY_MINUTES", def
 HUB_BACKUP_DIR = Path(env.str("HUB_BACKUP_DIR", default=str(VAR_DIR / "backups")))
 HUB_BACKUP_KEY = env.str("HUB_BACKUP_KEY", default="")
 
-# Imports (partnership/spreadsheets.py): how much of a spreadsheet the Hub reads. The upload limit
+# Imports (hub/importing/spreadsheets.py): how much of a spreadsheet the Hub reads. The upload limit
 # counts compressed bytes; these bound the work a file can ask for before a row is read.
 HUB_IMPORT_MAX_UNCOMPRESSED_BYTES = env.int(
     "HUB_IMPORT_MAX_UNCOMPRESSED_BYTES", default=50 * 1024 * 1024

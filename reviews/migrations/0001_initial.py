@@ -6,7 +6,6 @@ import django.db.models.deletion
 import modelcluster.contrib.taggit
 import modelcluster.fields
 import modelsearch.index
-import reviews.models.import_job
 import wagtail.models.preview
 from django.conf import settings
 from django.db import migrations, models
@@ -67,31 +66,6 @@ class Migration(migrations.Migration):
                 'abstract': False,
             },
             bases=(modelsearch.index.Indexed, models.Model),
-        ),
-        migrations.CreateModel(
-            name='ImportJob',
-            fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('kind', models.CharField(choices=[('reviews', 'Reviews'), ('findings', 'Findings')], max_length=20)),
-                ('file_name', models.CharField(max_length=255)),
-                ('upload', models.FileField(blank=True, max_length=255, upload_to=reviews.models.import_job.upload_path)),
-                ('state', models.CharField(choices=[('queued', 'Waiting to start'), ('running', 'Running'), ('done', 'Done'), ('failed', 'Nothing imported')], default='queued', max_length=20)),
-                ('stage', models.CharField(blank=True, max_length=20)),
-                ('rows_done', models.PositiveIntegerField(default=0)),
-                ('rows_total', models.PositiveIntegerField(default=0)),
-                ('created', models.PositiveIntegerField(default=0)),
-                ('updated', models.PositiveIntegerField(default=0)),
-                ('summary', models.TextField(blank=True)),
-                ('errors', models.JSONField(blank=True, default=list)),
-                ('ignored_columns', models.JSONField(blank=True, default=list)),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('started_at', models.DateTimeField(blank=True, null=True)),
-                ('finished_at', models.DateTimeField(blank=True, null=True)),
-                ('user', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='import_jobs', to=settings.AUTH_USER_MODEL)),
-            ],
-            options={
-                'ordering': ['-created_at'],
-            },
         ),
         migrations.CreateModel(
             name='Review',

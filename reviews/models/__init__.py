@@ -1,7 +1,6 @@
 from .audit import READ_ACTIONS, ReviewLogEntry  # noqa: F401
 from .document import REVIEW_DOCUMENTS_COLLECTION, DocumentKind, ReviewDocument  # noqa: F401
 from .finding import Finding, Recommendation  # noqa: F401
-from .import_job import ImportJob  # noqa: F401
 from .milestone import (  # noqa: F401
     CLOSED_STATUSES,
     DoneSource,

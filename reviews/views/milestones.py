@@ -57,7 +57,7 @@ class MarkMilestoneDoneView(WagtailAdminTemplateMixin, View):
             # A plain 403: Wagtail's PermissionDenied handling redirects to the dashboard.
             return TemplateResponse(
                 request,
-                "reviews/transfer/forbidden.html",
+                "hub/forbidden.html",
                 {"message": "Only people who may change this review may mark its milestones done."},
                 status=403,
             )

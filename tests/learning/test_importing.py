@@ -180,7 +180,11 @@ def test_every_kind_of_problem_is_reported_at_once(review, tmp_path, capsys):
 def test_a_missing_column_is_named(review, tmp_path, capsys):
     header = [c for c in HEADER if c != "due_date"]
     _, lines = failure_lines(capsys, write_csv(tmp_path / "a.csv", [], header=header))
-    assert lines == ["row 1, due_date: the column is missing"]
+    found = ", ".join(header)
+    assert lines == [
+        "row 1, due_date: the file has no due_date column (row 1 must name the columns; "
+        f"found: {found})"
+    ]
 
 
 # Rights and the lifecycle: `--by` is whose import it is, and it may write only what they may

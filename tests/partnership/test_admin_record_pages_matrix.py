@@ -19,11 +19,11 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 from wagtail.documents.models import Document
 from wagtail.models import Collection
 
+from hub.models import ImportJob
 from learning.models import Action, ActionState, ExtensionRequest
 from partnership.access import SharingLevel
 from partnership.models import PartnershipApiToken
 from reviews.models import Milestone, ReviewDocument
-from reviews.models.import_job import ImportJob
 from training.models import Booking, BookingState, Course, CourseIndexPage, Session
 
 from .test_admin_write_matrix import _subject, fingerprint
@@ -255,7 +255,7 @@ MAKERS = {
     "partnership_api_token_revoke": _api_token,
     "partnership_two_factor_reset": _two_factor,
     "reviews_milestone_done": _milestone,
-    "reviews_transfer:import_job": _import_job,
+    "hub_imports:job": _import_job,
     "action_extension_decide": _extension,
     "action_embed": _embed,
     "learning_reports:evidence_pack": _evidence_pack,

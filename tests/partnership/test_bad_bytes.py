@@ -170,7 +170,7 @@ def test_a_nul_in_an_imported_cell_is_named_by_row_and_column(client, people):
 def test_the_actions_command_names_the_cell_too(world, tmp_path, capsys):
     from django.core.management import CommandError, call_command
 
-    from learning.importing import COLUMNS
+    from learning.imports import COLUMNS
 
     path = tmp_path / "actions.csv"
     path.write_text(",".join(COLUMNS) + "\n" + ",".join(["x\x00"] * len(COLUMNS)) + "\n")

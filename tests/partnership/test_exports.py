@@ -16,8 +16,8 @@ from wagtail.admin.views.reports.audit_logging import LogEntriesView
 from wagtail.admin.views.reports.workflows import WorkflowTasksView, WorkflowView
 from wagtail.snippets.models import get_snippet_models
 
+from hub.importing import cell_text
 from partnership.exports import CsvWriter, csv_value, write_csv, write_xlsx, xlsx_cell
-from partnership.spreadsheets import cell_text
 
 # Every start OWASP lists, as an action description or review title might begin.
 FORMULAS = ['=HYPERLINK("http://x")', "+1", "-1", "@SUM(A1)", "\tcmd", "\rcmd"]

@@ -1,5 +1,5 @@
 """Spreadsheets are bounded before they are parsed: a small upload cannot ask the one import
-reader (partnership/spreadsheets.py) for gigabytes or minutes. Through the admin's upload page
+reader (hub/importing/spreadsheets.py) for gigabytes or minutes. Through the admin's upload page
 and the import command, as people use them."""
 
 import io

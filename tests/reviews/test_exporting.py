@@ -7,7 +7,7 @@ from django.core.management import CommandError, call_command
 from openpyxl import load_workbook
 
 from reviews.exporting import build_export, due_dates, export_reviews
-from reviews.importing import import_reviews
+from reviews.imports import import_reviews
 from reviews.models import Review, ReviewLogEntry
 from tests.reviews.conftest import review_row
 

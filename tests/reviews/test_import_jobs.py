@@ -16,10 +16,10 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from wagtail.models import Revision
 
-from reviews import importing
-from reviews.import_jobs import start_import
-from reviews.importing import import_findings
-from reviews.models import Finding, ImportJob, Recommendation, Review, ReviewLogEntry
+from hub.importing.jobs import start_import
+from hub.models import ImportJob
+from reviews.imports import import_findings, recommendations
+from reviews.models import Finding, Recommendation, Review, ReviewLogEntry
 from tests.reviews.conftest import csv_bytes, make_admin_review
 
 FINDINGS_URL = "reviews_transfer:import_findings"
@@ -60,7 +60,7 @@ def test_an_upload_goes_queued_then_done_through_the_task_and_its_page_keeps_the
         response = post_upload(client, csv_bytes(HEADER, finding_rows(review.reference, 300)))
         job = ImportJob.objects.get()
         assert response.status_code == 302
-        assert response.url == reverse("reviews_transfer:import_job", args=[job.pk])
+        assert response.url == reverse("hub_imports:job", args=[job.pk])
         assert job.state == ImportJob.State.QUEUED
         assert job.user == people["manager"] and job.file_name == "findings.csv"
         stored = Path(job.upload.path)
@@ -156,13 +156,13 @@ def test_an_unexpected_error_fails_the_job_and_writes_nothing(
     def broken(*args, **kwargs):
         raise RuntimeError("the database went away")
 
-    monkeypatch.setattr(importing, "_link_recommendations", broken)
+    monkeypatch.setattr(recommendations, "link_recommendations", broken)
     upload = SimpleUploadedFile(
         "findings.csv", csv_bytes(HEADER, finding_rows("WIR-RR-2026-01", 50))
     )
     findings_before = Finding.objects.count()
     with django_capture_on_commit_callbacks(execute=True):
-        job = start_import(people["manager"], ImportJob.Kind.FINDINGS, upload)
+        job = start_import(people["manager"], "findings", upload)
 
     job.refresh_from_db()
     assert job.state == ImportJob.State.FAILED
@@ -173,9 +173,9 @@ def test_an_unexpected_error_fails_the_job_and_writes_nothing(
 
 def test_only_the_person_who_started_a_job_and_system_administrators_see_it(client, people, review):
     job = ImportJob.objects.create(
-        user=people["manager"], kind=ImportJob.Kind.FINDINGS, file_name="findings.csv"
+        user=people["manager"], kind="findings", file_name="findings.csv"
     )
-    url = reverse("reviews_transfer:import_job", args=[job.pk])
+    url = reverse("hub_imports:job", args=[job.pk])
     for username in ("reviewer", "liverpool.manager", "qa", "trainer"):
         if username not in people:
             continue
@@ -212,9 +212,9 @@ def test_a_real_worker_runs_an_import_job(request, tmp_path, people, review, set
     from tests.celery_worker import start_worker
 
     worker = start_worker(request, tmp_path, "imports", MEDIA_ROOT=str(settings.MEDIA_ROOT))
-    job = ImportJob(user=people["manager"], kind=ImportJob.Kind.FINDINGS, file_name="f.csv")
+    job = ImportJob(user=people["manager"], kind="findings", file_name="f.csv")
     job.upload.save("f.csv", ContentFile(csv_bytes(HEADER, finding_rows(review.reference, 40))))
-    result = worker.send("reviews.tasks.run_import_job", job.pk)
+    result = worker.send("hub.tasks.run_import_job", job.pk)
 
     assert worker.result(result) == ImportJob.State.DONE
     job.refresh_from_db()

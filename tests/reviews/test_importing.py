@@ -3,8 +3,9 @@ from datetime import date, datetime
 import pytest
 from django.core.management import CommandError, call_command
 
+from hub.importing import parse_date
 from partnership.models import Agency, Sector, Theme
-from reviews.importing import finding_title, import_findings, import_reviews, parse_date
+from reviews.imports import finding_title, import_findings, import_reviews
 from reviews.models import Finding, Recommendation, Review, ReviewLogEntry
 from tests.reviews.conftest import (
     REVIEW_HEADER,

@@ -7,9 +7,8 @@ without it, the import is the server operator's own."""
 from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand, CommandError
 
-from learning.importing import COLUMNS, ImportFailed, import_file, may_import_actions
-
-PROGRESS_EVERY = 500
+from hub.importing import PROGRESS_EVERY
+from learning.imports import COLUMNS, import_actions, may_import_actions
 
 
 class Command(BaseCommand):
@@ -49,19 +48,14 @@ class Command(BaseCommand):
             ):
                 self.stderr.write(f"{stage} {done} of {total} rows")
 
-        try:
-            result = import_file(file, user=user, progress=progress)
-        except FileNotFoundError as error:
-            raise CommandError(f"{file}: no such file") from error
-        except ImportFailed as failure:
-            for error in failure.errors:
+        result = import_actions(file, user=user, progress=progress)
+        if not result.ok:
+            for error in result.errors:
                 self.stderr.write(str(error))
-            raise CommandError(
-                f"{len(failure.errors)} problem(s) in {file}; nothing was imported"
-            ) from failure
+            raise CommandError(f"{len(result.errors)} problem(s) in {file}; nothing was imported")
         self.stdout.write(
             self.style.SUCCESS(
-                f"{len(result.created)} actions created, {len(result.updated)} updated, "
-                f"{result.recommendations_added} recommendations added to their reviews."
+                f"{result.created} actions created, {result.updated} updated, "
+                f"{result.added.get('recommendation', 0)} recommendations added to their reviews."
             )
         )

@@ -28,7 +28,7 @@ class ImportCommand(BaseCommand):
         )
 
     def handle(self, *args, file, user=None, **options):
-        from reviews.importing import may_import_reviews
+        from reviews.imports import may_import_reviews
 
         acting = user_named(user)
         if acting is not None and not may_import_reviews(acting):
@@ -47,7 +47,7 @@ class ImportCommand(BaseCommand):
 
     def progress(self, stage, done, total):
         """Every PROGRESS_EVERY rows of a large file, and when each stage ends."""
-        from reviews.importing import PROGRESS_EVERY
+        from hub.importing import PROGRESS_EVERY
 
         if total >= PROGRESS_EVERY and (done % PROGRESS_EVERY == 0 or done == total):
             self.stderr.write(f"{stage} {done} of {total} rows")

@@ -1,4 +1,4 @@
-from reviews.importing import import_findings
+from reviews.imports import import_findings
 
 from ._transfer import ImportCommand
 

@@ -1,4 +1,4 @@
-from reviews.importing import import_reviews
+from reviews.imports import import_reviews
 
 from ._transfer import ImportCommand
 

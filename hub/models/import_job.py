@@ -1,10 +1,16 @@
-"""An admin upload's import, run by a Celery task rather than inside the web request."""
+"""An admin upload's import, run by a Celery task rather than inside the web request.
+
+Every app's imports run as these jobs (`hub.importing.jobs`); `kind` names the import its app
+registered (`hub.importing.register`), so the core stores and shows them without knowing the
+apps."""
 
 from django.conf import settings
 from django.core.cache import cache
 from django.db import models
 
-from partnership.spreadsheets import RowError
+from hub.importing.errors import RowError
+from hub.importing.registry import import_kind
+from hub.importing.result import STAGES
 
 
 def upload_path(job, filename: str) -> str:
@@ -18,11 +24,10 @@ def upload_path(job, filename: str) -> str:
 
 class ImportJobQuerySet(models.QuerySet):
     def visible_to(self, user):
-        """Only the person who started a job, and system administrators, see it: its errors
-        quote the file, which may name records that no one else may see."""
-        from partnership.access import sees_everything
-
-        if sees_everything(user):
+        """Only the person who started a job, and system administrators (active superusers,
+        as `partnership.access.sees_everything` has them), see it: its errors quote the file,
+        which may name records that no one else may see."""
+        if getattr(user, "is_active", False) and getattr(user, "is_superuser", False):
             return self
         if not getattr(user, "is_authenticated", False):
             return self.none()
@@ -33,10 +38,6 @@ class ImportJob(models.Model):
     """One uploaded tracker and what became of it: kept after it ends, so that its page still
     says what was imported or why nothing was."""
 
-    class Kind(models.TextChoices):
-        REVIEWS = "reviews", "Reviews"
-        FINDINGS = "findings", "Findings"
-
     class State(models.TextChoices):
         QUEUED = "queued", "Waiting to start"
         RUNNING = "running", "Running"
@@ -46,7 +47,8 @@ class ImportJob(models.Model):
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="import_jobs"
     )
-    kind = models.CharField(max_length=20, choices=Kind.choices)
+    # The name of a registered import kind: "reviews", "findings", "actions".
+    kind = models.CharField(max_length=20)
     file_name = models.CharField(max_length=255)
     upload = models.FileField(upload_to=upload_path, max_length=255, blank=True)
     state = models.CharField(max_length=20, choices=State.choices, default=State.QUEUED)
@@ -68,7 +70,7 @@ class ImportJob(models.Model):
         ordering = ["-created_at"]
 
     def __str__(self):
-        return f"{self.get_kind_display()} from {self.file_name}"
+        return f"{import_kind(self.kind).label} from {self.file_name}"
 
     @property
     def finished(self) -> bool:
@@ -76,7 +78,7 @@ class ImportJob(models.Model):
 
     @property
     def noun(self) -> str:
-        return "review" if self.kind == self.Kind.REVIEWS else "finding"
+        return import_kind(self.kind).noun
 
     def row_errors(self) -> list[RowError]:
         return [RowError(e["row"], e["column"], e["message"]) for e in self.errors]
@@ -92,7 +94,7 @@ class ImportJob(models.Model):
         if self.finished:
             return noted
         cached = cache.get(self.progress_key())
-        order = {"checked": 1, "saved": 2, "committed": 3, "indexed": 4}
+        order = {stage: number for number, stage in enumerate(STAGES, start=1)}
         if cached and (order.get(cached[0], 0), cached[1]) > (order.get(noted[0], 0), noted[1]):
             return tuple(cached)
         return noted

@@ -1,11 +1,11 @@
-"""Admin uploads of trackers, imported by a Celery task and kept as `ImportJob` records.
+"""Admin uploads, imported by a Celery task and kept as `ImportJob` records.
 
 A tracker of tens of thousands of rows takes longer than a web request should, and a browser
 that gives up waiting must not leave the import half-seen. So the upload view keeps the file
 privately, records a job and enqueues its task after the job is committed; the task runs the
-same pipeline as the management commands (`reviews.importing`), stores its progress and its
-result on the job, and deletes the file. In the embedded default Celery runs the task eagerly,
-inside the request; the code path is the same."""
+same pipeline as the management commands (`run_import` with the importer its kind registered),
+stores its progress and its result on the job, and deletes the file. In the embedded default
+Celery runs the task eagerly, inside the request; the code path is the same."""
 
 from __future__ import annotations
 
@@ -15,22 +15,21 @@ from django.core.cache import cache
 from django.db import connection, transaction
 from django.utils import timezone
 
-from .importing import import_findings, import_reviews
-from .models import ImportJob
+from hub.models import ImportJob
+
+from .pipeline import run_import
+from .registry import import_kind
 
 logger = logging.getLogger(__name__)
 
-IMPORTERS = {
-    ImportJob.Kind.REVIEWS: import_reviews,
-    ImportJob.Kind.FINDINGS: import_findings,
-}
 PROGRESS_SECONDS = 1.0
 
 
 def start_import(user, kind: str, upload) -> ImportJob:
     """Keep the uploaded file, record the job, and enqueue its task once the job is saved."""
-    from .tasks import run_import_job
+    from hub.tasks import run_import_job
 
+    import_kind(kind)  # a kind no app registered fails here, not in the task
     job = ImportJob(user=user, kind=kind, file_name=upload.name[:255])
     job.upload.save(upload.name, upload, save=False)
     with transaction.atomic():
@@ -39,7 +38,7 @@ def start_import(user, kind: str, upload) -> ImportJob:
     return job
 
 
-class _JobProgress:
+class JobProgress:
     """The pipeline's `progress(stage, done, total)` for a job: at most once a second and at
     the end of each stage, into the cache, and into the job's row when outside the import's
     transaction (while rows are checked), where the page can read it."""
@@ -70,11 +69,12 @@ def run_import_job(job_id: int) -> str:
     job = ImportJob.objects.select_related("user").get(pk=job_id)
     if not claimed:
         return job.state
-    progress = _JobProgress(job)
+    progress = JobProgress(job)
     try:
         with job.upload.open("rb") as source:
-            result = IMPORTERS[job.kind](
-                source, name=job.file_name, user=job.user, progress=progress
+            importer = import_kind(job.kind).importer()
+            result = run_import(
+                importer, source, name=job.file_name, user=job.user, progress=progress
             )
     except Exception:
         logger.exception("Import job %s stopped", job.pk)
@@ -86,9 +86,7 @@ def run_import_job(job_id: int) -> str:
         job.state = ImportJob.State.DONE if result.ok else ImportJob.State.FAILED
         job.summary = result.summary()
         job.created, job.updated = result.created, result.updated
-        job.errors = [
-            {"row": e.row, "column": e.column, "message": e.message} for e in result.errors
-        ]
+        job.errors = [error.as_dict() for error in result.errors]
         job.ignored_columns = result.ignored_columns
         job.stage, job.rows_done, job.rows_total = progress.latest
     finally:

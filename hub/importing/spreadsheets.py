@@ -1,6 +1,6 @@
 """Reading the spreadsheets partnerships keep: CSV (UTF-8, with or without BOM) and XLSX.
 
-Every importer in the Hub reads its file here, so that each accepts the same files, reads dates
+Every import in the Hub reads its file here, so that each accepts the same files, reads dates
 the same way (ISO 8601 or dd/mm/yyyy, or a date cell) and places problems where a spreadsheet user
 looks for them (the header is row 1).
 
@@ -12,37 +12,13 @@ import csv
 import io
 import re
 import zipfile
-from collections.abc import Callable, Iterable
+from collections.abc import Iterable
 from dataclasses import dataclass
-from datetime import date, datetime
 from pathlib import Path
 
 from django.conf import settings
 
-from .exports import FORMULA_STARTS
-
-# How far an import has got: `progress(stage, done, total)`, with stage "checked" while rows are
-# checked and "saved" (or "imported") while they are written. Commands print it; an admin upload's
-# job stores it for its page.
-Progress = Callable[[str, int, int], None]
-
-
-class ImportFileError(Exception):
-    """The file as a whole cannot be read: not CSV or XLSX, not UTF-8, no header."""
-
-
-@dataclass(frozen=True)
-class RowError:
-    """One problem, placed where a spreadsheet user will look for it (the header is row 1)."""
-
-    row: int | None
-    column: str | None
-    message: str
-
-    def __str__(self) -> str:
-        if self.row is None:
-            return f"{self.column}: {self.message}" if self.column else self.message
-        return f"row {self.row}, {self.column}: {self.message}"
+from .errors import ImportFileError, RowError
 
 
 @dataclass(frozen=True)
@@ -70,6 +46,8 @@ class Limits:
 class Table:
     columns: list[str]
     rows: list[tuple[int, dict[str, object]]]
+    # The file's own name, for the history of what it imported ("Imported from actions.csv").
+    name: str = ""
 
 
 def normalise_header(text) -> str:
@@ -85,31 +63,42 @@ def read_table(source, name: str = "") -> Table:
     the content does not (an uploaded file's name)."""
     if isinstance(source, str | Path):
         name = name or str(source)
-        try:
-            data = Path(source).read_bytes()
-        except OSError as exc:
-            raise ImportFileError(f"cannot read {source}: {exc.strerror}") from exc
-    elif isinstance(source, bytes):
-        data = source
-    else:
-        data = source.read()
+    data = _read_bytes(source)
     if not data.strip():
         raise ImportFileError("the file is empty")
-    lower = name.lower()
     limits = Limits.from_settings()
-    if data[:4] == b"PK\x03\x04" or lower.endswith((".xlsx", ".xlsm")):
-        raw_rows = _xlsx_rows(data, limits)
-    elif data[:8] == b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" or lower.endswith(".xls"):
+    header, rows = _header_and_rows(_bounded(_raw_rows(data, name.lower(), limits), limits))
+    return Table(columns=[c for c in header if c], rows=rows, name=Path(name).name if name else "")
+
+
+def _read_bytes(source) -> bytes:
+    if isinstance(source, str | Path):
+        try:
+            return Path(source).read_bytes()
+        except OSError as exc:
+            raise ImportFileError(f"cannot read {source}: {exc.strerror}") from exc
+    if isinstance(source, bytes):
+        return source
+    return source.read()
+
+
+def _raw_rows(data: bytes, lower_name: str, limits: Limits) -> Iterable[tuple[int, list]]:
+    if data[:4] == b"PK\x03\x04" or lower_name.endswith((".xlsx", ".xlsm")):
+        return _xlsx_rows(data, limits)
+    if data[:8] == b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" or lower_name.endswith(".xls"):
         raise ImportFileError(
             "this is an old Excel (.xls) file: save it as .xlsx or as CSV UTF-8 and try again"
         )
-    else:
-        raw_rows = _csv_rows(data)
+    return _csv_rows(data)
 
+
+def _header_and_rows(raw_rows) -> tuple[list[str], list]:
+    """The normalised header, and each row that is not blank as (its number, cells by column);
+    a NUL in any cell refuses the file, naming where each one is."""
     header = None
     rows = []
     bad_bytes = []
-    for number, values in _bounded(raw_rows, limits):
+    for number, values in raw_rows:
         if header is None:
             header = [normalise_header(v) for v in values]
             if not any(header):
@@ -129,7 +118,7 @@ def read_table(source, name: str = "") -> Table:
     if bad_bytes:
         # No database stores a NUL (PostgreSQL refuses it): say where each one is.
         raise ImportFileError("; ".join(str(error) for error in bad_bytes[:10]))
-    return Table(columns=[c for c in header if c], rows=rows)
+    return header, rows
 
 
 NUL_MESSAGE = (
@@ -284,51 +273,3 @@ def _count_elements(archive: zipfile.ZipFile, part: str, local_name: str, limit:
 
 def _is_blank(value) -> bool:
     return value is None or (isinstance(value, str) and not value.strip())
-
-
-def cell_text(value) -> str:
-    """A cell as the text its user typed: whole numbers without ".0", dates as ISO."""
-    if value is None:
-        return ""
-    if isinstance(value, datetime):
-        return value.date().isoformat()
-    if isinstance(value, date):
-        return value.isoformat()
-    if isinstance(value, float) and value.is_integer():
-        return str(int(value))
-    text = str(value).strip()
-    # The export writes text that starts like a formula after an apostrophe: take it off.
-    if text.startswith("'") and text[1:2] in FORMULA_STARTS and text[1:2]:
-        text = text[1:].strip()
-    return text
-
-
-def split_list(value) -> list[str]:
-    """Themes and agencies are separated by semicolons (commas live inside agency names)."""
-    return [part.strip() for part in cell_text(value).split(";") if part.strip()]
-
-
-_DMY = re.compile(r"^(\d{1,2})/(\d{1,2})/(\d{4})$")
-
-
-def parse_date(value) -> date | None:
-    """An ISO 8601 date, a dd/mm/yyyy date (the UK way), or a spreadsheet date cell."""
-    if isinstance(value, datetime):
-        return value.date()
-    if isinstance(value, date):
-        return value
-    text = cell_text(value)
-    if not text:
-        return None
-    match = _DMY.match(text)
-    try:
-        if match:
-            day, month, year = (int(g) for g in match.groups())
-            return date(year, month, day)
-        if re.match(r"^\d{4}-\d{2}-\d{2}$", text):
-            return date.fromisoformat(text)
-        if re.match(r"^\d{4}-\d{2}-\d{2}[T ]", text):
-            return datetime.fromisoformat(text).date()
-    except ValueError:
-        pass
-    raise ValueError(f"{text} is not a date (write 2026-03-31 or 31/03/2026)")
