@@ -9,9 +9,10 @@ from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.urls import include, path, reverse
 from wagtail import hooks
-from wagtail.admin.menu import MenuItem
 from wagtail.admin.ui.tables import Column
 from wagtail.admin.views.reports import ReportView
+
+from hub.admin_menu import MenuItemFor
 
 from . import briefings, reports
 from .models import LearningBriefing
@@ -104,30 +105,27 @@ def register_reach_urls():
     return [path("reports/briefing-reach/", include(report_urls))]
 
 
-class ReachMenuItem(MenuItem):
-    def is_shown(self, request):
-        return reports.can_see_action_reports(request.user)
-
-
 @hooks.register("register_reports_menu_item")
 def register_reach_by_briefing():
-    return ReachMenuItem(
+    return MenuItemFor(
         "Briefing reach",
         reverse("briefing_reports:by_briefing"),
         name="briefing-reach",
         icon_name="doc-full",
         order=120,
+        shown_to=reports.can_see_action_reports,
     )
 
 
 @hooks.register("register_reports_menu_item")
 def register_reach_by_agency():
-    return ReachMenuItem(
+    return MenuItemFor(
         "Briefing reach by agency",
         reverse("briefing_reports:by_agency"),
         name="briefing-reach-by-agency",
         icon_name="group",
         order=130,
+        shown_to=reports.can_see_action_reports,
     )
 
 

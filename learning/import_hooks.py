@@ -5,8 +5,8 @@ Registered by importing it from `LearningConfig.ready()`."""
 
 from django.urls import path, reverse
 from wagtail import hooks
-from wagtail.admin.menu import MenuItem
 
+from hub.admin_menu import MenuItemFor
 from hub.importing import ImportKind, register
 from hub.importing.views import UploadView
 
@@ -29,11 +29,6 @@ class ImportActionsView(UploadView):
     refusal = "Only quality assurance and partnership managers import actions."
 
 
-class ImportActionsMenuItem(MenuItem):
-    def is_shown(self, request):
-        return may_import_actions(request.user)
-
-
 @hooks.register("register_admin_urls")
 def register_import_actions_url():
     return [
@@ -43,6 +38,10 @@ def register_import_actions_url():
 
 @hooks.register("register_admin_menu_item")
 def register_import_actions_menu():
-    return ImportActionsMenuItem(
-        "Import actions", reverse("learning_import_actions"), icon_name="upload", order=320
+    return MenuItemFor(
+        "Import actions",
+        reverse("learning_import_actions"),
+        icon_name="upload",
+        order=320,
+        shown_to=may_import_actions,
     )

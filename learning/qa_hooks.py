@@ -19,9 +19,9 @@ from django.urls import path, reverse
 from django.views.generic import TemplateView
 from wagtail import hooks
 from wagtail.admin import messages
-from wagtail.admin.menu import MenuItem
 from wagtail.admin.views.generic.base import WagtailAdminTemplateMixin
 
+from hub.admin_menu import MenuItemFor
 from partnership.access import has_role
 from partnership.documents import HIDDEN_DOCUMENTS_HOOK
 from partnership.models import Role
@@ -128,22 +128,25 @@ def register_qa_urls():
     ]
 
 
-class QAMenuItem(MenuItem):
-    def is_shown(self, request):
-        return _is_qa(request.user)
-
-
 @hooks.register("register_admin_menu_item")
 def register_extension_requests_menu_item():
-    return QAMenuItem(
-        "Extension requests", reverse("action_extension_requests"), icon_name="date", order=310
+    return MenuItemFor(
+        "Extension requests",
+        reverse("action_extension_requests"),
+        icon_name="date",
+        order=310,
+        shown_to=_is_qa,
     )
 
 
 @hooks.register("register_admin_menu_item")
 def register_embed_menu_item():
-    return QAMenuItem(
-        "Embed sign-off", reverse("action_embed_sign_off"), icon_name="tasks", order=311
+    return MenuItemFor(
+        "Embed sign-off",
+        reverse("action_embed_sign_off"),
+        icon_name="tasks",
+        order=311,
+        shown_to=_is_qa,
     )
 
 

@@ -6,8 +6,9 @@ reports stay one concern apart from the rest of the learning admin."""
 from django.urls import include, path, reverse
 from django.utils.translation import gettext_lazy as _
 from wagtail import hooks
-from wagtail.admin.menu import MenuItem
 from wagtail.snippets.models import register_snippet
+
+from hub.admin_menu import MenuItemFor
 
 from . import reports
 from .action_admin import ActionViewSet
@@ -35,30 +36,27 @@ def register_report_urls():
     return [path("reports/learning/", include(report_urls))]
 
 
-class ReportReaderMenuItem(MenuItem):
-    def is_shown(self, request):
-        return reports.can_see_action_reports(request.user)
-
-
 @hooks.register("register_reports_menu_item")
 def register_actions_report():
-    return ReportReaderMenuItem(
+    return MenuItemFor(
         "Follow-up actions",
         reverse("learning_reports:actions"),
         name="follow-up-actions",
         icon_name="tasks",
         order=100,
+        shown_to=reports.can_see_action_reports,
     )
 
 
 @hooks.register("register_reports_menu_item")
 def register_funnel_report():
-    return ReportReaderMenuItem(
+    return MenuItemFor(
         "Learning embedded",
         reverse("learning_reports:funnel"),
         name="learning-embedded",
         icon_name="tick-inverse",
         order=110,
+        shown_to=reports.can_see_action_reports,
     )
 
 

@@ -10,8 +10,9 @@ from django.utils import timezone
 from django.views.generic import TemplateView
 from wagtail import hooks
 from wagtail.admin import messages
-from wagtail.admin.menu import MenuItem
 from wagtail.admin.views.generic.base import WagtailAdminTemplateMixin
+
+from hub.admin_menu import MenuItemFor
 
 from . import lockouts
 
@@ -68,19 +69,15 @@ def register_lockout_urls():
     ]
 
 
-class ManagerMenuItem(MenuItem):
-    def is_shown(self, request):
-        return lockouts.may_unlock(request.user)
-
-
 @hooks.register("register_reports_menu_item")
 def register_lockouts_menu_item():
-    return ManagerMenuItem(
+    return MenuItemFor(
         "Sign-in lock-outs",
         reverse("partnership_sign_in_lockouts"),
         name="sign-in-lockouts",
         icon_name="lock",
         order=900,
+        shown_to=lockouts.may_unlock,
     )
 
 

@@ -12,8 +12,9 @@ from django.urls import path, reverse
 from django.views.generic import TemplateView
 from wagtail import hooks
 from wagtail.admin import messages
-from wagtail.admin.menu import MenuItem
 from wagtail.admin.views.generic.base import WagtailAdminTemplateMixin
+
+from hub.admin_menu import MenuItemFor
 
 from . import readers
 from .access import is_partnership_manager, membership_of, sees_everything
@@ -88,13 +89,12 @@ def register_api_token_urls():
     ]
 
 
-class ManagerMenuItem(MenuItem):
-    def is_shown(self, request):
-        return _may_manage(request.user)
-
-
 @hooks.register("register_admin_menu_item")
 def register_api_tokens_menu_item():
-    return ManagerMenuItem(
-        "API tokens", reverse("partnership_api_tokens"), icon_name="key", order=900
+    return MenuItemFor(
+        "API tokens",
+        reverse("partnership_api_tokens"),
+        icon_name="key",
+        order=900,
+        shown_to=_may_manage,
     )

@@ -13,8 +13,9 @@ from django.views.generic import TemplateView
 from django_otp.plugins.otp_totp.models import TOTPDevice
 from wagtail import hooks
 from wagtail.admin import messages
-from wagtail.admin.menu import MenuItem
 from wagtail.admin.views.generic.base import WagtailAdminTemplateMixin
+
+from hub.admin_menu import MenuItemFor
 
 from . import two_factor
 
@@ -122,19 +123,15 @@ def register_own_two_factor_item(request):
     }
 
 
-class ManagerMenuItem(MenuItem):
-    def is_shown(self, request):
-        return two_factor.may_reset(request.user)
-
-
 @hooks.register("register_reports_menu_item")
 def register_two_factor_menu_item():
-    return ManagerMenuItem(
+    return MenuItemFor(
         "Two-factor authentication",
         reverse("partnership_two_factor_people"),
         name="two-factor-authentication",
         icon_name="key",
         order=901,
+        shown_to=two_factor.may_reset,
     )
 
 

@@ -6,8 +6,9 @@ imports this module so that its hooks are registered before Wagtail reads them."
 
 from django.urls import include, path, reverse
 from wagtail import hooks
-from wagtail.admin.menu import Menu, MenuItem, SubmenuMenuItem
+from wagtail.admin.menu import Menu, SubmenuMenuItem
 
+from hub.admin_menu import MenuItemFor
 from hub.importing import ImportKind, register
 
 from . import urls_admin
@@ -34,16 +35,6 @@ register(
 )
 
 
-class ImportMenuItem(MenuItem):
-    def is_shown(self, request):
-        return may_import_reviews(request.user)
-
-
-class ExportMenuItem(MenuItem):
-    def is_shown(self, request):
-        return may_export_reviews(request.user)
-
-
 @hooks.register("register_admin_urls")
 def register_transfer_urls():
     return [path("reviews/transfer/", include(urls_admin, namespace="reviews_transfer"))]
@@ -53,23 +44,26 @@ def register_transfer_urls():
 def register_transfer_menu():
     menu = Menu(
         items=[
-            ImportMenuItem(
+            MenuItemFor(
                 "Import reviews",
                 reverse("reviews_transfer:import_reviews"),
                 icon_name="upload",
                 order=100,
+                shown_to=may_import_reviews,
             ),
-            ImportMenuItem(
+            MenuItemFor(
                 "Import findings",
                 reverse("reviews_transfer:import_findings"),
                 icon_name="upload",
                 order=200,
+                shown_to=may_import_reviews,
             ),
-            ExportMenuItem(
+            MenuItemFor(
                 "Export reviews (CSV / XLSX)",
                 reverse("reviews_transfer:export_reviews"),
                 icon_name="download",
                 order=300,
+                shown_to=may_export_reviews,
             ),
         ]
     )

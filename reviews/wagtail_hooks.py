@@ -5,7 +5,6 @@ from django.core.exceptions import PermissionDenied
 from django.db.models import Q
 from django.urls import path, reverse
 from wagtail import hooks
-from wagtail.admin.menu import MenuItem
 from wagtail.admin.panels import (
     FieldPanel,
     FieldRowPanel,
@@ -19,6 +18,7 @@ from wagtail.documents.models import Document
 from wagtail.snippets.models import register_snippet
 from wagtail.snippets.views.snippets import SnippetViewSetGroup
 
+from hub.admin_menu import MenuItemFor
 from partnership.access import sees_everything, visible_to
 from partnership.admin_visibility import SCOPE_HOOK
 from partnership.documents import HIDDEN_DOCUMENTS_HOOK
@@ -221,15 +221,14 @@ def register_audit_trail_urls():
     ]
 
 
-class AuditTrailMenuItem(MenuItem):
-    def is_shown(self, request):
-        return may_audit(request.user)
-
-
 @hooks.register("register_reports_menu_item")
 def register_audit_trail_menu_item():
-    return AuditTrailMenuItem(
-        "Review audit trail", reverse("reviews_audit_trail"), icon_name="history", order=900
+    return MenuItemFor(
+        "Review audit trail",
+        reverse("reviews_audit_trail"),
+        icon_name="history",
+        order=900,
+        shown_to=may_audit,
     )
 
 

@@ -12,9 +12,9 @@ from django.utils import timezone
 from django.views.generic import TemplateView
 from wagtail import hooks
 from wagtail.admin import messages
-from wagtail.admin.menu import MenuItem
 from wagtail.admin.views.generic.base import WagtailAdminTemplateMixin
 
+from hub.admin_menu import MenuItemFor
 from partnership.access import has_role, sees_everything
 from partnership.models import Role
 
@@ -142,15 +142,14 @@ def register_register_urls():
     ]
 
 
-class KeeperMenuItem(MenuItem):
-    def is_shown(self, request):
-        return _may_open(request.user)
-
-
 @hooks.register("register_admin_menu_item")
 def register_registers_menu_item():
-    return KeeperMenuItem(
-        "Registers", reverse("training_registers"), icon_name="list-ul", order=420
+    return MenuItemFor(
+        "Registers",
+        reverse("training_registers"),
+        icon_name="list-ul",
+        order=420,
+        shown_to=_may_open,
     )
 
 

@@ -8,10 +8,10 @@ from django.urls import include, path, reverse
 from django.utils import timezone
 from wagtail import hooks
 from wagtail.admin.filters import WagtailFilterSet
-from wagtail.admin.menu import MenuItem
 from wagtail.admin.ui.tables import Column
 from wagtail.admin.views.reports import ReportView
 
+from hub.admin_menu import MenuItemFor
 from partnership.admin_dates import DateFilter
 
 from . import reports
@@ -440,15 +440,6 @@ def register_training_report_urls():
     return [path("reports/training/", include(report_urls))]
 
 
-class ReportMenuItem(MenuItem):
-    def __init__(self, *args, allowed, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.allowed = allowed
-
-    def is_shown(self, request):
-        return self.allowed(request.user)
-
-
 MENU = [
     ("Training attendance", "attendance", "group", reports.can_see_training_reports, 200),
     ("Non-attendance charges", "charges", "form", reports.can_see_charges, 201),
@@ -459,13 +450,13 @@ MENU = [
 
 def _menu_hook(label, name, icon, allowed, order):
     def hook():
-        return ReportMenuItem(
+        return MenuItemFor(
             label,
             reverse(f"training_reports:{name}"),
             name=f"training-{name}",
             icon_name=icon,
             order=order,
-            allowed=allowed,
+            shown_to=allowed,
         )
 
     return hook

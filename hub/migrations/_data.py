@@ -4,7 +4,7 @@ accessibility statement every public service must publish.
 Kept beside the migrations (the loader skips modules named with a leading underscore) so that
 `0001_initial` stays what `makemigrations` writes, plus one call to `forwards` at its end."""
 
-from django.utils import timezone
+from hub.tree import add_live_child_page
 
 STATEMENT = """
 <p>This accessibility statement applies to the Safeguarding Learning Hub, the website where the
@@ -114,58 +114,21 @@ def create_home_page(apps, schema_editor):
     )
 
 
-ALPHABET = "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZ"
-
-
-def _step(number: int) -> str:
-    """A path step of Wagtail's page tree (treebeard: base 36, four characters)."""
-    digits = ""
-    while number:
-        number, rest = divmod(number, 36)
-        digits = ALPHABET[rest] + digits
-    return digits.rjust(4, "0")
-
-
 def create_accessibility_statement(apps, schema_editor):
-    ContentType = apps.get_model("contenttypes", "ContentType")
     Page = apps.get_model("wagtailcore", "Page")
-    HomePage = apps.get_model("hub", "HomePage")
-    StandardPage = apps.get_model("hub", "StandardPage")
-
-    home = HomePage.objects.order_by("path").first()
-    if (
-        home is None
-        or Page.objects.filter(
-            path__startswith=home.path, depth=home.depth + 1, slug="accessibility"
-        ).exists()
-    ):
+    home = apps.get_model("hub", "HomePage").objects.order_by("path").first()
+    if home is None or Page.objects.filter(
+        path__startswith=home.path, depth=home.depth + 1, slug="accessibility"
+    ).exists():
         return
-    last = (
-        Page.objects.filter(path__startswith=home.path, depth=home.depth + 1)
-        .order_by("-path")
-        .values_list("path", flat=True)
-        .first()
-    )
-    number = int(last[-4:], 36) + 1 if last else 1
-    content_type, _ = ContentType.objects.get_or_create(app_label="hub", model="standardpage")
-    now = timezone.now()
-    StandardPage.objects.create(
-        title="Accessibility statement",
-        draft_title="Accessibility statement",
+    add_live_child_page(
+        apps,
+        home,
+        apps.get_model("hub", "StandardPage"),
         slug="accessibility",
-        content_type=content_type,
-        path=home.path + _step(number),
-        depth=home.depth + 1,
-        numchild=0,
-        url_path=f"{home.url_path}accessibility/",
-        locale_id=home.locale_id,
-        live=True,
-        first_published_at=now,
-        last_published_at=now,
+        title="Accessibility statement",
         body=STATEMENT.strip(),
     )
-    home.numchild = Page.objects.filter(path__startswith=home.path, depth=home.depth + 1).count()
-    home.save(update_fields=["numchild"])
 
 
 def forwards(apps, schema_editor):

@@ -10,6 +10,7 @@ could download from it. Each partnership's library editors are made after migrat
 Kept beside the migrations (the loader skips modules named with a leading underscore) so that
 `0001_initial` stays what `makemigrations` writes, plus one call to `forwards` at its end."""
 
+from hub.tree import child_collection
 from partnership.roles import ensure_permissions, grant
 
 GRANTS = {
@@ -21,30 +22,10 @@ GRANTS = {
 
 
 EVIDENCE_COLLECTION = "Action evidence"
-STEPS = "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZ"
-
-
-def _child_collection(apps, name):
-    """A child of the root collection, made by hand: treebeard's API is not on migration models."""
-    Collection = apps.get_model("wagtailcore", "Collection")
-    existing = Collection.objects.filter(depth=2, name=name).first()
-    if existing:
-        return existing
-    root = Collection.objects.get(depth=1)
-    last = Collection.objects.filter(depth=2).order_by("-path").values_list("path", flat=True)
-    number = int(last[0][-4:], 36) + 1 if last else 0
-    step = ""
-    for _ in range(4):
-        number, digit = divmod(number, 36)
-        step = STEPS[digit] + step
-    collection = Collection.objects.create(name=name, depth=2, path=root.path + step, numchild=0)
-    root.numchild += 1
-    root.save(update_fields=["numchild"])
-    return collection
 
 
 def create_collection(apps, schema_editor):
-    collection = _child_collection(apps, EVIDENCE_COLLECTION)
+    collection = child_collection(apps, EVIDENCE_COLLECTION)
     Restriction = apps.get_model("wagtailcore", "CollectionViewRestriction")
     Restriction.objects.get_or_create(collection=collection, restriction_type="login")
 

@@ -5,6 +5,7 @@ timescales in the admin, the collection that keeps review documents, and the sig
 Kept beside the migrations (the loader skips modules named with a leading underscore) so that
 `0001_initial` stays what `makemigrations` writes, plus one call to `forwards` at its end."""
 
+from hub.tree import child_collection
 from partnership.roles import ROLE_GROUPS, ensure_permissions, grant
 
 TIMESCALE_PERMISSIONS = ["reviews.view_reviewtimescale", "reviews.change_reviewtimescale"]
@@ -16,7 +17,6 @@ PARTNER_TASKS = [
     ("Sign-off: police", "police"),
     ("Sign-off: health", "health"),
 ]
-STEPS = "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZ"
 
 
 def _ensure_extra_permissions(apps):
@@ -30,27 +30,6 @@ def _ensure_extra_permissions(apps):
         Permission.objects.get_or_create(
             content_type=ct, codename=f"{name}_review", defaults={"name": f"Can {name} review"}
         )
-
-
-def _child_collection(apps, name):
-    """A child of the root collection, made by hand: treebeard's API is not on migration models."""
-    Collection = apps.get_model("wagtailcore", "Collection")
-    existing = Collection.objects.filter(depth=2, name=name).first()
-    if existing:
-        return existing
-    root = Collection.objects.get(depth=1)
-    last = Collection.objects.filter(depth=2).order_by("-path").values_list("path", flat=True)
-    number = 0
-    if last:
-        number = int(last[0][-4:], 36) + 1
-    step = ""
-    for _ in range(4):
-        number, digit = divmod(number, 36)
-        step = STEPS[digit] + step
-    collection = Collection.objects.create(name=name, depth=2, path=root.path + step, numchild=0)
-    root.numchild += 1
-    root.save(update_fields=["numchild"])
-    return collection
 
 
 def _task(apps, model_name, name, **fields):
@@ -78,7 +57,7 @@ def set_up_admin(apps, schema_editor):
     Group = apps.get_model("auth", "Group")
     Permission = apps.get_model("auth", "Permission")
     GroupCollectionPermission = apps.get_model("wagtailcore", "GroupCollectionPermission")
-    collection = _child_collection(apps, REVIEW_DOCUMENTS_COLLECTION)
+    collection = child_collection(apps, REVIEW_DOCUMENTS_COLLECTION)
     for role in EDITING_ROLES:
         group = Group.objects.get(name=ROLE_GROUPS[role])
         for codename in ("add_document", "change_document", "choose_document"):

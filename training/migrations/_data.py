@@ -12,6 +12,7 @@ trainers can be given add, change and publish on that subtree and nothing else o
 Kept beside the migrations (the loader skips modules named with a leading underscore) so that
 `0001_initial` stays what `makemigrations` writes, plus one call to `forwards` at its end."""
 
+from hub.tree import add_live_child_page
 from partnership.roles import ensure_permissions, grant
 
 GRANTS = {
@@ -31,43 +32,22 @@ COURSE_LIST_SLUG = "courses"
 
 def _course_list(apps):
     """The course list page, made under the home page if there is none yet."""
-    Page = apps.get_model("wagtailcore", "Page")
-    ContentType = apps.get_model("contenttypes", "ContentType")
     CourseIndexPage = apps.get_model("training", "CourseIndexPage")
     existing = CourseIndexPage.objects.first()
     if existing is not None:
         return existing
-    home = Page.objects.filter(depth=2, content_type__app_label="hub").first()
+    home = apps.get_model("hub", "HomePage").objects.order_by("path").first()
     if home is None:
         return None
-    content_type, _ = ContentType.objects.get_or_create(
-        app_label="training", model="courseindexpage"
-    )
-    children = Page.objects.filter(path__startswith=home.path, depth=home.depth + 1)
-    last = children.order_by("-path").values_list("path", flat=True).first()
-    # Treebeard's materialised path: four base-36 digits per level, the next after the last.
-    step = int(last[-4:], 36) + 1 if last else 1
-    digits = "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZ"
-    segment = ""
-    for _ in range(4):
-        step, remainder = divmod(step, 36)
-        segment = digits[remainder] + segment
-    page = CourseIndexPage.objects.create(
-        title="Multi-agency training",
-        draft_title="Multi-agency training",
+    return add_live_child_page(
+        apps,
+        home,
+        CourseIndexPage,
         slug=COURSE_LIST_SLUG,
-        content_type=content_type,
-        path=home.path + segment,
-        depth=home.depth + 1,
-        numchild=0,
-        url_path=f"{home.url_path}{COURSE_LIST_SLUG}/",
-        locale_id=home.locale_id,
-        live=True,
+        title="Multi-agency training",
         introduction="Multi-agency safeguarding courses run by the region's partnerships: "
         "book a place, join a waiting list, and keep your training in one place.",
     )
-    Page.objects.filter(pk=home.pk).update(numchild=children.count())
-    return page
 
 
 def _page_permissions(apps):
