@@ -10,9 +10,10 @@ The guarantee. A notice is claimed by inserting its `Notice` row, which the uniq
 once, and the claim, the send and the mark "sent" are one database transaction:
 
 - two senders at once (two Celery workers, a retried task beside the first, the command beside
-  the worker): the second's insert of the same key waits on the first's uncommitted row, then
-  finds it committed and skips (SQLite, which writes one transaction at a time, serialises them
-  the same way); exactly one email goes;
+  the worker): on PostgreSQL the second's insert of the same key waits on the first's
+  uncommitted row, then finds it committed and skips; exactly one email goes. (SQLite, for
+  development, lets one writer at a time: the second waits, or fails "database is locked" and
+  sends nothing.)
 - a sender killed mid-send, or whose mail server fails: its transaction never commits, so its
   claim rolls back with it and a retry (the task's, or the next run's) sends the notice; a notice
   is never lost, and a committed row always means the email went;

@@ -15,6 +15,6 @@ from .action import (  # noqa: F401
 from .briefing import Acknowledgement, BriefingTheme, LearningBriefing, LibraryPage  # noqa: F401
 from .editors import LibraryEditors  # noqa: F401
 from .home import HomePage  # noqa: F401
-from .notice import ACTION_STAGES, NoticeStage, digest_period  # noqa: F401
+from .notice import NoticeStage, digest_period  # noqa: F401
 from .standard import StandardPage  # noqa: F401
 from .tokens import FeedToken, PartnershipApiToken  # noqa: F401

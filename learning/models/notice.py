@@ -13,9 +13,6 @@ class NoticeStage(models.TextChoices):
     DIGEST = "digest", "Weekly digest"
 
 
-ACTION_STAGES = (NoticeStage.DUE_SOON, NoticeStage.OVERDUE, NoticeStage.ESCALATION)
-
-
 def digest_period(today: date) -> date:
     """The Monday of `today`'s ISO week: the occasion that makes the digest once a week."""
     return today - timedelta(days=today.weekday())
