@@ -226,7 +226,7 @@ def _run_in_shell(env, module: str, function: str, argument: int) -> dict:
 def _time_reminders(env, actions: int) -> dict:
     """The daily reminder job over `actions` open actions, in its own process after the pages."""
     print(f"Timing the action reminder job over {actions:,} actions...", flush=True)
-    result = _run_in_shell(env, "learning.reminders", "bench_send_action_reminders", actions)
+    result = _run_in_shell(env, "learning.bench", "bench_send_action_reminders", actions)
     print(f"  {_reminder_line(result)}")
     return result
 

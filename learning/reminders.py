@@ -15,24 +15,19 @@ The lead is the action's named lead when they can receive it (active, with an ad
 to see the action); otherwise the owning agency's agency leads. Every recipient is checked against
 the access policy, so nobody is told about an action they may not see.
 
-Once and only once: each notice is first *claimed* by inserting an `ActionNotice` row, which unique
-constraints allow once per (stage, action, recipient, due date) or (digest, agency, recipient,
-week); the insert ignores conflicts, so of two runs at once only one holds each claim. The run sends
-what it claimed, a chunk of `CLAIM_CHUNK` at a time, then marks it sent. A claim row is never
-deleted unsent, which is what lets a run skip every action that has one. Should a run die between
-claiming and marking, its claims go stale after `HUB_ACTION_NOTICE_RETRY_MINUTES` and the next run
-takes them over (SKIP LOCKED on PostgreSQL) and sends them: a notice is never lost. The one window
-left is a crash after the mail server accepted a message but before its chunk was marked sent;
-that notice may go a second time, the choice that never loses one. A send that fails with an error
-marks what went out and makes the rest stale at once, so the task's retry sends only those.
+Once and only once: every notice goes through the outbox's `send_batch` (`hub/outbox.py`), under
+a key of (stage, action, recipient, due date) or (digest, agency, recipient, week), claimed, sent
+and committed a chunk at a time over one mail connection. Two runs at once send each notice once;
+a run killed part way leaves no claim behind, so the next run (or the task's retry) sends what it
+had not committed, and what no longer applies by then (the action closed, its due date moved, the
+person may no longer see it) is simply not sent. The one window left is the outbox's: a crash
+after the mail server accepted a chunk's messages but before it committed sends them again.
 """
 
 from __future__ import annotations
 
 import dataclasses
 import logging
-import time
-import uuid
 from collections import defaultdict
 from collections.abc import Callable
 from datetime import date, timedelta
@@ -40,23 +35,24 @@ from urllib.parse import quote
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
-from django.core.mail import EmailMultiAlternatives, get_connection
-from django.db import connection as db_connection
-from django.db import transaction
-from django.db.models import Count, Exists, OuterRef, Q
+from django.contrib.contenttypes.models import ContentType
+from django.core.mail import EmailMultiAlternatives
+from django.db.models import CharField, Count, Exists, OuterRef, Q
+from django.db.models.functions import Cast
 from django.template.loader import get_template
 from django.utils import timezone
 
 from hub.formats import long_date, site_url
+from hub.models import Notice
+from hub.outbox import Letter, send_batch
 from partnership.access import visible_to
-from partnership.models import Role
+from partnership.models import Agency, Role
 
-from .models import ACTION_STAGES, RAG, Action, ActionNotice, NoticeStage, digest_period
+from .models import RAG, Action, NoticeStage, digest_period
 
 logger = logging.getLogger(__name__)
 
 BATCH_SIZE = 5000
-CLAIM_CHUNK = 200
 DIGEST_LIST_LIMIT = 25
 ROW_FIELDS = (
     "pk",
@@ -68,6 +64,17 @@ ROW_FIELDS = (
     "owner_agency__name",
     "partnership_id",
 )
+
+
+def action_notice_key(stage: str, action_id: int, recipient_id: int, due: date) -> str:
+    """The outbox key of a reminder or escalation: once per stage, action, person and due date,
+    so an agreed extension that moves the due date re-arms all three."""
+    return f"learning.{stage}:action={action_id}:to={recipient_id}:due={due.isoformat()}"
+
+
+def digest_key(agency_id: int, recipient_id: int, week: date) -> str:
+    """The outbox key of a digest: once per agency, person and ISO week (its Monday)."""
+    return f"learning.digest:agency={agency_id}:to={recipient_id}:week={week.isoformat()}"
 
 
 @dataclasses.dataclass
@@ -149,7 +156,7 @@ def visible_pairs(pairs: dict[int, set[int]], directory: Directory) -> set[tuple
 
 
 class ReminderRun:
-    """One run of the job. Holds the day, the settings read once, and the run's claim token."""
+    """One run of the job. Holds the day and the settings, read once."""
 
     def __init__(
         self,
@@ -165,7 +172,6 @@ class ReminderRun:
         self.escalation_days = settings.HUB_ACTION_ESCALATION_DAYS
         # Overdue by more than N days: due before today - N.
         self.escalate_before = today - timedelta(days=self.escalation_days)
-        self.token = uuid.uuid4()
         self.counts = ReminderCounts()
         self.directory = Directory()
         self.templates = {
@@ -179,91 +185,25 @@ class ReminderRun:
         }
 
     def run(self) -> ReminderCounts:
-        self.retry_stale_claims()
         self.send_action_notices()
         if self.today.weekday() >= settings.HUB_ACTION_DIGEST_WEEKDAY:
             self.send_digests()
         return self.counts
 
-    # Claims -------------------------------------------------------------------------------
-
-    def _claim(self, claims: list[ActionNotice]) -> list[tuple]:
-        """Insert the claims and return the ones this run holds: those carrying its token, as
-        (pk, stage, action, agency, recipient). Sorted, so two runs inserting overlapping
-        claims take their locks in the same order and cannot deadlock."""
-        claims.sort(key=lambda n: (n.action_id or 0, n.agency_id or 0, n.stage, n.recipient_id))
-        with transaction.atomic():
-            ActionNotice.objects.bulk_create(claims, ignore_conflicts=True, batch_size=1000)
-        return self._held({c.stage for c in claims})
-
-    def _held(self, stages) -> list[tuple]:
-        return list(
-            ActionNotice.objects.filter(claim=self.token, sent_at__isnull=True, stage__in=stages)
-            .order_by("pk")
-            .values_list("pk", "stage", "action_id", "agency_id", "recipient_id")
-        )
-
-    def retry_stale_claims(self) -> None:
-        """Take over the claims of runs that died before sending them, and send them now.
-
-        On PostgreSQL the stale rows are locked with SKIP LOCKED, so a run doing the same at the
-        same moment takes none of them, and the update re-checks that each is still unsent and
-        stale. A notice that no longer applies (the action closed, its due date moved, the
-        person may no longer see it) is dropped instead of sent."""
-        now = timezone.now()
-        with transaction.atomic():
-            stale = ActionNotice.objects.stale(now)
-            if db_connection.features.has_select_for_update_skip_locked:
-                pks = list(stale.select_for_update(skip_locked=True).values_list("pk", flat=True))
-            else:
-                pks = list(stale.values_list("pk", flat=True))
-            taken = stale.filter(pk__in=pks).update(claim=self.token, claimed_at=now)
-        if not taken:
-            return
-        self.progress(f"Retrying {taken} notices claimed by a run that stopped.")
-        held = self._held(ACTION_STAGES)
-        action_ids = sorted({action_id for _pk, _stage, action_id, _a, _r in held})
-        for start in range(0, len(action_ids), self.batch_size):
-            chunk = set(action_ids[start : start + self.batch_size])
-            rows = {
-                row["pk"]: row
-                for row in Action.objects.open().filter(pk__in=chunk).values(*ROW_FIELDS)
-            }
-            mine = [h for h in held if h[2] in chunk]
-            self.directory.load(h[4] for h in mine)
-            asked = defaultdict(set)
-            for _pk, _stage, action_id, _agency, recipient_id in mine:
-                asked[recipient_id].add(action_id)
-            allowed = visible_pairs(asked, self.directory)
-            keep, drop = [], []
-            for notice in mine:
-                notice_pk, stage, action_id, _agency, recipient_id = notice
-                row = rows.get(action_id)
-                still = (
-                    row is not None
-                    and (recipient_id, action_id) in allowed
-                    and stage in self._stages(row, already_sent=False)
-                )
-                (keep if still else drop).append(notice)
-            ActionNotice.objects.filter(pk__in=[n[0] for n in drop], claim=self.token).delete()
-            self._send_action_notices(keep, rows)
-        digests = self._held([NoticeStage.DIGEST])
-        if digests:
-            self._send_digest_notices(digests, self._agency_names())
-
     # Reminders and escalations ------------------------------------------------------------
 
     def candidates(self):
-        """Open actions with a notice still to claim: the Exists filters make a second run on
-        the same day read nothing but the index. A notice once claimed is always sent (by its
-        run, or by the run that takes it over), so its existence means it is handled."""
+        """Open actions with a notice still to send: the Exists filters make a second run on
+        the same day read nothing but the index. A committed notice is a sent one (the outbox
+        commits the claim with the send), so its existence means it is handled."""
+        notices = Notice.objects.filter(
+            content_type=ContentType.objects.get_for_model(Action),
+            object_id=OuterRef("pk"),
+            occasion=Cast(OuterRef("due_date"), output_field=CharField()),
+        )
 
         def already(stage):
-            return Exists(
-                ActionNotice.objects.filter(
-                    stage=stage, action=OuterRef("pk"), period=OuterRef("due_date")
-                )
-            )
+            return Exists(notices.filter(kind=stage))
 
         return (
             Action.objects.open()
@@ -283,9 +223,8 @@ class ReminderRun:
         )
 
     def batches(self):
-        """Keyset pages in primary key order: constant memory, each page a fresh read of what
-        other runs have claimed meanwhile, and every run claims rows in the same order, so
-        concurrent inserts cannot deadlock."""
+        """Keyset pages in primary key order: constant memory, and each page a fresh read of
+        what other runs have sent meanwhile."""
         last = 0
         candidates = self.candidates()
         while True:
@@ -300,15 +239,15 @@ class ReminderRun:
             sent = self._send_batch(rows)
             self.progress(f"Batch {number}: {len(rows)} actions, {sent} notices sent.")
 
-    def _stages(self, row, already_sent=True) -> list[NoticeStage]:
+    def _stages(self, row) -> list[NoticeStage]:
         due = row["due_date"]
         stages = []
         if self.today <= due <= self.window_end:
-            if not (already_sent and row["due_soon_done"]):
+            if not row["due_soon_done"]:
                 stages.append(NoticeStage.DUE_SOON)
-        if due < self.today and not (already_sent and row["overdue_done"]):
+        if due < self.today and not (row["overdue_done"]):
             stages.append(NoticeStage.OVERDUE)
-        if due < self.escalate_before and not (already_sent and row["escalation_done"]):
+        if due < self.escalate_before and not (row["escalation_done"]):
             stages.append(NoticeStage.ESCALATION)
         return stages
 
@@ -330,27 +269,25 @@ class ReminderRun:
                 asked[pk].add(row["pk"])
         allowed = visible_pairs(asked, directory)
 
-        claims = [
-            ActionNotice(
-                stage=stage,
-                action_id=row["pk"],
+        letters = [
+            Letter(
+                key=action_notice_key(stage, row["pk"], user_id, row["due_date"]),
+                kind=stage,
+                about=Action,
+                about_id=row["pk"],
                 recipient_id=user_id,
-                period=row["due_date"],
-                claim=self.token,
+                occasion=row["due_date"].isoformat(),
+                data=row,
             )
             for row, stages in staged
             for stage in stages
             for user_id in self._recipients(row, stage, allowed)
         ]
-        claims.sort(key=lambda n: (n.action_id, n.stage, n.recipient_id))
-        by_pk = {row["pk"]: row for row in rows}
-        before = self.counts.reminders + self.counts.escalations
-        # Claimed a chunk at a time, just before sending it: a claim is never older than the
-        # time one chunk takes to send, far inside HUB_ACTION_NOTICE_RETRY_MINUTES.
-        for start in range(0, len(claims), CLAIM_CHUNK):
-            held = self._claim(claims[start : start + CLAIM_CHUNK])
-            self._send_action_notices(held, by_pk)
-        return self.counts.reminders + self.counts.escalations - before
+        sent = send_batch(letters, self._action_messages)
+        escalations = sum(letter.kind == NoticeStage.ESCALATION for letter in sent)
+        self.counts.escalations += escalations
+        self.counts.reminders += len(sent) - escalations
+        return len(sent)
 
     def _recipients(self, row, stage, allowed) -> list[int]:
         action_id = row["pk"]
@@ -363,25 +300,21 @@ class ReminderRun:
         people = [u.pk for u in self.directory.agency_leads[row["owner_agency_id"]]]
         return [pk for pk in people if (pk, action_id) in allowed]
 
-    def _send_action_notices(self, held, rows) -> None:
-        """Build and send the held notices; one rendering serves every recipient of an action."""
+    def _action_messages(self, held):
+        """The messages of the notices the outbox holds; one rendering serves every recipient
+        of an action."""
         rendered = {}
-        messages = []
-        for notice_pk, stage, action_id, _agency_id, recipient_id in held:
-            key = (action_id, stage)
+        for letter in held:
+            row = letter.data
+            key = (row["pk"], letter.kind)
             if key not in rendered:
-                rendered[key] = self._render_notice(rows[action_id], stage)
+                rendered[key] = self._render_notice(row, letter.kind)
             subject, text, html = rendered[key]
             message = EmailMultiAlternatives(
-                subject, text, None, [self.directory.get(recipient_id).email]
+                subject, text, None, [self.directory.get(letter.recipient_id).email]
             )
             message.attach_alternative(html, "text/html")
-            messages.append((notice_pk, stage, message))
-        for stage in self._deliver(messages):
-            if stage == NoticeStage.ESCALATION:
-                self.counts.escalations += 1
-            else:
-                self.counts.reminders += 1
+            yield letter, message
 
     def _render_notice(self, row, stage) -> tuple[str, str, str]:
         due = row["due_date"]
@@ -404,33 +337,6 @@ class ReminderRun:
             self.templates["action_notice.html"].render(context),
         )
 
-    def _deliver(self, messages) -> list[str]:
-        """Send over one connection, then mark what went out. If sending fails part way, what
-        was sent is marked and the rest made stale at once, so the task's retry (or the next
-        run) takes them over and sends only what is missing."""
-        sent_pks, sent_stages = [], []
-        if not messages:
-            return sent_stages
-        try:
-            with get_connection() as mail:
-                for notice_pk, stage, message in messages:
-                    mail.send_messages([message])
-                    sent_pks.append(notice_pk)
-                    sent_stages.append(stage)
-        except Exception:
-            retry_now = timezone.now() - timedelta(
-                minutes=settings.HUB_ACTION_NOTICE_RETRY_MINUTES + 1
-            )
-            ActionNotice.objects.filter(claim=self.token, sent_at__isnull=True).exclude(
-                pk__in=sent_pks
-            ).update(claimed_at=retry_now)
-            raise
-        finally:
-            if sent_pks:
-                ActionNotice.objects.filter(pk__in=sent_pks).update(sent_at=timezone.now())
-        logger.info("action notices sent: %s", len(sent_pks))
-        return sent_stages
-
     # Digests ------------------------------------------------------------------------------
 
     def _agency_names(self) -> dict[int, str]:
@@ -444,41 +350,39 @@ class ReminderRun:
     def send_digests(self) -> None:
         period = digest_period(self.today)
         done = set(
-            ActionNotice.objects.filter(stage=NoticeStage.DIGEST, period=period).values_list(
-                "agency_id", "recipient_id"
-            )
+            Notice.objects.about(Agency)
+            .filter(kind=NoticeStage.DIGEST, occasion=period.isoformat())
+            .values_list("object_id", "recipient_id")
         )
         agencies = self._agency_names()
-        claims = [
-            ActionNotice(
-                stage=NoticeStage.DIGEST,
-                agency_id=agency_id,
+        letters = [
+            Letter(
+                key=digest_key(agency_id, user.pk, period),
+                kind=NoticeStage.DIGEST,
+                about=Agency,
+                about_id=agency_id,
                 recipient_id=user.pk,
-                period=period,
-                claim=self.token,
+                occasion=period.isoformat(),
             )
             for agency_id in sorted(agencies)
             for user in self.directory.agency_leads.get(agency_id, [])
             if (agency_id, user.pk) not in done
         ]
-        before = self.counts.digests
-        if claims:
-            self._send_digest_notices(self._claim(claims), agencies)
-        self.progress(f"Digests: {self.counts.digests - before} sent.")
+        sent = send_batch(letters, lambda held: self._digest_messages(held, agencies, period))
+        self.counts.digests += len(sent)
+        self.progress(f"Digests: {len(sent)} sent.")
 
-    def _send_digest_notices(self, held, agencies) -> None:
-        """Build each digest from what its recipient may see now; one that would list nothing
+    def _digest_messages(self, held, agencies, period):
+        """Each digest built from what its recipient may see now; one that would list nothing
         is dropped rather than sent."""
         template = self.templates["action_digest.txt"]
-        self.directory.load(h[4] for h in held)
-        messages, empty = [], []
-        for notice_pk, stage, _action_id, agency_id, recipient_id in held:
-            user = self.directory.get(recipient_id)
+        for letter in held:
+            agency_id = letter.about_id
+            user = self.directory.get(letter.recipient_id)
             content = self._digest_content(user, agency_id) if user else None
             if content is None:
-                empty.append(notice_pk)
+                yield letter, None
                 continue
-            period = digest_period(self.today)
             context = {
                 **content,
                 "agency": agencies[agency_id],
@@ -487,15 +391,10 @@ class ReminderRun:
                 "reminder_days": settings.HUB_ACTION_REMINDER_DAYS,
             }
             subject = f"Weekly actions digest: {agencies[agency_id]}, week of {long_date(period)}"
-            messages.append(
-                (
-                    notice_pk,
-                    stage,
-                    EmailMultiAlternatives(subject, template.render(context), None, [user.email]),
-                )
+            yield (
+                letter,
+                EmailMultiAlternatives(subject, template.render(context), None, [user.email]),
             )
-        ActionNotice.objects.filter(pk__in=empty, claim=self.token).delete()
-        self.counts.digests += len(self._deliver(messages))
 
     def _digest_list(self, actions) -> list[dict]:
         first = actions.order_by("due_date", "reference")[:DIGEST_LIST_LIMIT]
@@ -534,86 +433,3 @@ def send_action_reminders(
     counts = ReminderRun(today, progress=progress, batch_size=batch_size).run()
     logger.info("action reminders for %s: %s", today.isoformat(), counts)
     return counts
-
-
-def bench_send_action_reminders(
-    actions: int = 100_000, today: date | None = None, leads_per_agency: int = 3
-) -> dict:
-    """Time the job over `actions` fictional open actions, for `make bench`.
-
-    Builds (once, keyed on the BENCH- reference prefix) actions spread over every agency with due
-    dates from 60 days overdue to 120 days ahead, a third of them with a named lead, then times a
-    first run, which sends everything due, and a second, which must send nothing. Mail goes to
-    Django's dummy backend: the messages are built in full, not delivered."""
-    import resource
-
-    from django.contrib.auth.models import Group
-    from django.db import connection as db
-    from django.test.utils import CaptureQueriesContext, override_settings
-
-    from partnership import demo
-    from partnership.models import Agency, Membership
-
-    today = today or timezone.localdate()
-    if not Agency.objects.exists():
-        demo.build(demo.World(), scale=1)
-    agencies = list(Agency.objects.select_related("partnership").order_by("pk"))
-    User = get_user_model()
-    group = Group.objects.get(name=Role.AGENCY_LEAD.label)
-    wanted = [f"bench-lead-{a.pk}-{i}" for a in agencies for i in range(leads_per_agency)]
-    have = set(User.objects.filter(username__in=wanted).values_list("username", flat=True))
-    new = [
-        User(username=u, email=f"{u}@example.org", first_name="Bench", password="!")
-        for u in wanted
-        if u not in have
-    ]
-    User.objects.bulk_create(new)
-    created = User.objects.filter(username__in=[u.username for u in new])
-    by_agency = {a.pk: a for a in agencies}
-    Membership.objects.bulk_create(
-        Membership(
-            user=u,
-            partnership_id=by_agency[int(u.username.split("-")[2])].partnership_id,
-            agency_id=int(u.username.split("-")[2]),
-        )
-        for u in created
-    )
-    User.groups.through.objects.bulk_create(
-        User.groups.through(user_id=u.pk, group_id=group.pk) for u in created
-    )
-    leads = defaultdict(list)
-    for pk, username in User.objects.filter(username__in=wanted).values_list("pk", "username"):
-        leads[int(username.split("-")[2])].append(pk)
-
-    existing = Action.objects.filter(reference__startswith="BENCH-").count()
-    batch = []
-    for n in range(existing, actions):
-        agency = agencies[n % len(agencies)]
-        batch.append(
-            Action(
-                reference=f"BENCH-{n:07d}",
-                description="Audit a sample of neglect referrals against the refreshed toolkit.",
-                partnership_id=agency.partnership_id,
-                owner_agency_id=agency.pk,
-                lead_id=leads[agency.pk][n % leads_per_agency] if n % 3 == 0 else None,
-                due_date=today + timedelta(days=(n * 7919) % 181 - 60),
-            )
-        )
-        if len(batch) == 5000:
-            Action.objects.bulk_create(batch)
-            batch = []
-    Action.objects.bulk_create(batch)
-    ActionNotice.objects.filter(action__reference__startswith="BENCH-").delete()
-    ActionNotice.objects.filter(stage=NoticeStage.DIGEST, period=digest_period(today)).delete()
-
-    results = {"actions": Action.objects.filter(reference__startswith="BENCH-").count()}
-    with override_settings(EMAIL_BACKEND="django.core.mail.backends.dummy.EmailBackend"):
-        for name in ("first", "second"):
-            with CaptureQueriesContext(db) as queries:
-                started = time.perf_counter()
-                counts = send_action_reminders(today)
-                results[f"{name}_seconds"] = round(time.perf_counter() - started, 2)
-            results[f"{name}_counts"] = str(counts)
-            results[f"{name}_queries"] = len(queries)
-    results["max_rss_mb"] = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss // 1024
-    return results

@@ -2,6 +2,7 @@
 them and the roles they hold, and the theme vocabulary everything is tagged with."""
 
 from django.conf import settings
+from django.contrib.contenttypes.fields import GenericRelation
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
@@ -85,6 +86,9 @@ class Agency(models.Model):
         default=True,
         help_text="Untick to retire the agency: records keep naming it; pickers stop offering it.",
     )
+
+    # The digests the outbox has sent about the agency's work, deleted with it.
+    notices = GenericRelation("hub.Notice")
 
     objects = AgencyQuerySet.as_manager()
 

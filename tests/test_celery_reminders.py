@@ -5,7 +5,8 @@ from datetime import date, timedelta
 
 import pytest
 
-from learning.models import Action, ActionNotice
+from hub.models import Notice
+from learning.models import Action
 from tests.celery_worker import start_worker
 from tests.learning.processes import mailed
 
@@ -50,4 +51,4 @@ def test_the_worker_sends_each_reminder_once(reminder_worker, world):
 
     assert run(TODAY) == {"reminders": 0, "digests": 0, "escalations": 0}
     assert len(mailed(mail_dir)) == 5
-    assert ActionNotice.objects.unsent().count() == 0
+    assert Notice.objects.unsent().count() == 0

@@ -7,10 +7,11 @@ from datetime import timedelta
 import pytest
 from django.utils import timezone
 
+from hub.models import Notice
 from tests.celery_worker import start_worker
 from tests.learning.processes import mailed
 from training.evaluation_tasks import send_training_follow_ups_task, send_training_notice_task
-from training.models import BookingState, TrainingNotice
+from training.models import Booking, BookingState
 
 from .training.factories_register import make_booking, make_course, make_delegate, make_session
 
@@ -48,4 +49,4 @@ def test_the_worker_sends_each_evaluation_email_once(follow_up_worker, world):
     repeat = send_training_notice_task.apply_async(args=[bookings[0].pk, "evaluation"], queue=queue)
     assert result_of(repeat) is False
     assert len(mailed(mail_dir)) == 6
-    assert TrainingNotice.objects.count() == 6
+    assert Notice.objects.about(Booking).count() == 6

@@ -5,12 +5,26 @@ on a queue of its own so that no other worker on the broker takes the task, with
 backend in a temporary folder, and checks the email the worker wrote.
 """
 
+from datetime import timedelta
+
 import pytest
-from django.contrib.auth import get_user_model
+from django.urls import reverse
+from django.utils import timezone
 
 from config.celery import app as celery_app
-from partnership.tasks import send_notification
 from tests.celery_worker import start_worker
+from training.evaluation_tasks import send_training_notice_task
+from training.models import BookingState
+
+from .training.factories_register import make_booking, make_course, make_delegate, make_session
+
+
+def attended(world, username):
+    """A booking for a session that ended yesterday, whose delegate is owed the evaluation email
+    (a notice sent through the outbox)."""
+    course = make_course(world.partnerships["Wirral"], "Working together: essentials")
+    session = make_session(course, timezone.now() - timedelta(days=1, hours=6))
+    return make_booking(session, make_delegate(world, username), BookingState.ATTENDED)
 
 
 @pytest.fixture
@@ -20,15 +34,13 @@ def worker(request, tmp_path):
 
 @pytest.mark.services
 @pytest.mark.django_db(transaction=True, serialized_rollback=True)
-def test_a_real_worker_sends_the_notification_email(worker):
-    user = get_user_model().objects.create_user(
-        username="worker-test", email="pat.worker@example.org", password="x"
-    )
+def test_a_real_worker_sends_the_notification_email(worker, world):
+    booking = attended(world, "pat.worker")
 
     # Sent to this worker's own queue by name: Celery declares it (and its binding) before
     # publishing, and the app's router, cached by earlier tests, is not involved.
-    result = send_notification.apply_async(
-        args=[user.pk, "Action due next week", "Open the Hub to update it."], queue=worker.queue
+    result = send_training_notice_task.apply_async(
+        args=[booking.pk, "evaluation"], queue=worker.queue
     )
 
     sent = worker.result(result)
@@ -38,8 +50,8 @@ def test_a_real_worker_sends_the_notification_email(worker):
     assert len(files) == 1, worker.log()
     message = files[0].read_text()
     assert "To: pat.worker@example.org" in message
-    assert "Subject: Action due next week" in message
-    assert "Open the Hub to update it." in message
+    assert "Subject: Evaluate Working together: essentials and get your certificate" in message
+    assert reverse("training-evaluate", args=[booking.pk]) in message
     assert f"{worker.queue}@" in worker.log()
     # The worker logs through the settings' handlers, which withhold what a task returned.
     # (The line comes just after the result is stored: wait for it.)
@@ -47,20 +59,21 @@ def test_a_real_worker_sends_the_notification_email(worker):
     assert success.endswith("s: [withheld]"), success
 
 
-def test_notification_task_runs_eagerly_and_sends_through_locmem(db, mailoutbox, monkeypatch):
+def test_notification_task_runs_eagerly_and_sends_through_locmem(world, mailoutbox, monkeypatch):
     """The embedded default has no broker: tasks run in the calling process. The services pass
     of .ci/run sets a broker, so the test says eager itself."""
     monkeypatch.setitem(celery_app.conf, "task_always_eager", True)
-    user = get_user_model().objects.create_user(
-        username="eager-test", email="lee.eager@example.org", password="x"
-    )
-    leaver = get_user_model().objects.create_user(
-        username="leaver", email="leaver@example.org", password="x", is_active=False
-    )
+    booking = attended(world, "lee.eager")
+    leaver = attended(world, "leaver")
+    leaver.user.is_active = False
+    leaver.user.save()
 
-    assert send_notification.delay(user.pk, "Briefing published", "Read it in the Hub.").get()
-    assert send_notification.delay(leaver.pk, "Briefing published", "Read it.").get() is False
+    assert send_training_notice_task.delay(booking.pk, "evaluation").get()
+    assert send_training_notice_task.delay(leaver.pk, "evaluation").get() is False
 
     assert [(m.to, m.subject) for m in mailoutbox] == [
-        (["lee.eager@example.org"], "Briefing published")
+        (
+            ["lee.eager@example.org"],
+            "Evaluate Working together: essentials and get your certificate",
+        )
     ]

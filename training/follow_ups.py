@@ -6,13 +6,13 @@ training terms), asking what changed in their practice.
 Celery beat runs `training.evaluation_tasks.send_training_follow_ups_task` daily, which enqueues
 one send per booking; `manage.py send_training_follow_ups` sends them in-process.
 
-Once, and never lost: a send first inserts the booking's `TrainingNotice` row, which the unique
-constraint (booking, kind, key) allows once, and sends the email inside the same transaction.
-Two sends at once (a retried task, the command beside the worker) queue on the row: the second
-waits for the first to commit and then fails the constraint, so sends nothing. A send that
-fails rolls its row back, so the task's retry (or tomorrow's run) sends it. The one window left,
-a crash after the mail server accepted the message but before the commit, sends it again
-rather than never: the choice the action reminders make too.
+Once, and never lost: a send goes through the outbox's `send_once` (`hub/outbox.py`) under the
+key (booking, kind), which claims the notice and sends the email in one transaction. Two sends
+at once (a retried task, the command beside the worker) queue on the claim: the second waits for
+the first to commit and then finds it taken, so sends nothing. A send that fails, or a worker
+killed mid-send, rolls its claim back, so the task's retry (or tomorrow's run) sends it. The one
+window left, a crash after the mail server accepted the message but before the commit, sends it
+again rather than never: the outbox's choice for every notice.
 """
 
 from __future__ import annotations
@@ -23,13 +23,14 @@ from collections.abc import Callable
 from datetime import date, datetime, time, timedelta
 
 from django.core.mail import EmailMultiAlternatives
-from django.db import IntegrityError, transaction
 from django.db.models import Exists, OuterRef
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 
 from hub.formats import site_url
+from hub.models import Notice
+from hub.outbox import send_once
 from partnership.models import Partnership
 
 from .evaluations import DEFAULT_FOLLOW_UP_DAYS
@@ -38,9 +39,9 @@ from .models import (
     BookingState,
     Evaluation,
     EvaluationKind,
-    TrainingNotice,
     TrainingNoticeKind,
     TrainingTerms,
+    notice_key,
 )
 
 logger = logging.getLogger(__name__)
@@ -75,7 +76,7 @@ def _owed(kind: TrainingNoticeKind):
     """Attended bookings with neither this email nor the evaluation it asks for."""
     return (
         Booking.objects.filter(state=BookingState.ATTENDED, session__cancelled_at__isnull=True)
-        .filter(~Exists(TrainingNotice.objects.filter(booking=OuterRef("pk"), kind=kind)))
+        .filter(~Exists(Notice.objects.about(Booking).filter(object_id=OuterRef("pk"), kind=kind)))
         .filter(~Exists(Evaluation.objects.filter(booking=OuterRef("pk"), kind=KINDS[kind])))
     )
 
@@ -164,11 +165,8 @@ def send_notice(booking_id: int, kind: str) -> bool:
     if Evaluation.objects.filter(booking=booking, kind=KINDS[kind]).exists():
         return False
     message = _message(booking, kind)
-    try:
-        with transaction.atomic():
-            TrainingNotice.objects.create(booking=booking, kind=kind, key="")
-            message.send()
-    except IntegrityError:
+    key = notice_key(booking.pk, kind)
+    if not send_once(key, message, kind=kind, about=booking, recipient=booking.user):
         return False
     logger.info("training %s email sent for booking %s", kind, booking_id)
     return True

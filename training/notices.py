@@ -1,10 +1,11 @@
 """The emails about bookings, each sent once.
 
-`send_notice(booking_pk, kind, key)` claims the (booking, kind, key) row of `TrainingNotice` and
-sends only if the claim is new, in one transaction: a second run, a retried task or a second
-worker finds the row and sends nothing. If sending fails the transaction rolls back, the claim
-with it, so the task's retry sends it. The one window left is a crash after the mail server took
-the message and before the commit: that notice may go twice, the choice that never loses one.
+`send_notice(booking_pk, kind, key)` sends through the outbox's `send_once` (`hub/outbox.py`)
+under the key (booking, kind, occasion): the claim and the send are one transaction, so a second
+run, a retried task or a second worker finds the notice claimed and sends nothing, and a send
+that fails or a worker killed mid-send rolls its claim back, so the retry sends it. The one
+window left is the outbox's: a crash after the mail server took the message and before the
+commit sends it twice, the choice that never loses one.
 
 Training emails carry no child-identifying detail (there is none in training), and the online
 joining link goes only in the emails of a delegate with a confirmed place.
@@ -16,12 +17,14 @@ import logging
 from datetime import date, datetime, time, timedelta
 
 from django.core.mail import EmailMultiAlternatives
-from django.db import IntegrityError, transaction
+from django.db.models import Exists, OuterRef
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 
 from hub.formats import long_date, site_url
+from hub.models import Notice
+from hub.outbox import send_once
 from hub.working_days import subtract_working_days
 
 from .booking import (
@@ -31,7 +34,7 @@ from .booking import (
     terms_for,
 )
 from .calendar import booking_calendar
-from .models import Booking, BookingState, Session, TrainingNotice, TrainingNoticeKind
+from .models import Booking, BookingState, Session, TrainingNoticeKind, notice_key
 
 logger = logging.getLogger(__name__)
 
@@ -73,11 +76,16 @@ def send_notice(booking_pk: int, kind: str, key: str = "") -> bool:
     message = build_message(booking, kind)
     if message is None:
         return False
-    try:
-        with transaction.atomic():
-            TrainingNotice.objects.create(booking=booking, kind=kind, key=key)
-            message.send()
-    except IntegrityError:
+    # The line manager asked to approve is an address, not an account.
+    recipient = None if kind == TrainingNoticeKind.APPROVAL else booking.user
+    if not send_once(
+        notice_key(booking.pk, kind, key),
+        message,
+        kind=kind,
+        about=booking,
+        recipient=recipient,
+        occasion=key,
+    ):
         return False
     logger.info("training notice %s sent for booking %s", kind, booking_pk)
     return True
@@ -155,9 +163,12 @@ def send_session_reminders(today: date | None = None) -> int:
     sent = 0
     for session in reminders_due(today):
         key = timezone.localtime(session.starts_at).date().isoformat()
+        reminded = Notice.objects.about(Booking).filter(
+            object_id=OuterRef("pk"), kind=TrainingNoticeKind.REMINDER, occasion=key
+        )
         pending = (
             session.bookings.filter(state=BookingState.BOOKED)
-            .exclude(notices__kind=TrainingNoticeKind.REMINDER, notices__key=key)
+            .filter(~Exists(reminded))
             .values_list("pk", flat=True)
         )
         for booking_pk in list(pending):

@@ -378,8 +378,6 @@ HUB_ACTION_REMINDER_DAYS = env.int("HUB_ACTION_REMINDER_DAYS", default=14)
 HUB_ACTION_ESCALATION_DAYS = env.int("HUB_ACTION_ESCALATION_DAYS", default=30)
 # The weekly digest goes out on the first run on or after this weekday (0 = Monday).
 HUB_ACTION_DIGEST_WEEKDAY = env.int("HUB_ACTION_DIGEST_WEEKDAY", default=0)
-# A notice claimed but not marked sent after this long belongs to a run that died: retry it.
-HUB_ACTION_NOTICE_RETRY_MINUTES = env.int("HUB_ACTION_NOTICE_RETRY_MINUTES", default=15)
 
 # Backups (`make backup`): where archives go, and the Fernet key that encrypts them. Without a
 # key they are written unencrypted, with a warning: the archive holds confidential case data.

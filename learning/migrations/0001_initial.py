@@ -202,26 +202,6 @@ class Migration(migrations.Migration):
             },
             bases=(hub.pages.HubPage, 'wagtailcore.page'),
         ),
-        migrations.CreateModel(
-            name='ActionNotice',
-            fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('stage', models.CharField(choices=[('due_soon', 'Due soon'), ('overdue', 'Overdue'), ('escalation', 'Escalated to the executive group'), ('digest', 'Weekly digest')], max_length=20)),
-                ('period', models.DateField()),
-                ('claim', models.UUIDField(blank=True, help_text='The run that claimed the notice and sends it.', null=True)),
-                ('created_at', models.DateTimeField(default=django.utils.timezone.now)),
-                ('claimed_at', models.DateTimeField(default=django.utils.timezone.now, help_text='When the run now sending it claimed it.')),
-                ('sent_at', models.DateTimeField(blank=True, null=True)),
-                ('action', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.CASCADE, related_name='notices', to='learning.action')),
-                ('agency', models.ForeignKey(blank=True, help_text='For a digest: the agency whose actions it lists.', null=True, on_delete=django.db.models.deletion.CASCADE, related_name='action_notices', to='partnership.agency')),
-                ('recipient', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='action_notices', to=settings.AUTH_USER_MODEL)),
-            ],
-            options={
-                'ordering': ['-created_at', 'pk'],
-                'indexes': [models.Index(condition=models.Q(('sent_at__isnull', True)), fields=['claimed_at'], name='actionnotice_unsent'), models.Index(fields=['claim'], name='actionnotice_claim')],
-                'constraints': [models.UniqueConstraint(condition=models.Q(('action__isnull', False)), fields=('stage', 'action', 'recipient', 'period'), name='actionnotice_once_per_action'), models.UniqueConstraint(condition=models.Q(('action__isnull', True)), fields=('stage', 'agency', 'recipient', 'period'), name='actionnotice_once_per_digest'), models.CheckConstraint(condition=models.Q(models.Q(('action__isnull', True), ('agency__isnull', False), ('stage', 'digest')), models.Q(models.Q(('stage', 'digest'), _negated=True), ('action__isnull', False), ('agency__isnull', True)), _connector='OR'), name='actionnotice_digest_names_agency')],
-            },
-        ),
         migrations.AddIndex(
             model_name='action',
             index=models.Index(fields=['state', 'due_date'], name='learning_ac_state_60ce3b_idx'),

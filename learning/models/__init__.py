@@ -14,10 +14,4 @@ from .action import (  # noqa: F401
 )
 from .briefing import Acknowledgement, BriefingTheme, LearningBriefing, LibraryPage  # noqa: F401
 from .editors import LibraryEditors  # noqa: F401
-from .notice import (  # noqa: F401
-    ACTION_STAGES,
-    ActionNotice,
-    ActionNoticeQuerySet,
-    NoticeStage,
-    digest_period,
-)
+from .notice import NoticeStage, digest_period  # noqa: F401

@@ -8,6 +8,7 @@ facts and the derived RAG rating."""
 from datetime import date, timedelta
 
 from django.conf import settings
+from django.contrib.contenttypes.fields import GenericRelation
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
@@ -189,6 +190,8 @@ class Action(index.Indexed, models.Model):
     themes = TaggableManager(through=ActionTheme, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
+    # What the outbox has told people about it (reminders, escalations), deleted with it.
+    notices = GenericRelation("hub.Notice")
 
     objects = ActionQuerySet.as_manager()
 

@@ -10,14 +10,14 @@ from io import StringIO
 from pathlib import Path
 
 import pytest
-import time_machine
 from django.conf import settings
 from django.contrib.auth.models import Group
 from django.core import mail
 from django.core.management import call_command
 from django.db import connection
 
-from learning.models import Action, ActionNotice, ActionState, NoticeStage
+from hub.models import Notice
+from learning.models import Action, ActionState, NoticeStage
 from learning.reminders import ReminderCounts, send_action_reminders
 from learning.tasks import send_action_reminders_task
 from partnership.access import SharingLevel
@@ -89,7 +89,7 @@ def test_date_edges_of_due_soon_overdue_and_escalation(make_action):
     assert [m.subject for m in sent_to("exec")] == [
         f"Escalation: action {due[-31].reference} is 31 days overdue"
     ]
-    assert not ActionNotice.objects.filter(action=due[15]).exists()
+    assert not Notice.objects.about(due[15]).exists()
 
 
 def test_closed_and_completed_actions_are_left_alone(make_action):
@@ -141,7 +141,7 @@ def test_running_twice_on_the_same_day_sends_nothing_new(make_action):
     assert send_action_reminders(TODAY) == counts()
     assert send_action_reminders(TODAY + timedelta(days=1)) == counts()
     assert len(mail.outbox) == sent
-    assert ActionNotice.objects.unsent().count() == 0
+    assert Notice.objects.unsent().count() == 0
 
 
 def test_the_command_prints_what_it_sent_and_zeros_the_second_time(make_action):
@@ -163,7 +163,7 @@ def test_an_action_becoming_overdue_hears_again_once(make_action):
     assert send_action_reminders(TODAY + timedelta(days=1)).reminders == 0, "due today: told"
     assert send_action_reminders(TODAY + timedelta(days=2)).reminders == 1, "now overdue"
     assert send_action_reminders(TODAY + timedelta(days=3)).reminders == 0
-    stages = set(ActionNotice.objects.filter(action=action).values_list("stage", flat=True))
+    stages = set(Notice.objects.about(action).values_list("kind", flat=True))
     assert stages == {NoticeStage.DUE_SOON, NoticeStage.OVERDUE}
 
 
@@ -207,8 +207,11 @@ def test_an_agreed_extension_rearms_the_reminders(make_action):
     assert send_action_reminders(new_due - timedelta(days=14)) == counts(reminders=1)
     assert send_action_reminders(new_due + timedelta(days=1)) == counts(reminders=1)
     assert send_action_reminders(new_due + timedelta(days=31)) == counts(escalations=1)
-    periods = ActionNotice.objects.filter(action=action, stage=NoticeStage.OVERDUE)
-    assert sorted(periods.values_list("period", flat=True)) == [action.original_due_date, new_due]
+    periods = Notice.objects.about(action).filter(kind=NoticeStage.OVERDUE)
+    assert sorted(periods.values_list("occasion", flat=True)) == [
+        action.original_due_date.isoformat(),
+        new_due.isoformat(),
+    ]
 
 
 def test_nobody_hears_about_an_action_they_may_not_see(make_action, people):
@@ -301,8 +304,8 @@ def test_a_failed_send_marks_what_went_out_and_releases_the_rest(make_action, mo
     with pytest.raises(OSError):
         send_action_reminders(TODAY)
     assert len(mail.outbox) == 1
-    assert ActionNotice.objects.filter(sent_at__isnull=False).count() == 1
-    assert ActionNotice.objects.stale().count() == 2, "the rest are retryable at once"
+    assert Notice.objects.filter(sent_at__isnull=False).count() == 1
+    assert Notice.objects.count() == 1, "the rest are released: retryable at once"
 
     monkeypatch.setattr(EmailBackend, "send_messages", real_send)
     assert send_action_reminders(TODAY).reminders == 2
@@ -310,44 +313,99 @@ def test_a_failed_send_marks_what_went_out_and_releases_the_rest(make_action, mo
     assert len({m.subject for m in mail.outbox}) == 3
 
 
-def test_a_run_that_died_after_claiming_is_retried_only_once_its_claims_are_stale(
-    make_action, people, settings
+class Killed(BaseException):
+    """What SIGKILL does to a run: no handler of the Hub's runs, and its transaction never
+    commits (an in-process stand-in that `except Exception` cannot catch)."""
+
+
+@pytest.fixture
+def kill_at(monkeypatch):
+    """kill_at(n): the run dies at its n-th message, before the locmem mail server takes it;
+    returns a function that revives the mail server."""
+    from django.core.mail.backends.locmem import EmailBackend
+
+    real_send = EmailBackend.send_messages
+
+    def kill(n):
+        calls = []
+
+        def dying(self, messages):
+            calls.append(1)
+            if len(calls) == n:
+                raise Killed
+            return real_send(self, messages)
+
+        monkeypatch.setattr(EmailBackend, "send_messages", dying)
+        return lambda: monkeypatch.setattr(EmailBackend, "send_messages", real_send)
+
+    return kill
+
+
+def test_a_run_killed_mid_send_leaves_no_claim_and_the_next_run_sends_each_once(
+    make_action, kill_at
 ):
-    settings.HUB_ACTION_NOTICE_RETRY_MINUTES = 15
-    action = make_action(days=2)
-    with time_machine.travel("2027-03-10 07:00 +00:00", tick=False):
-        # What a worker killed between claiming and sending leaves behind.
-        ActionNotice.objects.create(
-            stage=NoticeStage.DUE_SOON,
-            action=action,
-            recipient=people["agencylead"],
-            period=action.due_date,
-        )
-    with time_machine.travel("2027-03-10 07:10 +00:00", tick=False):
-        assert send_action_reminders(TODAY) == counts(), "another run may still be sending it"
-    with time_machine.travel("2027-03-10 07:16 +00:00", tick=False):
-        assert send_action_reminders(TODAY) == counts(reminders=1)
-        assert send_action_reminders(TODAY) == counts()
+    for days in (1, 2, 3):
+        make_action(days=days)
+    revive = kill_at(2)
+    with pytest.raises(Killed):
+        send_action_reminders(TODAY)
     assert len(mail.outbox) == 1
-    notice = ActionNotice.objects.get()
-    assert notice.sent_at is not None
+    assert not Notice.objects.exists(), "the killed run's claims rolled back with it"
+
+    revive()
+    assert send_action_reminders(TODAY) == counts(reminders=3)
+    assert send_action_reminders(TODAY) == counts()
+    # The one window: the message the mail server took before the kill goes a second time.
+    assert len(mail.outbox) == 4
+    assert len({m.subject for m in mail.outbox}) == 3
+    assert Notice.objects.unsent().count() == 0
 
 
-def test_a_stale_claim_that_no_longer_applies_is_dropped_not_sent(make_action, people):
+def test_a_run_killed_before_its_first_message_went_costs_nothing_twice(make_action, kill_at):
+    make_action(days=2)
+    make_action(days=-40)
+    revive = kill_at(1)
+    with pytest.raises(Killed):
+        send_action_reminders(TODAY)
+    revive()
+    assert send_action_reminders(TODAY) == counts(reminders=2, escalations=1)
+    assert len(mail.outbox) == 3 and len({(m.to[0], m.subject) for m in mail.outbox}) == 3
+
+
+def test_a_second_run_while_the_first_is_sending_sends_nothing_twice(make_action, monkeypatch):
+    """Another run while the first still holds its claims (uncommitted: it is still sending)
+    sends none of them. Here both share one connection; the PostgreSQL test below runs two
+    processes, whose second waits on the first's claims and then skips them."""
+    from django.core.mail.backends.locmem import EmailBackend
+
+    make_action(days=2)
+    make_action(days=-40)
+    real_send = EmailBackend.send_messages
+    meanwhile = []
+
+    def sending(self, messages):
+        if not meanwhile:
+            meanwhile.append(None)
+            meanwhile[0] = send_action_reminders(TODAY)
+        return real_send(self, messages)
+
+    monkeypatch.setattr(EmailBackend, "send_messages", sending)
+    assert send_action_reminders(TODAY) == counts(reminders=2, escalations=1)
+    assert meanwhile == [counts()]
+    assert len(mail.outbox) == 3
+
+
+def test_after_a_killed_run_a_notice_that_no_longer_applies_is_not_sent(make_action, kill_at):
     action = make_action(days=2)
-    with time_machine.travel("2027-03-10 07:00 +00:00", tick=False):
-        ActionNotice.objects.create(
-            stage=NoticeStage.DUE_SOON,
-            action=action,
-            recipient=people["agencylead"],
-            period=action.due_date,
-        )
+    revive = kill_at(1)
+    with pytest.raises(Killed):
+        send_action_reminders(TODAY)
+    revive()
     action.state = ActionState.COMPLETED
     action.save()
-    with time_machine.travel("2027-03-10 08:00 +00:00", tick=False):
-        assert send_action_reminders(TODAY) == counts()
+    assert send_action_reminders(TODAY) == counts()
     assert mail.outbox == []
-    assert not ActionNotice.objects.exists()
+    assert not Notice.objects.exists()
 
 
 def test_the_task_runs_the_job_and_says_what_it_sent(make_action):
@@ -434,8 +492,8 @@ def test_two_processes_at_once_send_each_notice_exactly_once(postgres_only, worl
     messages = mailed(mail_dir)
     assert len(messages) == sum(totals)
     assert len(set(messages)) == len(messages), "no one heard the same thing twice"
-    assert ActionNotice.objects.count() == sum(totals)
-    assert ActionNotice.objects.unsent().count() == 0
+    assert Notice.objects.count() == sum(totals)
+    assert Notice.objects.unsent().count() == 0
 
     again = subprocess.run(
         command, cwd=BASE_DIR, env=process_env(mail_dir), capture_output=True, text=True

@@ -141,7 +141,7 @@ def test_the_hubs_own_lines_are_left_alone():
     from partnership.log_privacy import WithholdRecordContent
 
     record = logging.LogRecord(
-        "learning.reminders", logging.INFO, __file__, 1, "action notices sent: %s", (3,), None
+        "hub.outbox", logging.INFO, __file__, 1, "outbox batch sent: %s", (3,), None
     )
     WithholdRecordContent().filter(record)
-    assert record.getMessage() == "action notices sent: 3"
+    assert record.getMessage() == "outbox batch sent: 3"

@@ -8,9 +8,10 @@ import time_machine
 from django.core import mail
 from django.utils import timezone
 
+from hub.models import Notice
 from partnership.access import SharingLevel
 from training import booking as services
-from training.models import Booking, BookingState, TrainingNotice, TrainingTerms
+from training.models import Booking, BookingState, TrainingTerms
 from training.notices import send_notice
 
 from .conftest import london
@@ -56,7 +57,7 @@ def test_a_practitioner_books_a_place_and_is_emailed_once_with_the_calendar_file
     # The same notice again (a retried task) sends nothing.
     assert send_notice(booking.pk, "confirmed") is False
     assert len(mail.outbox) == 1
-    assert TrainingNotice.objects.filter(booking=booking).count() == 1
+    assert Notice.objects.about(booking).count() == 1
 
 
 def test_one_active_booking_per_person(frozen, session, people):

@@ -6,10 +6,11 @@ from datetime import datetime, time, timedelta
 import pytest
 from django.utils import timezone
 
+from hub.models import Notice
 from hub.working_days import subtract_working_days
 from tests.celery_worker import start_worker
 from tests.learning.processes import mailed
-from training.models import Booking, BookingState, TrainingNotice
+from training.models import Booking, BookingState
 
 pytestmark = pytest.mark.services
 
@@ -55,4 +56,4 @@ def test_the_worker_sends_the_session_reminder_once(training_worker, course, mak
     assert len(sent) == 1
     assert sent[0][0] == "practitioner@example.org"
     assert sent[0][1].startswith("Reminder: Working together: essentials")
-    assert TrainingNotice.objects.filter(kind="reminder").count() == 1
+    assert Notice.objects.about(Booking).filter(kind="reminder").count() == 1

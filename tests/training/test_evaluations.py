@@ -8,16 +8,17 @@ from django.core.management import call_command
 from django.urls import reverse
 from django.utils import timezone
 
+from hub.models import Notice
 from learning import impact
 from learning.models import ActionState
 from tests.learning.actions_world import make_action
 from training import evaluations, follow_ups, register
 from training.models import (
+    Booking,
     BookingState,
     Evaluation,
     EvaluationKind,
     PracticeChange,
-    TrainingNotice,
     TrainingTerms,
 )
 
@@ -224,7 +225,7 @@ def test_evaluation_and_follow_up_emails_are_sent_once(past_world, mailoutbox, s
     again = follow_ups.send_training_follow_ups(rw.today)
     assert (again.evaluations, again.follow_ups) == (0, 0)
     assert len(mailoutbox) == 4
-    assert TrainingNotice.objects.count() == 4
+    assert Notice.objects.about(Booking).count() == 4
     # A send of one that went already sends nothing (a retried task).
     assert follow_ups.send_notice(booking.pk, "follow_up") is False
 
@@ -241,7 +242,7 @@ def test_a_failed_send_is_not_lost(past_world, mailoutbox, monkeypatch):
     monkeypatch.setattr(EmailMultiAlternatives, "send", refuse)
     with pytest.raises(OSError):
         follow_ups.send_training_follow_ups(rw.today)
-    assert not TrainingNotice.objects.exists()
+    assert not Notice.objects.about(Booking).exists()
     monkeypatch.setattr(EmailMultiAlternatives, "send", real_send)
     assert str(follow_ups.send_training_follow_ups(rw.today)) == "evaluations=2 follow_ups=2"
 
@@ -255,7 +256,7 @@ def test_the_interval_is_the_partnerships_and_old_sessions_are_left_alone(past_w
     assert (counts.evaluations, counts.follow_ups) == (2, 0)
     # 120 days on, the follow-up is due; 200 days on, it is too late to ask.
     assert follow_ups.send_training_follow_ups(rw.today + timedelta(days=30)).follow_ups == 2
-    TrainingNotice.objects.all().delete()
+    Notice.objects.about(Booking).all().delete()
     later = follow_ups.send_training_follow_ups(rw.today + timedelta(days=110))
     assert (later.evaluations, later.follow_ups) == (0, 0)
 

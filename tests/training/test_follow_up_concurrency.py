@@ -8,9 +8,10 @@ import pytest
 from django.conf import settings
 from django.utils import timezone
 
+from hub.models import Notice
 from tests.learning.processes import mailed, process_env
 from tests.services import need
-from training.models import BookingState, TrainingNotice
+from training.models import Booking, BookingState
 
 from .factories_register import make_booking, make_course, make_delegate, make_session
 
@@ -52,4 +53,4 @@ def test_two_processes_at_once_send_each_email_once(world, tmp_path):
     assert totals == [30, 30]
     messages = mailed(mail_dir)
     assert len(messages) == 60 and len(set(messages)) == 60
-    assert TrainingNotice.objects.count() == 60
+    assert Notice.objects.about(Booking).count() == 60

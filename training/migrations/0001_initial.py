@@ -124,19 +124,6 @@ class Migration(migrations.Migration):
             },
         ),
         migrations.CreateModel(
-            name='TrainingNotice',
-            fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('kind', models.CharField(choices=[('confirmed', 'Place confirmed'), ('waiting', 'Joined the waiting list'), ('approval', 'Approval asked of line manager'), ('refused', 'Line manager did not approve'), ('offer', 'Place offered'), ('reminder', 'Reminder before the session'), ('evaluation', 'Evaluation asked'), ('follow_up', 'Follow-up evaluation asked'), ('session_cancelled', 'Session cancelled')], max_length=30)),
-                ('key', models.CharField(blank=True, default='', max_length=40)),
-                ('sent_at', models.DateTimeField(default=django.utils.timezone.now)),
-                ('booking', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='notices', to='training.booking')),
-            ],
-            options={
-                'ordering': ['-sent_at'],
-            },
-        ),
-        migrations.CreateModel(
             name='TrainingTerms',
             fields=[
                 ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
@@ -186,10 +173,6 @@ class Migration(migrations.Migration):
         migrations.AddConstraint(
             model_name='booking',
             constraint=models.UniqueConstraint(condition=models.Q(('state__in', ['requested', 'booked', 'waiting', 'offered', 'attended', 'did_not_attend', 'cancelled_late'])), fields=('session', 'user'), name='one_active_booking_per_person'),
-        ),
-        migrations.AddConstraint(
-            model_name='trainingnotice',
-            constraint=models.UniqueConstraint(fields=('booking', 'kind', 'key'), name='training_notice_once'),
         ),
         migrations.RunPython(_data.forwards, migrations.RunPython.noop, elidable=False),
     ]

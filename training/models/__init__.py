@@ -4,7 +4,7 @@ evaluations, and each partnership's training terms."""
 from .booking import Booking, BookingState
 from .course import Course, CourseIndexPage, CourseLevel, CourseTheme, Duration
 from .evaluation import Evaluation, EvaluationKind, PracticeChange
-from .notice import TrainingNotice, TrainingNoticeKind
+from .notice import TrainingNoticeKind, notice_key
 from .session import Delivery, Session
 from .terms import TrainingTerms
 
@@ -21,7 +21,7 @@ __all__ = [
     "EvaluationKind",
     "PracticeChange",
     "Session",
-    "TrainingNotice",
     "TrainingNoticeKind",
     "TrainingTerms",
+    "notice_key",
 ]

@@ -1,4 +1,5 @@
 from django.conf import settings
+from django.contrib.contenttypes.fields import GenericRelation
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
@@ -71,6 +72,8 @@ class Booking(models.Model):
     )
     # The fee fixed when the register is marked, from the terms in force then.
     charge = models.DecimalField(max_digits=7, decimal_places=2, null=True, blank=True)
+    # The emails the outbox has sent about it, deleted with it.
+    notices = GenericRelation("hub.Notice")
 
     class Meta:
         ordering = ["session", "created_at"]
