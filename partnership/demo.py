@@ -233,7 +233,7 @@ def build(world: World, scale: int) -> None:
         defaults={"first_name": "Ada", "last_name": "Admin", "email": "admin@example.org"},
     )
     admin.is_staff = admin.is_superuser = True
-    _set_password(admin, world.password)
+    set_demo_password(admin, world.password)
     admin.save()
     world.people["admin"] = admin
     for username, first, last, p_short, agency_short, roles, title in PEOPLE:
@@ -241,7 +241,7 @@ def build(world: World, scale: int) -> None:
             username=username,
             defaults={"first_name": first, "last_name": last, "email": f"{username}@example.org"},
         )
-        _set_password(user, world.password)
+        set_demo_password(user, world.password)
         user.save()
         user.groups.set([groups[r] for r in roles])
         Membership.objects.update_or_create(
@@ -258,7 +258,9 @@ def build(world: World, scale: int) -> None:
         _build_scaled_practitioners(world, scale, groups[Role.PRACTITIONER])
 
 
-def _set_password(user, password):
+def set_demo_password(user, password):
+    """The demo's one password for every fictional person; none when it is not given (a scaled
+    bench world), so nobody can sign in as them."""
     if password:
         user.set_password(password)
     else:

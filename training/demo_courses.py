@@ -18,7 +18,7 @@ from django.utils import timezone
 from hub.models import HomePage
 from learning.models import LearningBriefing
 from partnership.access import SharingLevel
-from partnership.demo import World, _set_password
+from partnership.demo import World, set_demo_password
 from partnership.models import Membership, Partnership, Role, Theme
 
 from .models import (
@@ -207,7 +207,7 @@ def _delegates(world: World) -> list:
             defaults={"first_name": first, "last_name": last, "email": f"{username}@example.org"},
         )
         if created:
-            _set_password(user, world.password)
+            set_demo_password(user, world.password)
             user.save()
             user.groups.add(group)
             Membership.objects.create(

@@ -1,6 +1,7 @@
 """The working-day calendar: England's bank holidays, substitute and one-off days, months."""
 
-from datetime import date
+import random
+from datetime import date, timedelta
 
 import pytest
 
@@ -87,3 +88,46 @@ def test_subtract_working_days_counts_back_over_holidays():
 )
 def test_add_months_keeps_the_day_or_takes_the_months_last(start, months, expected):
     assert add_months(start, months) == expected
+
+
+def _walked_between(start, end):
+    """The calendar walked a day at a time: what the arithmetic must agree with."""
+    if end < start:
+        return -_walked_between(end, start)
+    count, current = 0, start
+    while current < end:
+        current += timedelta(days=1)
+        count += is_working_day(current)
+    return count
+
+
+def _walked_add(start, days):
+    current = start
+    while days:
+        current += timedelta(days=1)
+        days -= is_working_day(current)
+    return current
+
+
+def _walked_subtract(end, days):
+    current = end
+    while days:
+        current -= timedelta(days=1)
+        days -= is_working_day(current)
+    return current
+
+
+def test_the_arithmetic_agrees_with_walking_the_calendar_day_by_day():
+    """Every start over two years of weekends, Christmases, Easters and one-off days, with
+    spans from none to several years."""
+    chance = random.Random(17)
+    starts = [date(2022, 9, 1) + timedelta(days=n) for n in range(0, 800, 3)]
+    for start in starts:
+        for days in (0, 1, 2, 4, 5, 6, 9, 20, chance.randrange(1, 900)):
+            assert add_working_days(start, days) == _walked_add(start, days), (start, days)
+            assert subtract_working_days(start, days) == _walked_subtract(start, days), (
+                start,
+                days,
+            )
+        end = start + timedelta(days=chance.randrange(-1200, 1200))
+        assert working_days_between(start, end) == _walked_between(start, end), (start, end)
