@@ -18,6 +18,7 @@ import uuid
 from django.conf import settings
 from django.core.cache import cache
 from django.http import HttpResponse
+from django.urls import Resolver404, resolve
 
 GENERATION_KEY = "hub:page-cache:generation"
 KEY_PREFIX = "hub:page-cache:page:"
@@ -25,6 +26,7 @@ KEY_PREFIX = "hub:page-cache:page:"
 # messages waiting to be shown.
 PERSONAL_COOKIES = (settings.SESSION_COOKIE_NAME, "messages")
 UNCACHEABLE_CACHE_CONTROL = ("private", "no-cache", "no-store")
+WAGTAIL_SERVE = "wagtail_serve"
 
 
 def timeout() -> int:
@@ -71,6 +73,18 @@ def _is_anonymous_get(request) -> bool:
     )
 
 
+def _serves_pages(request) -> bool:
+    """Whether the path is Wagtail's page route, the only one whose responses are ever stored
+    (`mark_cacheable` runs as Wagtail serves a page): every other path (the admin, the API,
+    search, static files, the minimal view) goes straight on, with no cache round trip.
+    Resolving a path reads the URL patterns only, never the database."""
+    try:
+        match = resolve(request.path_info, getattr(request, "urlconf", None))
+    except Resolver404:
+        return False
+    return match.url_name == WAGTAIL_SERVE
+
+
 def _key(request) -> str:
     where = f"{request.scheme}://{request.get_host()}{request.get_full_path()}"
     return KEY_PREFIX + hashlib.sha256(where.encode()).hexdigest()
@@ -101,7 +115,7 @@ class AnonymousPageCacheMiddleware:
         self.get_response = get_response
 
     def __call__(self, request):
-        if not timeout() or not _is_anonymous_get(request):
+        if not timeout() or not _is_anonymous_get(request) or not _serves_pages(request):
             return self.get_response(request)
 
         request.hub_page_cache_candidate = True

@@ -125,3 +125,16 @@ def test_moving_a_page_invalidates_the_cache(home, client):
     # Wagtail leaves a redirect from the old address; the cached copy is gone.
     assert client.get("/briefing/").status_code == 301
     assert _visit(client, "/shelf/briefing/")["X-Hub-Cache"] == "miss"
+
+
+@pytest.mark.parametrize("path", ["/health/", "/search/?q=neglect", "/api/briefings/", "/feeds/"])
+def test_anonymous_requests_off_the_page_route_never_ask_the_cache(home, client, path, monkeypatch):
+    """Only Wagtail's page route is ever stored, so nothing else pays a cache round trip."""
+    from hub import page_cache
+
+    asked = []
+    monkeypatch.setattr(page_cache.cache, "get_many", lambda keys: asked.append(keys) or {})
+    client.get(path)
+    assert asked == []
+    client.get("/")
+    assert asked, "the page route still asks the cache"
