@@ -11,6 +11,7 @@ class HubConfig(AppConfig):
         from wagtail.signals import page_published, page_unpublished, post_page_move
 
         from . import page_cache, pages
+        from .signals import written_in_bulk
 
         # Anything that changes what a visitor could see on a published page starts a new
         # generation of the anonymous page cache.
@@ -20,6 +21,8 @@ class HubConfig(AppConfig):
         post_save.connect(page_cache.invalidate_on_page_save, dispatch_uid="hub-page-cache-save")
         post_save.connect(page_cache.invalidate, sender=Site, dispatch_uid="hub-page-cache-site")
         post_delete.connect(page_cache.invalidate, sender=Site, dispatch_uid="hub-page-cache-sdel")
+        # A bulk import sends no post_save: what it wrote may be listed on anonymous pages.
+        written_in_bulk.connect(page_cache.invalidate, dispatch_uid="hub-page-cache-bulk")
 
         for signal in (post_save, post_delete):
             signal.connect(

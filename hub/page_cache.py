@@ -50,6 +50,32 @@ def invalidate_on_page_save(sender, instance, update_fields=None, **kwargs) -> N
         invalidate()
 
 
+def invalidate_when_changed(*models) -> None:
+    """What the anonymous pages list is not only pages: a listing shows reviews' findings, a
+    course list its sessions and places left. A domain names the models its anonymous listings
+    show, and any save or delete of one starts a new generation, as publishing a page does."""
+    from django.db.models.signals import post_delete, post_save
+
+    for model in models:
+        label = model._meta.label_lower
+        post_save.connect(
+            invalidate_now_and_on_commit, sender=model, dispatch_uid=f"hub-page-cache-s-{label}"
+        )
+        post_delete.connect(
+            invalidate_now_and_on_commit, sender=model, dispatch_uid=f"hub-page-cache-d-{label}"
+        )
+
+
+def invalidate_now_and_on_commit(**kwargs) -> None:
+    """A change inside a transaction (a booking, a sign-off) is invisible to other requests
+    until it commits: a page rendered in between would be stored under the new generation with
+    the old data. Starting another generation at the commit throws that page away too."""
+    from django.db import transaction
+
+    invalidate()
+    transaction.on_commit(invalidate)
+
+
 def mark_cacheable(page, request) -> None:
     """Called as Wagtail serves a page: say the response may be stored for anonymous visitors.
 

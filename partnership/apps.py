@@ -25,6 +25,10 @@ class PartnershipConfig(AppConfig):
         from .models import Agency, Partnership, Theme
 
         use_english_dates()
+        # Listings shown to anonymous visitors name themes, partnerships and agencies.
+        from hub.page_cache import invalidate_when_changed
+
+        invalidate_when_changed(Theme, Agency, Partnership)
         exports.guard_wagtail_exports()
 
         for model in (Theme, Agency, Partnership):

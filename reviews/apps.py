@@ -10,6 +10,8 @@ class ReviewsConfig(AppConfig):
         # wagtail_hooks.py so that they stay one concern, apart from the review admin; signoff
         # connects the handler that marks a review signed off when its workflow completes;
         # import_hooks adds the import and export pages.
+        from hub.page_cache import invalidate_when_changed
+
         from . import (  # noqa: F401
             dashboard,
             import_hooks,
@@ -18,3 +20,7 @@ class ReviewsConfig(AppConfig):
             signoff,
             timescale_admin,
         )
+        from .models import Finding, Recommendation, Review
+
+        # Libraries list findings and reviews to anonymous visitors from the page cache.
+        invalidate_when_changed(Review, Finding, Recommendation)

@@ -294,7 +294,6 @@ class LibraryPage(HubPage, Page):
     routed_in_one_query = True
     route_select_related = ("partnership",)
     subpage_types = ["learning.LearningBriefing"]
-    cache_for_anonymous = False
 
     class Meta:
         verbose_name = "learning library"
@@ -320,12 +319,10 @@ class LibraryPage(HubPage, Page):
         context["show_partnership"] = self.is_region_library
         return context
 
-    def serve(self, request, *args, **kwargs):
-        response = super().serve(request, *args, **kwargs)
-        # What it lists differs by reader, and reviews and findings change without a page being
-        # published (which is what empties the page cache): no shared cache may keep it.
-        response.setdefault("Cache-Control", "private")
-        return response
+    # What it lists differs by reader. The anonymous view is the same for every visitor and is
+    # shared by the page cache, which reviews and findings empty when they change
+    # (ReviewsConfig); a signed-in reader's view is marked private, no-store like every page a
+    # signed-in person is sent (partnership.sessions.NoStoreMiddleware).
 
 
 class Acknowledgement(models.Model):

@@ -138,3 +138,21 @@ def test_anonymous_requests_off_the_page_route_never_ask_the_cache(home, client,
     assert asked == []
     client.get("/")
     assert asked, "the page route still asks the cache"
+
+
+def test_a_change_starts_a_generation_at_once_and_another_when_it_commits(
+    home, django_capture_on_commit_callbacks
+):
+    """A page rendered between the change and its commit shows the old data: the second
+    generation, at the commit, throws it away."""
+    from django.core.cache import cache
+
+    from hub.page_cache import GENERATION_KEY
+    from partnership.models import Theme
+
+    before = cache.get(GENERATION_KEY)
+    with django_capture_on_commit_callbacks(execute=True):
+        Theme.objects.order_by("pk").first().save()
+        during = cache.get(GENERATION_KEY)
+    assert during != before
+    assert cache.get(GENERATION_KEY) not in (before, during)

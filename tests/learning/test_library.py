@@ -5,6 +5,7 @@ of queries however many briefings there are."""
 from datetime import date, timedelta
 
 import pytest
+from django.test import Client
 from django.urls import reverse
 
 from hub.models import StandardPage
@@ -250,13 +251,49 @@ def test_library_theme_and_briefing_pages_cost_the_same_small_or_large(
     assert costs() == small
 
 
-def test_library_pages_are_never_kept_in_the_shared_page_cache(client, world, settings):
+def test_anonymous_library_pages_are_shared_and_emptied_when_what_they_list_changes(
+    client, world, wirral, settings
+):
+    """Every anonymous visitor sees the same public listing, so it is served from the page
+    cache; a finding published, edited or withdrawn empties it, as a published page does."""
     settings.HUB_PAGE_CACHE_SECONDS = 60
     region = library()
-    client.get(region.url)
-    response = client.get(region.url)
-    assert response["Cache-Control"] == "private"
-    assert "X-Hub-Cache" not in response
+    public = finding(review(wirral, PUBLIC), PUBLIC, "Fictional public finding")
+    client.get(region.url)  # rendered and stored
+    cached = client.get(region.url)
+    assert cached["X-Hub-Cache"] == "hit"
+    assert "Fictional public finding" in cached.text
+
+    public.title = "Fictional finding, retitled"
+    public.save()
+    fresh = client.get(region.url)
+    assert fresh["X-Hub-Cache"] == "miss" and "Fictional finding, retitled" in fresh.text
+
+    public.sharing_level = REGIONAL
+    public.save()
+    withdrawn = client.get(region.url)
+    assert withdrawn["X-Hub-Cache"] == "miss"
+    assert "Fictional finding, retitled" not in withdrawn.text
+
+
+def test_a_signed_in_readers_library_is_never_shared(client, world, people, wirral, settings):
+    """What a member sees (their partnership's and the region's learning) is theirs alone:
+    never stored, never served from the anonymous cache, and marked private for every other
+    cache on the way."""
+    settings.HUB_PAGE_CACHE_SECONDS = 60
+    region = library()
+    finding(review(wirral, REGIONAL), REGIONAL, "Fictional regional finding")
+    anonymous = Client()
+    for _ in range(3):
+        anonymous.get(region.url)
+    assert anonymous.get(region.url)["X-Hub-Cache"] == "hit"
+    client.force_login(people["liverpool.practitioner"])
+    for _ in range(2):
+        response = client.get(region.url)
+        assert "private" in response["Cache-Control"]
+        assert "X-Hub-Cache" not in response
+        assert "Fictional regional finding" in response.text
+    assert "Fictional regional finding" not in anonymous.get(region.url).text
 
 
 def test_every_page_has_the_quick_exit_and_the_accessibility_statement(client, world):

@@ -350,3 +350,27 @@ def test_the_demo_builds_courses_a_full_session_and_an_offer_and_runs_again(worl
     offered = Booking.objects.get(state=BookingState.OFFERED)
     assert offered.user.username == "practitioner"
     assert offered.offer_expires_at > offered.offered_at + timedelta(hours=40)
+
+
+def test_anonymous_course_pages_are_shared_until_a_booking_changes_the_places_left(
+    frozen, client, make_course, make_session, make_person, settings
+):
+    settings.HUB_PAGE_CACHE_SECONDS = 60
+    course = make_course(title="Open to all")
+    session = make_session(course, capacity=10)
+    for path in ("/courses/", course.url):
+        client.get(path)  # rendered and stored
+        assert client.get(path)["X-Hub-Cache"] == "hit", path
+    assert "10 of 10 left" in client.get(course.url).text
+
+    person = make_person("cache.delegate")
+    Booking.objects.create(
+        session=session,
+        user=person,
+        agency=person.membership.agency,
+        partnership=person.membership.partnership,
+        state=BookingState.BOOKED,
+    )
+    fresh = client.get(course.url)
+    assert fresh["X-Hub-Cache"] == "miss" and "9 of 10 left" in fresh.text
+    assert client.get("/courses/")["X-Hub-Cache"] == "miss"

@@ -51,8 +51,10 @@ class CourseIndexPage(HubPage, Page):
     class Meta:
         verbose_name = "course list"
 
-    # Next session dates and what a signed-in reader may see differ by reader and by day.
-    cache_for_anonymous = False
+    # What a signed-in reader may see differs by reader (their pages are private, no-store);
+    # the anonymous list is shared by the page cache, emptied by any change to a session or
+    # booking (TrainingConfig). A session that has just begun may stay listed for up to
+    # HUB_PAGE_CACHE_SECONDS.
 
     def get_context(self, request, *args, **kwargs):
         from training.listing import course_listing
@@ -62,11 +64,6 @@ class CourseIndexPage(HubPage, Page):
             request.user, self, request.GET, request.GET.get("page")
         )
         return context
-
-    def serve(self, request, *args, **kwargs):
-        response = super().serve(request, *args, **kwargs)
-        response.setdefault("Cache-Control", "private")
-        return response
 
 
 class CourseTheme(ItemBase):
@@ -185,21 +182,14 @@ class Course(HubPage, Page):
     def is_full_day(self) -> bool:
         return self.duration == Duration.FULL_DAY
 
-    @property
-    def cache_for_anonymous(self) -> bool:
-        # Places left change with every booking: the course page is never served from the
-        # anonymous page cache.
-        return False
-
     def serve(self, request, *args, **kwargs):
         """The access policy decides, as for briefings: a course the reader may not see is not
         found for a signed-in reader, and asks an anonymous one to sign in."""
         refused = refusal(request, self)
         if refused is not None:
             return refused
-        response = super().serve(request, *args, **kwargs)
-        response.setdefault("Cache-Control", "private")
-        return response
+        # Places left change with every booking, which empties the page cache (TrainingConfig).
+        return super().serve(request, *args, **kwargs)
 
     def get_context(self, request, *args, **kwargs):
         from training.listing import briefings_for, session_rows
