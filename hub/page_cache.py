@@ -69,11 +69,14 @@ def invalidate_when_changed(*models) -> None:
 def invalidate_now_and_on_commit(**kwargs) -> None:
     """A change inside a transaction (a booking, a sign-off) is invisible to other requests
     until it commits: a page rendered in between would be stored under the new generation with
-    the old data. Starting another generation at the commit throws that page away too."""
+    the old data. Starting another generation at the commit throws that page away too.
+    Outside a transaction the change is already committed, and the first generation is enough
+    (asking for an on-commit hook there would fail if autocommit were ever switched off)."""
     from django.db import transaction
 
     invalidate()
-    transaction.on_commit(invalidate)
+    if transaction.get_connection().in_atomic_block:
+        transaction.on_commit(invalidate)
 
 
 def mark_cacheable(page, request) -> None:

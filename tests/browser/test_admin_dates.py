@@ -5,6 +5,7 @@ exist is refused at the field, and axe finds nothing on the form either way."""
 from datetime import date
 
 import pytest
+from playwright.sync_api import expect
 
 from partnership.access import SharingLevel
 from reviews.models import Review
@@ -46,12 +47,12 @@ def test_reviewer_types_an_aware_date_and_it_stays_as_typed_and_is_stored(
     page.wait_for_selector("ul.tagit li.tagit-new input[aria-label]")
     box = aware_date_box(page)
     hint = page.get_by_text("For example, 15/03/2026").first
-    assert hint.is_visible()
+    expect(hint).to_be_visible()
     assert "For example, 15/03/2026" in described_by(page, box)
 
     type_and_tab_away(page, box, "15/03/2026")
     assert box.input_value() == "15/03/2026"
-    assert page.get_by_role("dialog").count() == 0 or not page.get_by_role("dialog").is_visible()
+    expect(page.get_by_role("dialog")).to_be_hidden()  # no date picker left open
     assert_accessible(page)
 
     page.get_by_role("button", name="Save draft").click()
@@ -87,7 +88,7 @@ def test_reviewer_typing_a_date_that_does_not_exist_sees_the_error_at_the_field(
     assert box.input_value() == "31/02/2026"
     assert box.get_attribute("aria-invalid") == "true"
     assert REAL_DATE in described_by(page, box)
-    assert page.locator("[data-field-errors]", has_text=REAL_DATE).first.is_visible()
+    expect(page.locator("[data-field-errors]", has_text=REAL_DATE).first).to_be_visible()
     assert_accessible(page)
     review = Review.objects.get(pk=review.pk)
     assert review.revisions.count() == revisions

@@ -4,6 +4,7 @@ understood, and prints it on no more than two sides of A4."""
 import re
 
 import pytest
+from playwright.sync_api import expect
 
 from learning import demo_briefings
 from learning.models import Acknowledgement, LearningBriefing
@@ -67,7 +68,8 @@ def test_practitioner_elsewhere_reads_a_regional_briefing_and_marks_it(page, bri
     assert_accessible(page)
 
     page.get_by_role("link", name="Briefings you have read").click()
-    assert page.get_by_role("link", name=briefing.title).is_visible()
+    page.wait_for_url("**/briefings/read/")
+    expect(page.get_by_role("link", name=briefing.title)).to_be_visible()
     assert_accessible(page)
 
 

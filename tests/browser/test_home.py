@@ -2,6 +2,7 @@
 and accessibility checked with axe-core at every step."""
 
 import pytest
+from playwright.sync_api import expect
 
 from .helpers import assert_accessible, assert_focus_visible, focused, sign_in, tab_to
 
@@ -12,7 +13,7 @@ def test_newcomer_finds_the_home_page_and_skips_to_its_content(page, world):
     page.goto("/")
     assert page.title() == "Safeguarding Learning Hub – Safeguarding Learning Hub"
     assert page.get_by_role("heading", level=1).count() == 1
-    assert page.get_by_role("link", name="Sign in").first.is_visible()
+    expect(page.get_by_role("link", name="Sign in").first).to_be_visible()
     assert_accessible(page)
 
     skip = tab_to(page, "Skip to main content", max_presses=1)
@@ -53,7 +54,7 @@ def test_practitioner_signs_in_and_out_with_the_keyboard_alone(page, world):
     assert_focus_visible(page)
     page.keyboard.press("Enter")
     page.get_by_text("You have signed out.").wait_for()
-    assert page.get_by_role("link", name="Sign in").first.is_visible()
+    expect(page.get_by_role("link", name="Sign in").first).to_be_visible()
     assert page.get_by_text("Signed in as").count() == 0
     assert_accessible(page)
 

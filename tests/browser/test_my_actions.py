@@ -5,6 +5,7 @@ import os
 from pathlib import Path
 
 import pytest
+from playwright.sync_api import expect
 
 from learning.models import ActionState, EvidenceKind
 from partnership.access import SharingLevel
@@ -56,11 +57,11 @@ def test_an_agency_lead_updates_an_action_and_uploads_evidence(
     assert_focus_visible(page)
     page.keyboard.press("Enter")
     page.wait_for_url("**/my-actions/")
-    assert page.get_by_role("heading", level=1, name="My actions").is_visible()
+    expect(page.get_by_role("heading", level=1, name="My actions")).to_be_visible()
     table = page.get_by_role("table")
-    assert table.get_by_role("link", name="WIR-ACT-2027-01").is_visible()
+    expect(table.get_by_role("link", name="WIR-ACT-2027-01")).to_be_visible()
     assert "WIR-ACT-2027-02" not in page.content()
-    assert table.get_by_text("Green: on track").is_visible()
+    expect(table.get_by_text("Green: on track")).to_be_visible()
     shot(page, "01-list")
     assert_accessible(page)
 
@@ -84,7 +85,7 @@ def test_an_agency_lead_updates_an_action_and_uploads_evidence(
     tab_to(page, "Mark as started")
     with page.expect_navigation():
         page.keyboard.press("Enter")
-    assert page.get_by_text("The action is in progress").is_visible()
+    expect(page.get_by_text("The action is in progress")).to_be_visible()
     assert_accessible(page)
 
     # A form sent without its answers says what to do, and keeps what was typed.
@@ -93,7 +94,7 @@ def test_an_agency_lead_updates_an_action_and_uploads_evidence(
         page.get_by_role("button", name="Add evidence").click()
     assert page.title().startswith("Error: ")
     summary = page.locator(".govuk-error-summary")
-    assert summary.get_by_role("link", name="Select whether this is evidence").is_visible()
+    expect(summary.get_by_role("link", name="Select whether this is evidence")).to_be_visible()
     assert page.get_by_label("Describe the evidence").input_value() == (
         "Briefing slides and attendance list."
     )
@@ -107,9 +108,9 @@ def test_an_agency_lead_updates_an_action_and_uploads_evidence(
     page.get_by_label("Upload a document (optional)").set_input_files(str(upload))
     with page.expect_navigation():
         page.get_by_role("button", name="Add evidence").click()
-    assert page.get_by_text("Your evidence is added").is_visible()
+    expect(page.get_by_text("Your evidence is added")).to_be_visible()
     download_link = page.get_by_role("link", name="Download evidence 1 (PDF, 34 bytes)")
-    assert download_link.is_visible()
+    expect(download_link).to_be_visible()
     shot(page, "04-evidence-added")
     assert_accessible(page)
     # The browser shows a PDF inline; fetch it with the lead's cookies instead of clicking.
@@ -120,11 +121,11 @@ def test_an_agency_lead_updates_an_action_and_uploads_evidence(
     page.get_by_label("Progress update").fill("All response sergeants briefed.")
     with page.expect_navigation():
         page.get_by_role("button", name="Save progress update").click()
-    assert page.get_by_text("Your progress update is saved").is_visible()
+    expect(page.get_by_text("Your progress update is saved")).to_be_visible()
     with page.expect_navigation():
         page.get_by_role("button", name="Mark as completed").click()
-    assert page.get_by_text("The action is completed").is_visible()
-    assert page.get_by_text("Blue: complete").first.is_visible()
+    expect(page.get_by_text("The action is completed")).to_be_visible()
+    expect(page.get_by_text("Blue: complete").first).to_be_visible()
     shot(page, "05-completed")
     assert_accessible(page)
 

@@ -5,6 +5,7 @@ from datetime import timedelta
 
 import pytest
 from django.utils import timezone
+from playwright.sync_api import expect
 
 from partnership.access import SharingLevel
 from reviews.models import Milestone
@@ -42,7 +43,7 @@ def test_reviewer_marks_a_milestone_done_from_the_timeline_by_keyboard(
     # The editor's scripts have run once the tag field is built (hidden: another tab is open).
     page.wait_for_selector("ul.tagit li.tagit-new input[aria-label]", state="attached")
     timeline = page.locator("#tab-timeline")
-    assert timeline.is_visible()
+    expect(timeline).to_be_visible()
     assert "days overdue" in timeline.locator('tr[data-milestone="agency_letters"]').inner_text()
     assert "Statutory" in timeline.locator('tr[data-milestone="rapid_review"]').inner_text()
     assert_accessible(page)

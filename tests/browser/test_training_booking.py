@@ -7,6 +7,7 @@ from datetime import datetime, time, timedelta
 import pytest
 from django.utils import timezone
 from icalendar import Calendar
+from playwright.sync_api import expect
 
 from partnership.access import SharingLevel
 from training.models import Booking, BookingState, Course, CourseIndexPage, Delivery, Session
@@ -51,7 +52,7 @@ def online_session(world):
 def test_a_practitioner_books_downloads_the_calendar_file_and_cancels(page, online_session):
     sign_in(page, "practitioner")
     page.goto("/courses/")
-    assert page.get_by_role("heading", level=1, name="Multi-agency training").is_visible()
+    expect(page.get_by_role("heading", level=1, name="Multi-agency training")).to_be_visible()
     assert_accessible(page)
     assert LINK not in page.content()
 
@@ -68,7 +69,7 @@ def test_a_practitioner_books_downloads_the_calendar_file_and_cancels(page, onli
     tab_to(page, "Confirm booking")
     page.keyboard.press("Enter")
     page.wait_for_url("**/training/bookings/*/")
-    assert page.get_by_role("heading", name="Place confirmed").is_visible()
+    expect(page.get_by_role("heading", name="Place confirmed")).to_be_visible()
     assert LINK in page.content()
     assert_accessible(page)
 

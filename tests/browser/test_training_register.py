@@ -5,6 +5,7 @@ from datetime import timedelta
 
 import pytest
 from django.utils import timezone
+from playwright.sync_api import expect
 
 from tests.training.factories_register import make_booking, make_course, make_delegate, make_session
 from training.models import Booking, BookingState, Evaluation
@@ -80,7 +81,7 @@ def test_a_delegate_evaluates_and_downloads_the_certificate(page, world, session
     Booking.objects.filter(pk=ada.pk).update(state=BookingState.ATTENDED)
     sign_in(page, "ada.early")
     page.goto(f"/evaluations/{ada.pk}/")
-    assert page.get_by_role("heading", level=1, name="Evaluate the session").is_visible()
+    expect(page.get_by_role("heading", level=1, name="Evaluate the session")).to_be_visible()
     assert_accessible(page)
 
     # Sending it half done shows the error summary, keeping what was chosen.
@@ -88,7 +89,7 @@ def test_a_delegate_evaluates_and_downloads_the_certificate(page, world, session
         "5: excellent"
     ).check()
     page.get_by_role("button", name="Send your evaluation").click()
-    assert page.get_by_text("There is a problem").is_visible()
+    expect(page.get_by_text("There is a problem")).to_be_visible()
     assert (
         page.get_by_role("group", name="How would you rate the session overall?")
         .get_by_label("5: excellent")
@@ -108,7 +109,7 @@ def test_a_delegate_evaluates_and_downloads_the_certificate(page, world, session
     page.get_by_label("Comments (optional)").fill("The case study on home conditions was useful.")
     page.get_by_role("button", name="Send your evaluation").click()
     page.wait_for_url(f"**/evaluations/{ada.pk}/done/")
-    assert page.get_by_role("heading", name="Evaluation sent").is_visible()
+    expect(page.get_by_role("heading", name="Evaluation sent")).to_be_visible()
     assert_accessible(page)
     assert Evaluation.objects.get(booking=ada).overall == 5
 

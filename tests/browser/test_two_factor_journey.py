@@ -45,7 +45,7 @@ def test_a_manager_sets_up_two_factors_and_signs_in_with_them(
     page.add_init_script(LISTEN)
     admin_sign_in(page, "manager")
     page.wait_for_url(re.compile(r"/sign-in/two-factor/set-up/"))
-    assert page.locator(".hub-qr-code svg").is_visible()
+    expect(page.locator(".hub-qr-code svg")).to_be_visible()
     assert_accessible(page)
     assert page.evaluate("window.__cspViolations") == []
 
@@ -61,7 +61,7 @@ def test_a_manager_sets_up_two_factors_and_signs_in_with_them(
     page.get_by_role("link", name="I have kept my codes safe – continue").focus()
     page.keyboard.press("Enter")
     page.wait_for_url(re.compile(r"/admin/$"))
-    assert page.get_by_role("heading", level=1).is_visible()
+    expect(page.get_by_role("heading", level=1)).to_be_visible()
 
     # The next sign-in, on another computer: the code is asked for.
     context = browser.new_context(base_url=hub.url, locale="en-GB")
