@@ -38,6 +38,11 @@ def invalidate(**kwargs) -> None:
     cache.set(GENERATION_KEY, uuid.uuid4().hex, None)
 
 
+def start_generation() -> None:
+    """Start the first generation, unless another request has just done so."""
+    cache.add(GENERATION_KEY, uuid.uuid4().hex, None)
+
+
 def invalidate_on_page_save(sender, instance, update_fields=None, **kwargs) -> None:
     """A live page saved in full (created, or changed in code) may change what visitors see.
 
@@ -163,7 +168,7 @@ class AnonymousPageCacheMiddleware:
             # No generation yet, or it was evicted: start one, and store pages from the next
             # request on. A page is only ever stored under the generation read before it was
             # rendered, so a publish while it rendered leaves it stale rather than served.
-            cache.add(GENERATION_KEY, uuid.uuid4().hex, None)
+            start_generation()
             return response
         cache.set(
             key,

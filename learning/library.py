@@ -28,9 +28,10 @@ from django.db.models import CharField, Count, DateField, F, Q, QuerySet, Value
 from django.db.models.functions import Cast, Coalesce
 from django.utils import timezone
 
+from hub import audience_cache
 from hub.pagination import links_for
 from partnership import vocabulary
-from partnership.access import SharingLevel, membership_of, visible_to
+from partnership.access import SharingLevel, audience_of, membership_of, visible_to
 from partnership.models import Partnership, Theme
 from reviews.models import (
     PUBLISHED_STATUSES,
@@ -364,4 +365,30 @@ def library_listing(
         total=paginator.count,
         form=form,
         pagination=links_for(page, params),
+    )
+
+
+LISTING_TEMPLATE = "learning/includes/library_listing.html"
+# The records a library lists, whose rules decide who shares a reader's view of it.
+LISTED_MODELS = (LearningBriefing, Review, Finding)
+
+
+def rendered_listing(request, *, place: str, show_partnership: bool, **scope):
+    """`library_listing` for this request, rendered once per audience, place and parameters and
+    served to everyone who shares them (`hub.audience_cache`). The region's library also lists a
+    member's own partnership's learning, so that partnership is part of the audience."""
+    user = request.user
+    audience = set(audience_of(user, *LISTED_MODELS))
+    membership = membership_of(user)
+    if membership is not None:
+        audience.add(f"member-of:{membership.partnership_id}")
+    return audience_cache.rendered_listing(
+        request,
+        place=place,
+        audience=audience,
+        template=LISTING_TEMPLATE,
+        build=lambda: library_listing(
+            user, request.GET, page_number=request.GET.get("page"), **scope
+        ),
+        context={"show_partnership": show_partnership},
     )

@@ -341,6 +341,31 @@ def audience_tokens(user) -> frozenset[str]:
     return frozenset(tokens)
 
 
+def audience_of(user, *models) -> frozenset[str]:
+    """The tokens that decide what `user` sees of records of `models`: all who hold the same set
+    see the same records, so a listing built for one may be served to the others
+    (`hub.audience_cache`). It is `audience_tokens` less the person's own token, unless a record
+    of these models names them (a review's panel, a briefing's owner): then it is theirs alone."""
+    tokens = audience_tokens(user)
+    person = f"person:{getattr(user, 'pk', None)}"
+    if person not in tokens or _named_on_any(user, models):
+        return tokens
+    return tokens - {person}
+
+
+def _named_on_any(user, models) -> bool:
+    """Whether any record of `models` names `user` on one of its rule's named paths: one query."""
+    named = [
+        model._base_manager.filter(**{path: user.pk}).order_by().values_list("pk", flat=True)
+        for model in models
+        for path in rule_for(model).named_people
+    ]
+    if not named:
+        return False
+    union = named[0].union(*named[1:], all=True) if len(named) > 1 else named[0]
+    return bool(list(union[:1]))
+
+
 def audience_tokens_for_partnership(partnership) -> frozenset[str]:
     """What a partnership as a whole holds (a partner system's API token): its plainest member's
     tokens, as `visible_to_partnership` answers."""

@@ -16,9 +16,10 @@ from django.core.paginator import Paginator
 from django.db.models import F, OuterRef, Subquery
 from django.utils import timezone
 
+from hub import audience_cache
 from hub.pagination import links_for
 from learning.models import LearningBriefing
-from partnership.access import membership_of, visible_to
+from partnership.access import audience_of, membership_of, visible_to
 from partnership.models import Partnership, Theme
 
 from .booking import booking_closed, ineligibility
@@ -90,6 +91,20 @@ def course_listing(user, index_page, params, page_number=None) -> CourseListing:
         total=paginator.count,
         form=form,
         pagination=links_for(page, params),
+    )
+
+
+def rendered_course_listing(request, index_page) -> audience_cache.RenderedListing:
+    """The course list for this request, rendered once per audience and parameters and served
+    to everyone who shares them: it shows courses and their next sessions, nothing of one
+    person's own (their bookings are on the course pages and My training)."""
+    user = request.user
+    return audience_cache.rendered_listing(
+        request,
+        place=f"courses:{index_page.pk}",
+        audience=audience_of(user, Course),
+        template="training/includes/course_listing.html",
+        build=lambda: course_listing(user, index_page, request.GET, request.GET.get("page")),
     )
 
 

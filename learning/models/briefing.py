@@ -306,23 +306,23 @@ class LibraryPage(HubPage, Page):
         return self.partnership_id is None
 
     def get_context(self, request, *args, **kwargs):
-        from learning.library import library_listing
+        from learning.library import rendered_listing
 
         context = super().get_context(request, *args, **kwargs)
-        context["listing"] = library_listing(
-            request.user,
-            request.GET,
+        context["listing"] = rendered_listing(
+            request,
+            place=f"library:{self.pk}",
+            show_partnership=self.is_region_library,
             partnership=self.partnership,
             region=self.is_region_library,
-            page_number=request.GET.get("page"),
         )
-        context["show_partnership"] = self.is_region_library
         return context
 
     # What it lists differs by reader. The anonymous view is the same for every visitor and is
-    # shared by the page cache, which reviews and findings empty when they change
-    # (ReviewsConfig); a signed-in reader's view is marked private, no-store like every page a
-    # signed-in person is sent (partnership.sessions.NoStoreMiddleware).
+    # shared by the page cache; a signed-in reader's list is shared with their audience only
+    # (`learning.library.rendered_listing`), and both are emptied when reviews, findings or
+    # pages change (ReviewsConfig, hub.page_cache). The page sent to a signed-in reader is
+    # private, no-store like every such page (partnership.sessions.NoStoreMiddleware).
 
 
 class Acknowledgement(models.Model):

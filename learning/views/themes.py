@@ -7,7 +7,7 @@ from django.views.decorators.cache import cache_control
 
 from partnership import vocabulary
 
-from ..library import library_listing
+from ..library import rendered_listing
 
 
 # What it lists differs by reader: no shared cache may keep it.
@@ -16,11 +16,9 @@ def theme_page(request, slug):
     theme = vocabulary.theme_by_slug(slug)
     if theme is None:
         raise Http404("No such theme.")
-    listing = library_listing(
-        request.user, request.GET, theme=theme, page_number=request.GET.get("page")
+    listing = rendered_listing(
+        request, place=f"theme:{theme.slug}", show_partnership=True, theme=theme
     )
     return TemplateResponse(
-        request,
-        "learning/theme_page.html",
-        {"theme": theme, "listing": listing, "show_partnership": True},
+        request, "learning/theme_page.html", {"theme": theme, "listing": listing}
     )

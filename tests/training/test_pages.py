@@ -62,8 +62,10 @@ QUERY_BUDGET = 15
 
 
 def test_course_list_and_course_page_cost_the_same_queries_for_1_or_many(
-    frozen, client, people, make_course, make_session, django_assert_max_num_queries
+    frozen, client, people, make_course, make_session, django_assert_max_num_queries, settings
 ):
+    # As built, with no audience's copy of the list to serve: the first reader after a change.
+    settings.HUB_PAGE_CACHE_SECONDS = 0
     client.force_login(people["practitioner"])
     course = make_course()
     make_session(course)
@@ -374,3 +376,34 @@ def test_anonymous_course_pages_are_shared_until_a_booking_changes_the_places_le
     fresh = client.get(course.url)
     assert fresh["X-Hub-Cache"] == "miss" and "9 of 10 left" in fresh.text
     assert client.get("/courses/")["X-Hub-Cache"] == "miss"
+
+
+def test_a_signed_in_course_list_is_shared_within_its_audience_only(
+    frozen, client, people, make_course, make_session, make_person, settings
+):
+    """The list is built once per audience: a Wirral-only course stored in Wirral's copy never
+    reaches Liverpool or a visitor, and a new session or an unpublished course shows at once."""
+    from django.test import Client
+
+    settings.HUB_PAGE_CACHE_SECONDS = 60
+    wirral_only = make_course(
+        title="Wirral-only fictional course", sharing_level=SharingLevel.PARTNERSHIP
+    )
+    for _ in range(3):
+        assert wirral_only.title in signed_in(client, people["practitioner"]).get("/courses/").text
+    colleague = make_person("fictional.course.colleague")
+    shared = signed_in(Client(), colleague).get("/courses/")
+    assert wirral_only.title in shared.text
+    assert shared.context["listing"].built is None, "served from the audience's copy"
+    for reader in (people["liverpool.practitioner"], None):
+        other = Client()
+        if reader is not None:
+            other.force_login(reader)
+        for _ in range(2):
+            assert wirral_only.title not in other.get("/courses/").text
+
+    assert "No sessions planned yet" in client.get("/courses/").text
+    make_session(wirral_only, starts_at=london(2027, 4, 14))
+    assert "Next session: <strong>Wednesday 14 April 2027" in client.get("/courses/").text
+    wirral_only.unpublish()
+    assert wirral_only.title not in client.get("/courses/").text

@@ -57,12 +57,10 @@ class CourseIndexPage(HubPage, Page):
     # HUB_PAGE_CACHE_SECONDS.
 
     def get_context(self, request, *args, **kwargs):
-        from training.listing import course_listing
+        from training.listing import rendered_course_listing
 
         context = super().get_context(request, *args, **kwargs)
-        context["listing"] = course_listing(
-            request.user, self, request.GET, request.GET.get("page")
-        )
+        context["listing"] = rendered_course_listing(request, self)
         return context
 
 

@@ -47,7 +47,8 @@ class ImportCommand(BaseCommand):
 
     def progress(self, stage, done, total):
         """Every PROGRESS_EVERY rows of a large file, and when each stage ends."""
-        from hub.importing import PROGRESS_EVERY
+        from hub.importing import pipeline
 
-        if total >= PROGRESS_EVERY and (done % PROGRESS_EVERY == 0 or done == total):
+        every = pipeline.PROGRESS_EVERY
+        if total >= every and (done % every == 0 or done == total):
             self.stderr.write(f"{stage} {done} of {total} rows")

@@ -1,0 +1,87 @@
+"""Build once per audience what depends only on the audience, and serve it to all who share it.
+
+A library or course list shows a signed-in reader what their partnership, agency and roles let
+them see: every practitioner of one agency sees the same list. The caller names the place (a page),
+the audience (`partnership.access.audience_of`: the same tokens the search filters by) and the GET
+parameters; what it builds is stored under the page cache's *generation*, so whatever empties the
+anonymous page cache (a publish, an edit of a review, a booking, a sign-off) makes these stale at
+the same moment. Only the audience's part is stored: what is one person's own (read markers,
+their bookings) is rendered per request around it.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from typing import Any, TypeVar
+
+from django.core.cache import cache
+from django.template.loader import render_to_string
+from django.utils.safestring import SafeString, mark_safe
+
+from . import page_cache
+
+KEY_PREFIX = "hub:audience:"
+T = TypeVar("T")
+
+
+def key_for(place: str, audience: Iterable[str], params) -> str:
+    """One key per place, audience and exact GET parameters (a QueryDict or a mapping): a page
+    of results, its filters and its pagination links all follow from those three."""
+    lists = params.lists() if hasattr(params, "lists") else ((k, [v]) for k, v in params.items())
+    what = repr((place, sorted(audience), sorted((k, list(v)) for k, v in lists)))
+    return KEY_PREFIX + hashlib.sha256(what.encode()).hexdigest()
+
+
+def remember(place: str, audience: Iterable[str], params, build: Callable[[], T]) -> T:
+    """`build()`'s answer for this place, audience and parameters: the stored one when it was
+    built under the current generation, else built now. It is stored under the generation read
+    before building, so a change committed while it was built leaves it stale, never served."""
+    seconds = page_cache.timeout()
+    if not seconds:
+        return build()
+    key = key_for(place, audience, params)
+    found = cache.get_many([page_cache.GENERATION_KEY, key])
+    generation, stored = found.get(page_cache.GENERATION_KEY), found.get(key)
+    if generation is not None and stored is not None and stored[0] == generation:
+        return stored[1]
+    value = build()
+    if generation is None:
+        page_cache.start_generation()  # none yet, or evicted: store from the next request on
+    else:
+        cache.set(key, (generation, value), seconds)
+    return value
+
+
+@dataclass
+class RenderedListing:
+    """A paginated listing as HTML, and the page number the page's title shows. `built` is the
+    listing itself when this request built it; None when the audience's copy was served."""
+
+    html: SafeString
+    page_number: int
+    built: Any = None
+
+    def __getattr__(self, name):
+        # What a built listing knows (entries, counts, total), for code and tests that read it.
+        if self.built is None:
+            raise AttributeError(name)
+        return getattr(self.built, name)
+
+
+def rendered_listing(
+    request, *, place: str, audience: Iterable[str], template: str, build, context=None
+) -> RenderedListing:
+    """`build()` (a listing with a paginator `page`) rendered with `template` as `listing`,
+    once per place, audience and GET parameters, and served to everyone who shares them."""
+    built = []
+
+    def render() -> tuple[str, int]:
+        listing = build()
+        built.append(listing)
+        html = render_to_string(template, {**(context or {}), "listing": listing}, request)
+        return html, listing.page.number
+
+    html, number = remember(place, audience, request.GET, render)
+    return RenderedListing(mark_safe(html), number, built[0] if built else None)
