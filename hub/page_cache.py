@@ -99,6 +99,21 @@ def mark_cacheable(page, request) -> None:
     request.hub_page_cacheable = True
 
 
+def shared_with_visitors(view):
+    """For a Django view (not a Wagtail page) whose anonymous answer is the same for every
+    visitor, a theme page or the public feed: the cache may answer and store it like a page."""
+    from functools import wraps
+
+    @wraps(view)
+    def wrapper(request, *args, **kwargs):
+        if getattr(request, "hub_page_cache_candidate", False):
+            request.hub_page_cacheable = True
+        return view(request, *args, **kwargs)
+
+    wrapper.hub_shared_with_visitors = True
+    return wrapper
+
+
 def _is_anonymous_get(request) -> bool:
     return (
         request.method == "GET"
@@ -108,15 +123,15 @@ def _is_anonymous_get(request) -> bool:
 
 
 def _serves_pages(request) -> bool:
-    """Whether the path is Wagtail's page route, the only one whose responses are ever stored
-    (`mark_cacheable` runs as Wagtail serves a page): every other path (the admin, the API,
-    search, static files, the minimal view) goes straight on, with no cache round trip.
-    Resolving a path reads the URL patterns only, never the database."""
+    """Whether the path is Wagtail's page route or a view `shared_with_visitors`, the only ones
+    whose responses are ever stored (`mark_cacheable` runs as Wagtail serves a page): every
+    other path (the admin, the API, search, static files, the minimal view) goes straight on,
+    with no cache round trip. Resolving a path reads the URL patterns only, never the database."""
     try:
         match = resolve(request.path_info, getattr(request, "urlconf", None))
     except Resolver404:
         return False
-    return match.url_name == WAGTAIL_SERVE
+    return match.url_name == WAGTAIL_SERVE or getattr(match.func, "hub_shared_with_visitors", False)
 
 
 def _key(request) -> str:

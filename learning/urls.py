@@ -1,5 +1,7 @@
 from django.urls import path
 
+from hub.page_cache import shared_with_visitors
+
 from . import feeds
 from .views import briefings, my_actions, records, themes
 
@@ -18,7 +20,7 @@ urlpatterns = [
     path("review-reports/<int:pk>/", records.report, name="library-report"),
     path("feeds/", feeds.my_feeds, name="my-feeds"),
     path("feeds/new/", feeds.regenerate, name="my-feeds-regenerate"),
-    path("feeds/public/", feeds.PublicFeed(), name="public-feed"),
+    path("feeds/public/", shared_with_visitors(feeds.PublicFeed()), name="public-feed"),
     path("feeds/<slug:slug>/<str:token>/", feeds.partnership_feed, name="partnership-feed"),
     # Learning briefings: read and understood, what I have read, the PDF.
     path("briefings/read/", briefings.read_list, name="briefings-read"),

@@ -3,15 +3,16 @@ description and the other words practitioners use for it."""
 
 from django.http import Http404
 from django.template.response import TemplateResponse
-from django.views.decorators.cache import cache_control
 
+from hub.page_cache import shared_with_visitors
 from partnership import vocabulary
 
 from ..library import rendered_listing
 
 
-# What it lists differs by reader: no shared cache may keep it.
-@cache_control(private=True)
+# What it lists differs by reader: visitors share the page cache's copy, signed-in readers
+# their audience's list (and their page is private, no-store: partnership.sessions).
+@shared_with_visitors
 def theme_page(request, slug):
     theme = vocabulary.theme_by_slug(slug)
     if theme is None:

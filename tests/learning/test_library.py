@@ -183,10 +183,13 @@ def test_theme_page_gathers_what_the_reader_may_see(client, people, wirral, live
     assert _titles(response) == {"Public neglect briefing"}
     assert "Persistent failure to meet a child&#x27;s basic" in response.text
     assert "graded care profile" in response.text  # its synonyms
-    assert response["Cache-Control"] == "private"
+    # The same for every visitor, so shared (the page cache); a member's is private.
+    assert "private" not in response.get("Cache-Control", "")
 
     client.force_login(people["practitioner"])
-    assert _titles(client.get(url)) == {
+    response = client.get(url)
+    assert "private" in response["Cache-Control"]
+    assert _titles(response) == {
         "Public neglect briefing",
         "Wirral-only neglect",
         "Liverpool neglect report",
@@ -194,7 +197,7 @@ def test_theme_page_gathers_what_the_reader_may_see(client, people, wirral, live
     assert client.get(reverse("theme", args=["no-such-theme"])).status_code == 404
 
 
-# The most a signed-in page may cost (bench/run.py's SIGNED_IN_QUERY_TARGET).
+# The most a signed-in page may cost (bench/targets.py's QUERY_LIMIT).
 QUERY_CEILING = 15
 
 
@@ -323,3 +326,40 @@ def test_demo_libraries_are_made_once_with_the_shared_slugs(db, world):
     region = LibraryPage.objects.get(slug="library")
     assert region.title == "Learning library" and region.partnership is None and region.live
     assert region.url == "/library/"
+
+
+@pytest.mark.parametrize("path", [reverse("theme", args=["neglect"]), reverse("public-feed")])
+def test_anonymous_theme_pages_and_the_public_feed_are_shared_and_emptied(
+    client, world, wirral, settings, path
+):
+    """Not Wagtail pages, but the same for every visitor: from the page cache, until what they
+    list changes; a signed-in reader is never answered from it."""
+    settings.HUB_PAGE_CACHE_SECONDS = 60
+    library()
+    public = finding(review(wirral, PUBLIC, themes=["neglect"]), PUBLIC,
+                     "Fictional public neglect finding", themes=["neglect"])  # fmt: skip
+    client.get(path)
+    cached = client.get(path)
+    assert cached["X-Hub-Cache"] == "hit"
+    public.sharing_level = REGIONAL
+    public.save()
+    fresh = client.get(path)
+    assert fresh["X-Hub-Cache"] == "miss"
+    assert "Fictional public neglect finding" not in fresh.text
+
+
+def test_a_signed_in_theme_page_is_never_answered_from_the_visitors_copy(
+    client, world, people, wirral, settings
+):
+    settings.HUB_PAGE_CACHE_SECONDS = 60
+    finding(review(wirral, REGIONAL, themes=["neglect"]), REGIONAL,
+            "Fictional regional neglect finding", themes=["neglect"])  # fmt: skip
+    path = reverse("theme", args=["neglect"])
+    anonymous = Client()
+    for _ in range(3):
+        anonymous.get(path)
+    assert anonymous.get(path)["X-Hub-Cache"] == "hit"
+    client.force_login(people["practitioner"])
+    response = client.get(path)
+    assert "X-Hub-Cache" not in response and "private" in response["Cache-Control"]
+    assert "Fictional regional neglect finding" in response.text

@@ -284,7 +284,7 @@ def test_the_library_links_reports_and_findings_to_their_pages(client, wirral):
     assert f'href="{reverse("library-finding", args=[found.pk])}">Linked finding</a>' in html
 
 
-# The most a signed-in page may cost (bench/run.py's SIGNED_IN_QUERY_TARGET).
+# The most a signed-in page may cost (bench/targets.py's QUERY_LIMIT).
 QUERY_CEILING = 15
 
 
