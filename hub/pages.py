@@ -15,7 +15,6 @@
 import functools
 
 from django.core.cache import cache
-from django.db.models import Q
 from wagtail.models import Page, PageViewRestriction, get_page_models
 from wagtail.url_routing import RouteResult
 
@@ -68,11 +67,20 @@ def route_in_one_query(home, request, path_components):
     """The live page at `path_components` under `home`, specific, in one query; None when the
     path leads anywhere else (Wagtail's own routing then decides, 404 included)."""
     names, related = _routed_in_one()
+    if not path_components:
+        return None
     url_path = home.url_path + "/".join(path_components) + "/"
+    # Found by its slug and depth, which are indexed (url_path is not: a scan of every page),
+    # then checked against the whole path.
     page = (
-        Page.objects.descendant_of(home)
-        .filter(Q(url_path=url_path))
+        Page.objects.filter(
+            slug=path_components[-1],
+            depth=home.depth + len(path_components),
+            path__startswith=home.path,
+            url_path=url_path,
+        )
         .select_related(*related)
+        .order_by()
         .first()
     )
     if page is None:

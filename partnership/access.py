@@ -348,9 +348,19 @@ def audience_of(user, *models) -> frozenset[str]:
     of these models names them (a review's panel, a briefing's owner): then it is theirs alone."""
     tokens = audience_tokens(user)
     person = f"person:{getattr(user, 'pk', None)}"
-    if person not in tokens or _named_on_any(user, models):
+    if person not in tokens or _remembered_named_on_any(user, models):
         return tokens
     return tokens - {person}
+
+
+def _remembered_named_on_any(user, models) -> bool:
+    """`_named_on_any`, kept under the page cache's generation: a panel or owner changes only
+    with a save of its review or page, which starts a new generation."""
+    from hub import audience_cache
+
+    labels = ",".join(sorted(model._meta.label_lower for model in models))
+    place = f"named-on:{labels}:{user.pk}"
+    return audience_cache.remember(place, (), {}, lambda: _named_on_any(user, models))
 
 
 def _named_on_any(user, models) -> bool:

@@ -14,7 +14,7 @@ from datetime import date
 
 import pytest
 from django.test import Client
-from django.urls import URLPattern, URLResolver, get_resolver, reverse
+from django.urls import reverse
 from wagtail.test.utils.form_data import querydict_from_html, rich_text
 
 from hub.models import HomePage
@@ -26,6 +26,7 @@ from reviews.models import Finding, Recommendation, Review, ReviewStatus, Review
 from search import engines, sources
 from search.engines.database import DatabaseEngine
 from tests.admin_forms import form_data
+from tests.url_routes import routes
 
 PSEUDONYM = re.compile(r"child\W+q\b", re.IGNORECASE)
 NEUTRAL = re.compile(r"\bthe child\b", re.IGNORECASE)
@@ -111,14 +112,11 @@ def child_q(world, wirral, monkeypatch):
     }
 
 
-def api_routes(patterns=None, prefix=""):
+def api_routes():
     """Every route of the site under /api/, as (route, pattern) pairs, from the resolver."""
-    for entry in get_resolver().url_patterns if patterns is None else patterns:
-        route = prefix + str(entry.pattern)
-        if isinstance(entry, URLResolver):
-            yield from api_routes(entry.url_patterns, route)
-        elif isinstance(entry, URLPattern) and route.startswith("api/"):
-            yield route, entry
+    for route in routes():
+        if route.path.startswith("api/"):
+            yield route.path, route.pattern
 
 
 def api_urls(child_q):

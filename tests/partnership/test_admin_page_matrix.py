@@ -9,12 +9,13 @@ day it exists; a page type without a maker below fails the first test."""
 from datetime import date
 
 import pytest
-from django.urls import URLResolver, get_resolver, reverse
+from django.urls import reverse
 from wagtail.models import Page, Revision, get_page_models
 
 from hub.models import HomePage
 from learning.models import LearningBriefing, LibraryPage
 from partnership.access import SharingLevel, can_change, can_view
+from tests.url_routes import routes
 from training.models import Course, CourseIndexPage
 
 from .test_admin_write_matrix import SUBJECTS, _subject
@@ -74,21 +75,14 @@ def test_every_page_type_with_an_access_rule_has_a_maker():
     assert not [name for name in missing if name not in {m.__name__ for m in MAKERS}]
 
 
-def _walk(patterns, namespaces=()):
-    for pattern in patterns:
-        if isinstance(pattern, URLResolver):
-            extra = (pattern.namespace,) if pattern.namespace else ()
-            yield from _walk(pattern.url_patterns, namespaces + extra)
-        elif pattern.name:
-            yield ":".join((*namespaces, pattern.name)), pattern
-
-
 def page_urls(page):
     """(name, URL) of every admin URL of one page, from the URL resolver."""
     revision = Revision.objects.filter(object_id=str(page.pk)).order_by("-pk").first()
     urls = []
-    for name, pattern in _walk(get_resolver().url_patterns):
-        converters = set(pattern.pattern.converters)
+    for route in routes():
+        if route.name is None:
+            continue
+        name, converters = route.name, route.converters
         if name.startswith("wagtailadmin_pages:") and "page_id" in converters:
             values = {"page_id": page.pk, "revision_id": revision.pk}
         elif name.startswith("wagtailadmin_pages:") and "page_to_move_id" in converters:

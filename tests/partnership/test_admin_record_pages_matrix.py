@@ -13,7 +13,7 @@ from datetime import date, timedelta
 import pytest
 from axes.models import AccessAttempt
 from django.core.files.base import ContentFile
-from django.urls import URLPattern, URLResolver, get_resolver, reverse
+from django.urls import reverse
 from django.utils import timezone
 from django_otp.plugins.otp_totp.models import TOTPDevice
 from wagtail.documents.models import Document
@@ -24,6 +24,7 @@ from learning.models import Action, ActionState, ExtensionRequest
 from partnership.access import SharingLevel
 from partnership.models import PartnershipApiToken
 from reviews.models import Milestone, ReviewDocument
+from tests.url_routes import routes
 from training.models import Booking, BookingState, Course, CourseIndexPage, Session
 
 from .test_admin_write_matrix import _subject, fingerprint
@@ -33,21 +34,11 @@ OUTSIDERS = ("liverpool.manager", "halton.reviewer", "no.partnership")
 MARKER = "Zanzibar-7731"  # in every record below; nowhere else in the Hub
 
 
-def _walk(resolver, prefix=""):
-    for pattern in resolver.url_patterns:
-        route = prefix + str(pattern.pattern)
-        if isinstance(pattern, URLResolver):
-            space = pattern.namespace
-            for name, path, callback in _walk(pattern, route):
-                yield (f"{space}:{name}" if space and name else name), path, callback
-        elif isinstance(pattern, URLPattern):
-            yield pattern.name, route, pattern.callback
-
-
 def record_pages() -> list[str]:
     """URL names of the Hub's own admin pages that take a record's key."""
     names = set()
-    for name, route, callback in _walk(get_resolver()):
+    for found in routes():
+        name, route, callback = found.name, found.path, found.callback
         view = getattr(callback, "view_class", callback)
         app = (getattr(view, "__module__", "") or "").split(".")[0]
         if (

@@ -7,7 +7,6 @@ from datetime import date, datetime
 from decimal import Decimal
 
 import pytest
-from django.urls import URLResolver, get_resolver
 from django.utils.functional import lazy
 from openpyxl import Workbook, load_workbook
 from wagtail.admin.views.mixins import SpreadsheetExportMixin
@@ -18,6 +17,7 @@ from wagtail.snippets.models import get_snippet_models
 
 from hub.importing import cell_text
 from partnership.exports import CsvWriter, csv_value, write_csv, write_xlsx, xlsx_cell
+from tests.url_routes import routes
 
 # Every start OWASP lists, as an action description or review title might begin.
 FORMULAS = ['=HYPERLINK("http://x")', "+1", "-1", "@SUM(A1)", "\tcmd", "\rcmd"]
@@ -120,13 +120,11 @@ def test_whole_files_round_trip_through_the_import_reader():
 # Every export view in the admin -----------------------------------------------------------------
 
 
-def export_views(resolver=None):
+def export_views():
     """(url name, view class, init kwargs) of every URL whose view exports a spreadsheet: its
     class is a SpreadsheetExportMixin with a `list_export`, its own or its viewset's."""
-    for pattern in (resolver or get_resolver()).url_patterns:
-        if isinstance(pattern, URLResolver):
-            yield from export_views(pattern)
-            continue
+    for route in routes():
+        pattern = route.pattern
         view_class = getattr(pattern.callback, "view_class", None)
         if view_class and issubclass(view_class, SpreadsheetExportMixin):
             initkwargs = getattr(pattern.callback, "view_initkwargs", {})

@@ -10,7 +10,6 @@ import pytest
 import time_machine
 from django.core.management import call_command
 from django.test import Client, override_settings
-from django.urls import URLPattern, URLResolver, get_resolver
 from django.utils import timezone
 from django_otp.oath import totp
 from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
@@ -19,6 +18,7 @@ from wagtail.models import ModelLogEntry
 
 from partnership import two_factor
 from tests.test_settings import PRODUCTION, _run, _settings
+from tests.url_routes import routes
 
 PASSWORD = "correct-horse-battery"
 SET_UP = "/sign-in/two-factor/set-up/"
@@ -78,26 +78,15 @@ def refused(response) -> bool:
 def admin_urls():
     """Every admin address with no parameter, from the URL resolver: a view added later is in
     this list without anyone adding it."""
-    found = []
-
-    def walk(patterns, prefix):
-        for entry in patterns:
-            route = str(entry.pattern)
-            if route.startswith("^"):
-                route = route[1:].removesuffix("$").replace("\\/", "/")
-                if any(ch in route for ch in "()[]?*+\\{}|"):
-                    continue
-            elif "<" in route:
-                continue
-            if isinstance(entry, URLResolver):
-                walk(entry.url_patterns, prefix + route)
-            elif isinstance(entry, URLPattern):
-                url = "/" + prefix + route
-                if url.startswith("/admin/") and entry.name not in two_factor.EXEMPT_URL_NAMES:
-                    found.append(url)
-
-    walk(get_resolver().url_patterns, "")
-    return sorted(set(found))
+    found = {
+        "/" + route.path
+        for route in routes()
+        if route.exact
+        and "<" not in route.path
+        and route.path.startswith("admin/")
+        and route.pattern.name not in two_factor.EXEMPT_URL_NAMES
+    }
+    return sorted(found)
 
 
 def test_two_factors_are_on_by_default_with_device_throttling():
