@@ -80,7 +80,6 @@ def route_in_one_query(home, request, path_components):
             url_path=url_path,
         )
         .select_related(*related)
-        .order_by()
         .first()
     )
     if page is None:
