@@ -16,11 +16,10 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from typing import Any, TypeVar
 
-from django.core.cache import cache
 from django.template.loader import render_to_string
 from django.utils.safestring import SafeString, mark_safe
 
-from . import page_cache
+from . import generations, page_cache
 
 KEY_PREFIX = "hub:audience:"
 T = TypeVar("T")
@@ -35,23 +34,10 @@ def key_for(place: str, audience: Iterable[str], params) -> str:
 
 
 def remember(place: str, audience: Iterable[str], params, build: Callable[[], T]) -> T:
-    """`build()`'s answer for this place, audience and parameters: the stored one when it was
-    built under the current generation, else built now. It is stored under the generation read
-    before building, so a change committed while it was built leaves it stale, never served."""
-    seconds = page_cache.timeout()
-    if not seconds:
-        return build()
+    """`build()`'s answer for this place, audience and parameters, kept under the page cache's
+    generation (`hub.generations.remember`)."""
     key = key_for(place, audience, params)
-    found = cache.get_many([page_cache.GENERATION_KEY, key])
-    generation, stored = found.get(page_cache.GENERATION_KEY), found.get(key)
-    if generation is not None and stored is not None and stored[0] == generation:
-        return stored[1]
-    value = build()
-    if generation is None:
-        page_cache.start_generation()  # none yet, or evicted: store from the next request on
-    else:
-        cache.set(key, (generation, value), seconds)
-    return value
+    return generations.remember(page_cache.GENERATION_KEY, key, page_cache.timeout(), build)
 
 
 @dataclass

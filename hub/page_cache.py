@@ -13,12 +13,14 @@ to a request with no session or messages cookie.
 """
 
 import hashlib
-import uuid
+from functools import lru_cache
 
 from django.conf import settings
 from django.core.cache import cache
 from django.http import HttpResponse
 from django.urls import Resolver404, resolve
+
+from . import generations
 
 GENERATION_KEY = "hub:page-cache:generation"
 KEY_PREFIX = "hub:page-cache:page:"
@@ -35,12 +37,12 @@ def timeout() -> int:
 
 def invalidate(**kwargs) -> None:
     """Start a new generation: every page cached so far is stale. Also a signal receiver."""
-    cache.set(GENERATION_KEY, uuid.uuid4().hex, None)
+    generations.renew(GENERATION_KEY)
 
 
 def start_generation() -> None:
     """Start the first generation, unless another request has just done so."""
-    cache.add(GENERATION_KEY, uuid.uuid4().hex, None)
+    generations.start(GENERATION_KEY)
 
 
 def invalidate_on_page_save(sender, instance, update_fields=None, **kwargs) -> None:
@@ -72,16 +74,9 @@ def invalidate_when_changed(*models) -> None:
 
 
 def invalidate_now_and_on_commit(**kwargs) -> None:
-    """A change inside a transaction (a booking, a sign-off) is invisible to other requests
-    until it commits: a page rendered in between would be stored under the new generation with
-    the old data. Starting another generation at the commit throws that page away too.
-    Outside a transaction the change is already committed, and the first generation is enough
-    (asking for an on-commit hook there would fail if autocommit were ever switched off)."""
-    from django.db import transaction
-
-    invalidate()
-    if transaction.get_connection().in_atomic_block:
-        transaction.on_commit(invalidate)
+    """A change inside a transaction (a booking, a sign-off) empties the cache at once and again
+    at its commit (`generations.renew_now_and_at_commit`)."""
+    generations.renew_now_and_at_commit(GENERATION_KEY)
 
 
 def mark_cacheable(page, request) -> None:
@@ -122,13 +117,22 @@ def _is_anonymous_get(request) -> bool:
     )
 
 
-def _serves_pages(request) -> bool:
+def serves_pages(request) -> bool:
     """Whether the path is Wagtail's page route or a view `shared_with_visitors`, the only ones
     whose responses are ever stored (`mark_cacheable` runs as Wagtail serves a page): every
     other path (the admin, the API, search, static files, the minimal view) goes straight on,
     with no cache round trip. Resolving a path reads the URL patterns only, never the database."""
+    urlconf = getattr(request, "urlconf", None) or settings.ROOT_URLCONF
+    return _path_serves_pages(urlconf, request.path_info)
+
+
+@lru_cache(maxsize=4096)
+def _path_serves_pages(urlconf: str, path: str) -> bool:
+    """Remembered per URL configuration and path: the patterns are fixed while the process runs,
+    and walking them all to reach Wagtail's catch-all was a sixth of the cost of every request.
+    Bounded, so that a crawler's endless paths cannot grow it."""
     try:
-        match = resolve(request.path_info, getattr(request, "urlconf", None))
+        match = resolve(path, urlconf)
     except Resolver404:
         return False
     return match.url_name == WAGTAIL_SERVE or getattr(match.func, "hub_shared_with_visitors", False)
@@ -164,7 +168,7 @@ class AnonymousPageCacheMiddleware:
         self.get_response = get_response
 
     def __call__(self, request):
-        if not timeout() or not _is_anonymous_get(request) or not _serves_pages(request):
+        if not timeout() or not _is_anonymous_get(request) or not serves_pages(request):
             return self.get_response(request)
 
         request.hub_page_cache_candidate = True

@@ -114,10 +114,24 @@ def membership_of(user) -> Membership | None:
         return None
     if not hasattr(user, "_hub_membership"):
         try:
-            user._hub_membership = Membership.objects.select_related("partnership").get(user=user)
+            # The agency too: pages name it (the home page's greeting, booking forms), and a
+            # join costs less than the query each would make.
+            user._hub_membership = Membership.objects.select_related("partnership", "agency").get(
+                user=user
+            )
         except Membership.DoesNotExist:
             user._hub_membership = None
     return user._hub_membership
+
+
+def reader_key(user) -> str:
+    """What a person's own cached counts (the action reports, the deadlines) depend on besides
+    the data: who they are, where they work and the roles they hold. A changed role or
+    membership changes the key, so it needs no signal of its own."""
+    membership = membership_of(user)
+    where = f"{membership.partnership_id}.{membership.agency_id}" if membership else "-"
+    roles = ".".join(sorted(str(role) for role in roles_of(user)))
+    return f"{user.pk}:{where}:{roles}:{int(bool(user.is_superuser))}"
 
 
 def has_role(user, *roles: Role) -> bool:

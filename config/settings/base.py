@@ -80,6 +80,8 @@ MIDDLEWARE = [
     "partnership.csp.HubCSPMiddleware",
     # Above sessions, CSRF and auth: an anonymous hit skips them all (see hub/page_cache.py).
     "hub.page_cache.AnonymousPageCacheMiddleware",
+    # Which Wagtail site a page request is for, from the cache rather than a query.
+    "hub.sites.SiteOfRequestMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
