@@ -8,9 +8,9 @@ class LearningConfig(AppConfig):
     def ready(self):
         import learning.qa_hooks  # noqa: F401
 
-        from . import filter_choices
+        from . import report_cache
 
-        filter_choices.connect_signals()
+        report_cache.connect_signals()
 
         from . import (
             briefing_hooks,  # noqa: F401

@@ -29,6 +29,7 @@ from partnership.models import Role
 from reviews.models import Recommendation, Review
 from reviews.pseudonyms import share_all
 
+from . import report_cache
 from .impact import ImpactSignal
 from .impact import for_actions as impact_for_actions
 from .impact import totals as impact_totals
@@ -169,13 +170,34 @@ def cross_tabs(actions, dimensions: dict[str, list]) -> dict[str, CrossTab]:
     return tables
 
 
+def filters_key(filters: dict | None) -> tuple:
+    """The report's filters as plain values (an instance by its id), for a cache key."""
+    chosen = ((name, (filters or {}).get(name)) for name in FILTERS)
+    return tuple(
+        (name, str(getattr(value, "pk", value)).strip())
+        for name, value in chosen
+        if value not in (None, "")
+    )
+
+
 def action_summary(user, today: date, filters: dict | None = None) -> dict:
     """The summary tables of the actions report, agency x RAG and agency x state, from one
-    query."""
-    tables = cross_tabs(
-        report_actions(user, today, filters), {"rag": RAG.choices, "state": ActionState.choices}
-    )
-    return {"by_rag": tables["rag"], "by_state": tables["state"]}
+    query, kept per reader, filters and day until the actions change (`report_cache`)."""
+
+    def build():
+        tables = cross_tabs(
+            report_actions(user, today, filters),
+            {"rag": RAG.choices, "state": ActionState.choices},
+        )
+        return {"by_rag": tables["rag"], "by_state": tables["state"]}
+
+    return report_cache.remember("summary", user, (filters_key(filters), today), build)
+
+
+def count_actions(user, today: date, filters: dict | None, actions) -> int:
+    """How many of the report's `actions` (the reader's, so filtered) there are: the report's
+    pages share it until the actions change."""
+    return report_cache.remember("count", user, (filters_key(filters), today), actions.count)
 
 
 def _visible_actions_of_recommendation(user, **extra):
@@ -296,7 +318,11 @@ def funnel(user, today: date, partnership=None, review: Review | None = None) ->
     review, the reviews named (reference and title only), and impact evidence by type. The
     partnership's line is the sum of the groups (actions with no review are a group of their
     own), so it always agrees with the reviews' lines, and the costly part, each action's
-    first completion from its history, is worked out once per action rather than twice."""
+    first completion from its history, is worked out once per action rather than twice.
+
+    All but the training signals is kept per reader and day until the actions, their history,
+    evidence, recommendations or reviews change (`report_cache`); the signals, which other apps
+    hold, are counted afresh."""
     if partnership is None and review is None:
         membership = membership_of(user)
         partnership = membership.partnership if membership else None
@@ -310,6 +336,21 @@ def funnel(user, today: date, partnership=None, review: Review | None = None) ->
         recommendations = recommendations.filter(review__lead_partnership=partnership)
         actions = actions.filter(partnership=partnership)
 
+    where = (today, getattr(partnership, "pk", None), getattr(review, "pk", None))
+    total, rows, impact_by_type = report_cache.remember(
+        "funnel", user, where, lambda: _funnel_lines(user, recommendations, actions, partnership)
+    )
+    return Funnel(
+        partnership=partnership,
+        total=total,
+        reviews=rows,
+        impact_by_type=impact_by_type,
+        impact_signals=impact_totals(actions),
+    )
+
+
+def _funnel_lines(user, recommendations, actions, partnership):
+    """The funnel's partnership line, its review lines and its impact by type."""
     total = FunnelRow(label=str(partnership) if partnership else "All partnerships")
     per_review: dict[int, FunnelRow] = {}
     stages = _recommendation_stages(user)
@@ -349,13 +390,7 @@ def funnel(user, today: date, partnership=None, review: Review | None = None) ->
         ((labels.get(row["impact_type"], "Not given"), row["n"]) for row in impact),
         key=lambda pair: -pair[1],
     )
-    return Funnel(
-        partnership=partnership,
-        total=total,
-        reviews=rows,
-        impact_by_type=impact_by_type,
-        impact_signals=impact_totals(actions),
-    )
+    return total, rows, impact_by_type
 
 
 def _measures(values: dict) -> dict:

@@ -11,11 +11,11 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.generic import TemplateView, View
 from wagtail.admin.paginator import WagtailPaginator
-from wagtail.admin.ui.tables import Column
 from wagtail.admin.views.generic.base import WagtailAdminTemplateMixin
 from wagtail.admin.views.mixins import SpreadsheetExportMixin
 from wagtail.admin.views.reports import ReportView
 
+from hub.admin_columns import PlainColumn
 from partnership.access import can_view
 from reviews.models import Review
 
@@ -55,12 +55,12 @@ class ActionReportView(ReportReaderMixin, AuditedExportMixin, ReportView):
     export_headings = ACTION_EXPORT_HEADINGS
     default_ordering = "due_date"
     columns = [
-        Column("reference", label="Reference", sort_key="reference"),
-        Column("description", label="Description"),
-        Column("owner_agency", label="Owner agency"),
-        Column("review", label="Review", accessor="review.reference"),
-        Column("due_date", label="Due", sort_key="due_date", accessor=due_date),
-        Column("state", label="State", accessor="get_state_display", sort_key="state"),
+        PlainColumn("reference", label="Reference", sort_key="reference"),
+        PlainColumn("description", label="Description"),
+        PlainColumn("owner_agency", label="Owner agency"),
+        PlainColumn("review", label="Review", accessor="review.reference"),
+        PlainColumn("due_date", label="Due", sort_key="due_date", accessor=due_date),
+        PlainColumn("state", label="State", accessor="get_state_display", sort_key="state"),
         RagColumn(),
     ]
 
@@ -69,6 +69,14 @@ class ActionReportView(ReportReaderMixin, AuditedExportMixin, ReportView):
 
     def get_base_queryset(self):
         return reports.report_actions(self.request.user, self.today)
+
+    def get_paginator(self, queryset, per_page, **kwargs):
+        # The count reads every visible action: shared by the report's pages (learning.reports).
+        paginator = super().get_paginator(queryset, per_page, **kwargs)
+        paginator.count = reports.count_actions(
+            self.request.user, self.today, self.chosen_filters, queryset.order_by()
+        )
+        return paginator
 
     def paginate_queryset(self, queryset, page_size):
         # Count and page over the actions alone; join only the page's rows. Every sort ends on
@@ -82,9 +90,14 @@ class ActionReportView(ReportReaderMixin, AuditedExportMixin, ReportView):
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        filters = self.filters.form.cleaned_data if self.filters and self.filters.is_valid() else {}
-        context["summary"] = reports.action_summary(self.request.user, self.today, filters)
+        context["summary"] = reports.action_summary(
+            self.request.user, self.today, self.chosen_filters
+        )
         return context
+
+    @property
+    def chosen_filters(self) -> dict:
+        return self.filters.form.cleaned_data if self.filters and self.filters.is_valid() else {}
 
 
 FUNNEL_EXPORT = [

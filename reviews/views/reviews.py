@@ -15,10 +15,10 @@ from django.db.models import BooleanField, Case, CharField, OuterRef, Subquery, 
 from django.db.models.functions import Cast
 from django.utils import timezone
 from wagtail.admin.filters import WagtailFilterSet
-from wagtail.admin.ui.tables import Column
 from wagtail.models import WorkflowState
 from wagtail.snippets.views import chooser as snippet_chooser
 
+from hub.admin_columns import PlainColumn
 from partnership.access import changeable_by, sees_everything, visible_to
 from partnership.admin_access import AccessGuardedViewSet
 from partnership.models import Partnership, Theme
@@ -208,11 +208,11 @@ def review_stage(review) -> str:
     return review.get_status_display()
 
 
-TITLE_COLUMN = Column("title", label="Title", accessor="listed_title")
-TYPE_COLUMN = Column("review_type", label="Type", accessor="get_review_type_display")
-STATUS_COLUMN = Column("status", label="Status", accessor=review_stage)
-SHARING_COLUMN = Column("sharing_level", label="Sharing", accessor="get_sharing_level_display")
-PARTNERSHIP_COLUMN = Column("lead_partnership", label="Lead partnership")
+TITLE_COLUMN = PlainColumn("title", label="Title", accessor="listed_title")
+TYPE_COLUMN = PlainColumn("review_type", label="Type", accessor="get_review_type_display")
+STATUS_COLUMN = PlainColumn("status", label="Status", accessor=review_stage)
+SHARING_COLUMN = PlainColumn("sharing_level", label="Sharing", accessor="get_sharing_level_display")
+PARTNERSHIP_COLUMN = PlainColumn("lead_partnership", label="Lead partnership")
 
 LIST_DISPLAY = [
     "reference",

@@ -10,7 +10,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from learning import filter_choices, reports
+from learning import report_cache, reports
 from learning.models import Action, ActionState
 from reviews.models import Recommendation, Review, ReviewType
 
@@ -52,8 +52,9 @@ def _grow(world, reviews: int, actions_each: int, start: int):
             )
             for i in range(actions_each)
         )
-    # Bulk creation sends no signal: as an import would, leave the cached choices to age out.
-    filter_choices.invalidate()
+    # Bulk creation sends no post_save: renew the reports' generation, as the import
+    # pipeline's written_in_bulk does.
+    report_cache.invalidate()
     return made
 
 
@@ -208,3 +209,66 @@ def test_the_funnel_pages_its_reviews_and_its_total_counts_them_all(client, peop
     export = client.get(FUNNEL + "?export=csv")
     exported = list(csv.DictReader(io.StringIO(b"".join(export.streaming_content).decode())))
     assert len(exported) == 57 + 1  # every review and the partnership
+
+
+def _counts(response) -> tuple[int, int, int]:
+    summary = response.context["summary"]
+    paginator = response.context["page_obj"].paginator
+    return paginator.count, summary["by_rag"].total, summary["by_state"].total
+
+
+def test_the_reports_counts_are_kept_per_reader_and_renewed_by_a_new_action(
+    client, people, world, make_action
+):
+    """The count and summary tables are read once and shared by the report's pages; a new
+    action shows in them on the next request."""
+    client.force_login(people["qa"])
+    first = client.get(ACTIONS)
+    total = first.context["page_obj"].paginator.count
+    assert _counts(first) == (total, total, total)
+    with CaptureQueriesContext(connection) as again:
+        client.get(ACTIONS)
+    counting = [q["sql"] for q in again if "COUNT(" in q["sql"].upper()]
+    assert counting == []  # neither the paginator's count nor the summary's grouping ran
+
+    make_action(agency=("Wirral", "Police"), description="Newly agreed")
+    assert _counts(client.get(ACTIONS)) == (total + 1, total + 1, total + 1)
+
+
+def test_a_bulk_write_of_actions_renews_the_reports_counts(client, people, world):
+    from hub.signals import written_in_bulk
+
+    client.force_login(people["qa"])
+    total = client.get(ACTIONS).context["page_obj"].paginator.count
+    made = Action.objects.bulk_create(
+        Action(
+            reference=f"WIR-BULK-{n}",
+            description="Imported action",
+            partnership=world.partnerships["Wirral"],
+            owner_agency=world.agencies[("Wirral", "Police")],
+            due_date=date(2027, 3, 1),
+            sharing_level="partnership",
+        )
+        for n in range(3)
+    )
+    written_in_bulk.send(sender=Action, records=[(Action, action.pk) for action in made])
+    assert _counts(client.get(ACTIONS)) == (total + 3,) * 3
+
+
+def test_one_readers_counts_never_reach_another(client, people, liverpool_qa):
+    """Wirral's QA warms the cache first; Liverpool's QA is counted only what Liverpool may
+    see, on every filter alike."""
+    from django.utils import timezone
+
+    today = timezone.localdate()
+    for url in (ACTIONS + "?rag=red", ACTIONS):
+        client.force_login(people["qa"])
+        wirral = client.get(url)
+        client.force_login(liverpool_qa)
+        liverpool = client.get(url)
+        filters = {"rag": "red"} if "rag" in url else {}
+        theirs = reports.report_actions(liverpool_qa, today, filters).count()
+        ours = reports.report_actions(people["qa"], today, filters).count()
+        assert _counts(liverpool) == (theirs,) * 3
+        assert _counts(wirral) == (ours,) * 3
+    assert _counts(liverpool) != _counts(wirral)  # unfiltered: two partnerships' actions differ

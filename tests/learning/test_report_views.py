@@ -135,11 +135,12 @@ def test_the_funnel_page_and_its_export(client, people):
 
 
 def test_the_report_page_costs_the_same_queries_for_5_and_50_actions(
-    client, people, world, django_assert_max_num_queries
+    client, people, world, django_assert_max_num_queries, settings
 ):
     from django.db import connection
     from django.test.utils import CaptureQueriesContext
 
+    settings.HUB_PAGE_CACHE_SECONDS = 0  # the counts as built, not as kept (learning.report_cache)
     client.force_login(people["manager"])
     client.get(actions_url())  # warm caches of the session and the user
 
