@@ -14,6 +14,7 @@ class ReviewsConfig(AppConfig):
 
         from . import (  # noqa: F401
             dashboard,
+            deadline_cache,
             import_hooks,
             log_actions_deadlines,
             signals,
@@ -21,6 +22,8 @@ class ReviewsConfig(AppConfig):
             timescale_admin,
         )
         from .models import Finding, Recommendation, Review
+
+        deadline_cache.connect_signals()
 
         # Libraries list findings and reviews to anonymous visitors from the page cache.
         invalidate_when_changed(Review, Finding, Recommendation)

@@ -16,6 +16,7 @@ from wagtail.admin.views.generic.base import WagtailAdminTemplateMixin
 
 from hub.working_days import add_working_days, working_days_between
 
+from . import deadline_cache
 from .models import Milestone
 from .models.milestone import DUE_SOON_WORKING_DAYS
 from .views.milestones import MarkMilestoneDoneView
@@ -25,6 +26,20 @@ from .views.milestones import MarkMilestoneDoneView
 # and a link to the review listing filtered to all of them.
 DASHBOARD_ROWS = 20
 PANEL_ROWS = 5
+DEADLINE_ROW_FIELDS = (
+    "review",
+    "label",
+    "position",
+    "statutory",
+    "due_date",
+    "done_date",
+    "kind",
+    "review__reference",
+    "review__title",
+    "review__review_type",
+    "review__status",
+    "review__lead_partnership__short_name",
+)
 
 
 @dataclass
@@ -70,8 +85,15 @@ def deadlines_for(
 ) -> Deadlines:
     """At most three queries, whatever the number of reviews: the counts of both sections in
     one aggregate, then the first `limit` milestones of each with their review and lead
-    partnership joined in."""
+    partnership joined in. Kept per reader until a review or milestone changes
+    (`reviews.deadline_cache`)."""
     today = today or timezone.localdate()
+    return deadline_cache.remember(
+        user, (today, days, limit), lambda: _build_deadlines(user, today, days, limit)
+    )
+
+
+def _build_deadlines(user, today: date, days: int, limit: int) -> Deadlines:
     horizon = add_working_days(today, days)
     mine = Milestone.objects.for_deadlines_of(user).outstanding()
     late, soon = Q(due_date__lt=today), Q(due_date__gte=today, due_date__lte=horizon)
@@ -88,6 +110,8 @@ def deadlines_for(
         milestones = (
             mine.filter(condition)
             .select_related("review", "review__lead_partnership")
+            # Only what a row shows: the review's case text never reaches the cache.
+            .only(*DEADLINE_ROW_FIELDS)
             .order_by("due_date", "review__reference", "position")[:limit]
         )
         getattr(result, section).extend(_row(milestone, today) for milestone in milestones)

@@ -15,6 +15,7 @@ from hub.working_days import add_working_days
 from partnership.access import SharingLevel
 from partnership.models import Theme
 
+from . import deadline_cache
 from .milestones import milestone_due_dates, recorded_done_dates, specs_for
 from .models import (
     SETTLED_STATUSES,
@@ -718,6 +719,7 @@ def _complete_demo_milestones(review, author, today: date) -> None:
         changed.append(milestone)
     if changed:
         Milestone.objects.bulk_update(changed, ["done_date", "done_source", "completed_by"])
+        deadline_cache.invalidate()
         recompute_milestones(review)
 
 
@@ -874,4 +876,5 @@ def _bulk_milestones(reviews) -> int:
                 )
             )
     Milestone.objects.bulk_create(rows, batch_size=2000, ignore_conflicts=True)
+    deadline_cache.invalidate()
     return len(rows)

@@ -7,6 +7,7 @@ from django.db import transaction
 from django.utils import timezone
 from wagtail.log_actions import log
 
+from . import deadline_cache
 from .milestones import (
     milestone_due_dates,
     recorded_done_dates,
@@ -75,6 +76,8 @@ def recompute_milestones(review: Review, *, timescales=None) -> list[Milestone]:
             Milestone.objects.bulk_create(to_create)
         if to_update:
             Milestone.objects.bulk_update(to_update, RECOMPUTED_FIELDS)
+        if to_create or to_update:
+            deadline_cache.invalidate()  # bulk writes send no post_save
         stale = [m.pk for m in existing.values() if m.done_date is None]
         if stale:
             Milestone.objects.filter(pk__in=stale).delete()
@@ -169,6 +172,7 @@ def close_signed_off_milestones(review: Review, user=None, day: date | None = No
         Milestone.objects.bulk_update(
             closing, ["done_date", "completed_by", "completed_at", "done_source"]
         )
+        deadline_cache.invalidate()
         log(
             Review._base_manager.get(pk=review.pk),
             "hub.review.milestones_signed_off",

@@ -126,8 +126,9 @@ def _make_reviews(make_review, people, liverpool, count, start):
     "url_name, rows", [("reviews_dashboard", DASHBOARD_ROWS), ("wagtailadmin_home", PANEL_ROWS)]
 )
 def test_queries_do_not_grow_with_the_number_of_reviews(
-    client, make_review, people, liverpool, django_assert_max_num_queries, url_name, rows
+    client, make_review, people, liverpool, django_assert_max_num_queries, url_name, rows, settings
 ):
+    settings.HUB_PAGE_CACHE_SECONDS = 0  # the deadlines as built, not as kept
     client.force_login(people["reviewer"])
     _make_reviews(make_review, people, liverpool, 3, 100)
     client.get(reverse(url_name))  # warm Wagtail's per-process caches
@@ -253,3 +254,61 @@ def test_timescales_admin_is_narrowed_to_the_managers_partnership(client, people
 
     client.force_login(people["reviewer"])
     assert client.get(listing).status_code in (302, 403)
+
+
+def _dashboard(client) -> str:
+    response = client.get(reverse("reviews_dashboard"))
+    assert response.status_code == 200
+    return response.content.decode()
+
+
+def test_the_deadlines_are_kept_and_a_milestone_marked_done_leaves_them_at_once(
+    client, restricted, people
+):
+    client.force_login(people["reviewer"])
+    assert "WIR-RR-2026-09" in _dashboard(client)
+    with CaptureQueriesContext(connection) as again:
+        _dashboard(client)
+    assert not [q for q in again if 'FROM "reviews_milestone"' in q["sql"]]  # kept
+
+    first = Milestone.objects.filter(review=restricted, done_date__isnull=True).order_by(
+        "due_date", "position"
+    )[0]
+    response = client.post(
+        reverse("reviews_milestone_done", args=[first.pk]), {"day": "06/01/2027"}
+    )
+    assert response.status_code == 302
+    overdue = deadlines_for(people["reviewer"]).overdue
+    assert first.pk not in {row.milestone.pk for row in overdue}
+    assert f'datetime="{first.due_date:%Y-%m-%d}"' not in _dashboard(client).split("Due within")[0]
+
+
+def test_recomputed_due_dates_show_at_once(client, restricted, people):
+    """Milestones recomputed from changed dates are written in bulk (no post_save): the kept
+    deadlines still go at once."""
+    from reviews.models import Review
+    from reviews.services import recompute_milestones
+
+    before = {row.milestone.kind: row.milestone.due_date for row in _rows(people["reviewer"])}
+    Review.objects.filter(pk=restricted.pk).update(aware_date=date(2026, 12, 30))  # no signal
+    recompute_milestones(Review.objects.get(pk=restricted.pk))
+    after = {row.milestone.kind: row.milestone.due_date for row in _rows(people["reviewer"])}
+    stored = dict(Milestone.objects.filter(review=restricted).values_list("kind", "due_date"))
+    assert after and after == {kind: stored[kind] for kind in after}
+    assert after != before
+
+
+def _rows(user):
+    deadlines = deadlines_for(user)
+    return deadlines.overdue + deadlines.due_soon
+
+
+def test_one_readers_deadlines_never_reach_another(client, restricted, people):
+    """The panel member's list is kept first; a practitioner of the same partnership, who may not
+    see the restricted review, is never served it."""
+    client.force_login(people["reviewer"])
+    assert "WIR-RR-2026-09" in _dashboard(client)
+    assert references(deadlines_for(people["reviewer"])) == {"WIR-RR-2026-09"}
+    assert references(deadlines_for(people["practitioner"])) == set()
+    client.force_login(people["liverpool.manager"])
+    assert "WIR-RR-2026-09" not in _dashboard(client)
