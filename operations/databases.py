@@ -5,8 +5,12 @@ restored by pg_restore in one transaction."""
 import os
 import sqlite3
 import subprocess
+import time
 
 DUMP_NAMES = {"sqlite": "database.sqlite3", "postgresql": "database.pgdump"}
+# SQLite's backup retries for as long as another connection holds a write lock: give up with a
+# clear error after this long rather than hang the backup (and whoever waits on it) for ever.
+SQLITE_LOCK_WAIT_SECONDS = 60
 
 
 class DatabaseError(Exception):
@@ -60,7 +64,7 @@ def dump(connection, path) -> None:
         connection.ensure_connection()
         target = sqlite3.connect(path)
         try:
-            connection.connection.backup(target)
+            connection.connection.backup(target, pages=1024, progress=_give_up_after_waiting())
         finally:
             target.close()
     elif connection.vendor == "postgresql":
@@ -72,6 +76,19 @@ def dump(connection, path) -> None:
         )
     else:
         dump_name(connection)
+
+
+def _give_up_after_waiting(seconds: float | None = None):
+    """A backup progress callback that stops a copy kept waiting on a lock past `seconds`."""
+    deadline = time.monotonic() + (SQLITE_LOCK_WAIT_SECONDS if seconds is None else seconds)
+
+    def progress(status, remaining, total):
+        if status in (sqlite3.SQLITE_BUSY, sqlite3.SQLITE_LOCKED) and time.monotonic() > deadline:
+            raise DatabaseError(
+                "the database stayed locked by another writer: try the backup again later"
+            )
+
+    return progress
 
 
 def load(connection, path) -> None:
