@@ -107,7 +107,8 @@ def rule_for(model) -> AccessRule:
 
 
 def membership_of(user) -> Membership | None:
-    """The user's membership, cached on the user object; None for anonymous, unattached and
+    """The user's membership, cached on the user object (a signed-in request's person comes with
+    it, from `partnership.backends.MemberBackend`); None for anonymous, unattached and
     deactivated people. A deactivated account keeps its membership row for the record, but
     whoever holds it (an old session, an email link, a task) must see no more than the public."""
     if not getattr(user, "is_authenticated", False) or not getattr(user, "is_active", False):

@@ -42,7 +42,8 @@ INSTALLED_APPS = [
     "training",
     "search",
     "operations",
-    "wagtail.contrib.forms",
+    # No wagtail.contrib.forms: the Hub has no form pages, and its Forms menu item walked the
+    # page permissions on every admin page to decide to hide itself.
     "wagtail.contrib.redirects",
     "wagtail.contrib.settings",
     "wagtail.embeds",
@@ -153,7 +154,8 @@ AUTH_PASSWORD_VALIDATORS = [
 # Axes first: it refuses a locked-out username and address before any password is checked.
 AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",
-    "django.contrib.auth.backends.ModelBackend",
+    # Django's ModelBackend, loading the person's membership with them (partnership/backends.py).
+    "partnership.backends.MemberBackend",
 ]
 LOGIN_URL = "sign-in"
 LOGIN_REDIRECT_URL = "/"

@@ -4,6 +4,7 @@ from django.db.models import Q
 
 from partnership.models import Role
 
+from .. import report_cache
 from ..models import RAG, Action
 
 register = template.Library()
@@ -37,7 +38,8 @@ STATE_TAG_CLASSES = {
 def shows_my_actions(context) -> bool:
     """Whether the navigation offers "My actions": to agency leads and anyone leading an action.
 
-    At most one query per request, remembered on the user: the header is on every page."""
+    The header is on every page: whether someone leads an action is kept until an action
+    changes (`learning.report_cache`), and remembered on the user for the rest of the request."""
     request = context.get("request")
     user = getattr(request, "user", None)
     if user is None or not user.is_authenticated:
@@ -46,7 +48,9 @@ def shows_my_actions(context) -> bool:
     if cached is None:
         roles = getattr(user, "_hub_roles", None)
         if roles is not None:
-            cached = Role.AGENCY_LEAD in roles or Action.objects.filter(lead_id=user.pk).exists()
+            cached = Role.AGENCY_LEAD in roles or report_cache.remember(
+                "leads-actions", user, (), Action.objects.filter(lead_id=user.pk).exists
+            )
         else:
             cached = (
                 get_user_model()
