@@ -105,15 +105,18 @@ def main(argv=None) -> int:
         _manage(env, "load_demo", "--scale", str(args.scale))
         load_seconds = time.monotonic() - started
     else:
-        # The people the pages sign in as need this run's password.
+        # The people the pages sign in as need this run's password, and no authenticator from
+        # an earlier run: the bench sets one up at sign-in, as a first sign-in does.
         people = sorted({page.who for page in pages if page.who != ANONYMOUS})
         _manage(
             env,
             "shell",
             "-c",
             "from django.contrib.auth import get_user_model\n"
+            "from django_otp import devices_for_user\n"
             f"for user in get_user_model().objects.filter(username__in={people!r}):\n"
-            f"    user.set_password({password!r}); user.save(update_fields=['password'])",
+            f"    user.set_password({password!r}); user.save(update_fields=['password'])\n"
+            "    for device in devices_for_user(user, confirmed=None): device.delete()",
             quiet=True,
         )
     _vacuum(database_url)
