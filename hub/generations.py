@@ -1,9 +1,10 @@
 """Caches emptied all at once: a *generation* is a value in Django's cache that every stored
 entry is tagged with, and renewing it makes every entry stale in one write.
 
-The Hub keeps three such caches: anonymous pages (`hub.page_cache`), what an audience sees of
-a listing (`hub.audience_cache`), and the action reports' filters and counts
-(`learning.report_cache`). Each names its generation key and renews it from the signals of the
+The Hub's caches are all of this kind: anonymous pages (`hub.page_cache`), what an audience
+sees of a listing (`hub.audience_cache`), the site a request is for (`hub.sites`), the action
+reports' counts and filter choices (`learning.report_cache`) and a reader's deadlines
+(`reviews.deadline_cache`). Each names its generation key and renews it from the signals of the
 models it shows. `remember` is the one read-through they share, so that the handshake that keeps
 a change made while an entry was built from being served is written once.
 """
