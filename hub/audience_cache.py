@@ -11,7 +11,6 @@ their bookings) is rendered per request around it.
 
 from __future__ import annotations
 
-import hashlib
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from typing import Any, TypeVar
@@ -29,8 +28,9 @@ def key_for(place: str, audience: Iterable[str], params) -> str:
     """One key per place, audience and exact GET parameters (a QueryDict or a mapping): a page
     of results, its filters and its pagination links all follow from those three."""
     lists = params.lists() if hasattr(params, "lists") else ((k, [v]) for k, v in params.items())
-    what = repr((place, sorted(audience), sorted((k, list(v)) for k, v in lists)))
-    return KEY_PREFIX + hashlib.sha256(what.encode()).hexdigest()
+    return generations.key(
+        KEY_PREFIX, place, sorted(audience), sorted((k, list(v)) for k, v in lists)
+    )
 
 
 def remember(place: str, audience: Iterable[str], params, build: Callable[[], T]) -> T:

@@ -11,10 +11,12 @@ a change made while an entry was built from being served is written once.
 
 from __future__ import annotations
 
+import hashlib
 import uuid
 from collections.abc import Callable
 from typing import TypeVar
 
+from django.conf import settings
 from django.core.cache import cache
 
 T = TypeVar("T")
@@ -42,6 +44,11 @@ def start(key: str) -> None:
     cache.add(key, uuid.uuid4().hex, None)
 
 
+def key(prefix: str, *parts) -> str:
+    """A cache key for what `parts` name (anything with a stable `repr`), of fixed length."""
+    return prefix + hashlib.sha256(repr(parts).encode()).hexdigest()
+
+
 def remember(generation_key: str, key: str, seconds: int, build: Callable[[], T]) -> T:
     """`build()`'s answer stored at `key`: the stored one when it was built under the current
     generation, else built now, in one cache round trip when warm.
@@ -49,8 +56,8 @@ def remember(generation_key: str, key: str, seconds: int, build: Callable[[], T]
     It is stored under the generation read *before* building, so a change committed while it
     was built (which renews the generation) leaves it stale rather than served. With no
     generation yet (or an evicted one) nothing is stored: one is started for the next request.
-    `seconds` of 0 turns the cache off."""
-    if not seconds:
+    `seconds` of 0 turns this cache off, and HUB_PAGE_CACHE_SECONDS=0 every cache of this kind."""
+    if not seconds or not settings.HUB_PAGE_CACHE_SECONDS:
         return build()
     found = cache.get_many([generation_key, key])
     generation, stored = found.get(generation_key), found.get(key)

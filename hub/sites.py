@@ -23,8 +23,7 @@ def site_for(request):
     # The raw host, as Wagtail reads it: ALLOWED_HOSTS is Django's to enforce, later.
     host = split_domain_port(request._get_raw_host())[0]
     key = f"{KEY_PREFIX}{host}:{request.get_port()}"
-    seconds = SECONDS if page_cache.timeout() else 0
-    return generations.remember(page_cache.GENERATION_KEY, key, seconds, lambda: _find(request))
+    return generations.remember(page_cache.GENERATION_KEY, key, SECONDS, lambda: _find(request))
 
 
 def _find(request):

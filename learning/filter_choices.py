@@ -12,9 +12,7 @@ minute but never show a row it should not. That is why the filters accept any id
 `IdChoiceField`) rather than refusing one a stale list does not hold yet.
 """
 
-from django.core.cache import cache
-
-from partnership.access import reader_key, visible_to
+from partnership.access import visible_to
 from partnership.models import Agency, Partnership, Theme
 
 from . import report_cache
@@ -22,33 +20,20 @@ from . import report_cache
 SECONDS = 600
 
 
-def _generation() -> str:
-    generation = cache.get(report_cache.GENERATION_KEY)
-    if generation is None:
-        report_cache.invalidate()
-        generation = cache.get(report_cache.GENERATION_KEY, "none")
-    return generation
-
-
 def action_filter_choices(user) -> dict[str, list[tuple[str, str]]]:
-    """`(id, label)` pairs for the owner agency, theme and partnership filters, from the cache
-    in one round trip when warm."""
-    generation = _generation()
-    keys = {
-        "owner_agency": f"hub:action-filter-choices:{generation}:agencies:{reader_key(user)}",
-        "theme": f"hub:action-filter-choices:{generation}:themes",
-        "partnership": f"hub:action-filter-choices:{generation}:partnerships",
-    }
-    found = cache.get_many(keys.values())
-    builders = {"owner_agency": _agencies, "theme": _themes, "partnership": _partnerships}
-    choices = {}
-    for name, key in keys.items():
-        if key in found:
-            choices[name] = found[key]
-        else:
-            choices[name] = builders[name](user)
-            cache.set(key, choices[name], SECONDS)
-    return choices
+    """`(id, label)` pairs for the owner agency, theme and partnership filters: built together
+    per reader and kept under the reports' generation, so one cache round trip when warm."""
+    return report_cache.remember(
+        "filter-choices",
+        user,
+        (),
+        lambda: {
+            "owner_agency": _agencies(user),
+            "theme": _themes(),
+            "partnership": _partnerships(),
+        },
+        seconds=SECONDS,
+    )
 
 
 def _agencies(user) -> list[tuple[str, str]]:
@@ -65,12 +50,12 @@ def _agencies(user) -> list[tuple[str, str]]:
     return [(str(pk), f"{name} ({short_name})") for pk, name, short_name in rows]
 
 
-def _themes(user) -> list[tuple[str, str]]:
+def _themes() -> list[tuple[str, str]]:
     return [
         (str(pk), name) for pk, name in Theme.objects.order_by("name").values_list("pk", "name")
     ]
 
 
-def _partnerships(user) -> list[tuple[str, str]]:
+def _partnerships() -> list[tuple[str, str]]:
     rows = Partnership.objects.order_by("short_name").values_list("pk", "short_name")
     return [(str(pk), short_name) for pk, short_name in rows]

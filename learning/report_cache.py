@@ -16,11 +16,8 @@ Only counts are kept, never rows: the rows of a report page are always read afre
 
 from __future__ import annotations
 
-import hashlib
 from collections.abc import Callable
 from typing import TypeVar
-
-from django.conf import settings
 
 from hub import generations
 from partnership.access import reader_key
@@ -38,11 +35,8 @@ def invalidate(**kwargs) -> None:
 def remember(name: str, user, params, build: Callable[[], T], *, seconds: int = SECONDS) -> T:
     """`build()`'s answer for this report part, reader and parameters (anything with a stable
     `repr`: the filters and the day), under the reports' generation. Off where the page cache
-    is off (HUB_PAGE_CACHE_SECONDS=0), so that one setting turns every shared cache off."""
-    what = repr((name, reader_key(user), params))
-    key = f"hub:action-reports:{name}:" + hashlib.sha256(what.encode()).hexdigest()
-    if not settings.HUB_PAGE_CACHE_SECONDS:
-        seconds = 0
+    is off (HUB_PAGE_CACHE_SECONDS=0), as every generation cache is."""
+    key = generations.key(f"hub:action-reports:{name}:", reader_key(user), params)
     return generations.remember(GENERATION_KEY, key, seconds, build)
 
 

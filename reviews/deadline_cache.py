@@ -12,10 +12,6 @@ after their bulk updates), and for `SECONDS` at most besides.
 
 from __future__ import annotations
 
-import hashlib
-
-from django.conf import settings
-
 from hub import generations
 from partnership.access import reader_key
 
@@ -29,10 +25,8 @@ def invalidate(**kwargs) -> None:
 
 
 def remember(user, params, build):
-    what = repr((reader_key(user), params))
-    key = "hub:deadlines:" + hashlib.sha256(what.encode()).hexdigest()
-    seconds = SECONDS if settings.HUB_PAGE_CACHE_SECONDS else 0
-    return generations.remember(GENERATION_KEY, key, seconds, build)
+    key = generations.key("hub:deadlines:", reader_key(user), params)
+    return generations.remember(GENERATION_KEY, key, SECONDS, build)
 
 
 def connect_signals() -> None:
