@@ -5,6 +5,7 @@ from django.core.cache import cache
 
 from partnership.demo import World, build
 from partnership.process_copy import ProcessCopy
+from tests.live_gate import gate_of
 
 
 @pytest.fixture(autouse=True)
@@ -15,6 +16,21 @@ def _empty_cache():
     yield
     cache.clear()
     ProcessCopy.drop_all()
+
+
+@pytest.fixture(autouse=True)
+def _live_server_gate(request):
+    """For a test that uses the live server: it answers only inside the test's database window
+    and the test waits for its last requests to end (see tests/live_gate.py)."""
+    if "live_server" not in request.fixturenames:
+        yield
+        return
+    request.getfixturevalue("transactional_db")
+    gate = gate_of(request.getfixturevalue("live_server"))
+    gate.open()
+    yield
+    unfinished = gate.close()
+    assert not unfinished, f"{unfinished} live-server requests still running after the test"
 
 
 @pytest.fixture
