@@ -1,11 +1,15 @@
-"""The core's admin and serving hooks: each import job's page (`hub.importing.views`), and
-marking pages Wagtail serves as candidates for the anonymous page cache."""
+"""The core's admin and serving hooks: each import job's page (`hub.importing.views`), marking
+pages Wagtail serves as candidates for the anonymous page cache, and the "what needs me" panels
+on the admin's home (`hub.home`)."""
 
+from django.templatetags.static import static
 from django.urls import include, path
+from django.utils.html import format_html
 from wagtail import hooks
 
 from hub.importing import urls
 
+from .home import AdminHomePanel
 from .page_cache import mark_cacheable
 
 
@@ -18,3 +22,21 @@ def allow_anonymous_page_cache(page, request, serve_args, serve_kwargs):
 @hooks.register("register_admin_urls")
 def register_import_job_urls():
     return [path("imports/", include(urls, namespace="hub_imports"))]
+
+
+@hooks.register("construct_homepage_panels")
+def add_what_needs_me(request, panels):
+    panels.insert(0, AdminHomePanel())
+
+
+@hooks.register("insert_global_admin_css")
+def hub_admin_css():
+    return format_html('<link rel="stylesheet" href="{}">', static("hub/admin.css"))
+
+
+# Last, after the apps that add their own counts.
+@hooks.register("construct_homepage_summary_items", order=1000)
+def no_site_summary(request, summary_items):
+    """Counts of pages, images and documents tell no one in a partnership what to do next; the
+    "what needs me" panels take their place (and their queries)."""
+    summary_items.clear()

@@ -1,5 +1,7 @@
 from wagtail import hooks
 
+from . import home
+
 
 @hooks.register("before_delete_page")
 def keep_briefings_people_have_read(request, page):
@@ -18,3 +20,11 @@ def keep_briefings_people_have_read(request, page):
         )
         return redirect("wagtailadmin_pages:edit", page.pk)
     return None
+
+
+# What needs each person, from learning (`hub.home`): actions and briefings to read on the site;
+# quality assurance's decisions and the partnership's figures in the admin.
+hooks.register("hub_home_sections", home.action_sections)
+hooks.register("hub_home_sections", home.reader_sections)
+hooks.register("hub_admin_home_sections", home.quality_assurance_sections)
+hooks.register("hub_admin_home_sections", home.oversight_sections)

@@ -15,6 +15,8 @@ from wagtail.admin.ui.components import Component
 from wagtail.admin.views.generic.base import WagtailAdminTemplateMixin
 
 from hub.working_days import add_working_days, working_days_between
+from partnership.access import has_role
+from partnership.models import Role
 
 from . import deadline_cache
 from .models import Milestone
@@ -26,6 +28,14 @@ from .views.milestones import MarkMilestoneDoneView
 # and a link to the review listing filtered to all of them.
 DASHBOARD_ROWS = 20
 PANEL_ROWS = 5
+# The roles that keep an eye on review deadlines, so see the panel even when nothing is due.
+WATCH_DEADLINES = (
+    Role.REVIEWER,
+    Role.PARTNERSHIP_MANAGER,
+    Role.QUALITY_ASSURANCE,
+    Role.DELEGATED_SAFEGUARDING_PARTNER,
+    Role.INDEPENDENT_SCRUTINEER,
+)
 DEADLINE_ROW_FIELDS = (
     "review",
     "label",
@@ -172,9 +182,17 @@ class DeadlinesPanel(Component):
     template_name = "reviews/home_deadlines_panel.html"
     order = 90
 
+    def render_html(self, parent_context=None):
+        # A trainer with no part in any review is not shown an empty deadlines panel.
+        user = parent_context["request"].user
+        self.deadlines = deadlines_for(user, limit=PANEL_ROWS)
+        if not self.deadlines and not has_role(user, *WATCH_DEADLINES):
+            return ""
+        return super().render_html(parent_context)
+
     def get_context_data(self, parent_context):
         return {
-            "deadlines": deadlines_for(parent_context["request"].user, limit=PANEL_ROWS),
+            "deadlines": self.deadlines,
             "dashboard_url": reverse("reviews_dashboard"),
             **_captions(),
         }

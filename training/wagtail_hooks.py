@@ -39,6 +39,7 @@ from partnership.admin_visibility import SCOPE_HOOK
 from partnership.models import Agency, Partnership, Role
 
 from . import booking as services
+from . import home
 from .models import Booking, BookingState, Course, Session, TrainingTerms
 
 LOG_ACTIONS = {
@@ -350,6 +351,11 @@ def offer_places_freed_by_an_edit(request, instance):
 def register_training_log_actions(actions):
     for action, label in LOG_ACTIONS.items():
         actions.register_action(action, label, label)
+
+
+# What needs a delegate (the site's home) and a trainer (the admin's home): `hub.home`.
+hooks.register("hub_home_sections", home.delegate_sections)
+hooks.register("hub_admin_home_sections", home.trainer_sections)
 
 
 # The register, the training reports, and evaluations' impact on actions: one module each.

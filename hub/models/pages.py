@@ -8,6 +8,7 @@ from wagtail.admin.panels import FieldPanel
 from wagtail.fields import RichTextField
 from wagtail.models import Page
 
+from hub.home import SITE_HOOK, sections_for
 from hub.pages import HubPage, route_in_one_query
 
 PROSE_FEATURES = ["h2", "h3", "bold", "italic", "link", "ul", "ol"]
@@ -29,6 +30,13 @@ class HomePage(HubPage, Page):
 
     class Meta:
         verbose_name = "home page"
+
+    def get_context(self, request, *args, **kwargs):
+        context = super().get_context(request, *args, **kwargs)
+        if request.user.is_authenticated:
+            # What needs this person, from the apps that own the work (`hub.home`).
+            context["home_sections"] = sections_for(request, SITE_HOOK)
+        return context
 
     def route(self, request, path_components):
         if path_components:

@@ -10,6 +10,13 @@ from pathlib import Path
 
 import pytest
 
+from tests.training.conftest import (  # noqa: F401
+    course_list,
+    make_course,
+    make_person,
+    make_session,
+)
+
 from . import helpers
 
 # Playwright's sync API runs an event loop in this thread, and Django refuses ORM calls from a

@@ -11,7 +11,7 @@ pytestmark = pytest.mark.browser
 
 def test_newcomer_finds_the_home_page_and_skips_to_its_content(page, world):
     page.goto("/")
-    assert page.title() == "Safeguarding Learning Hub – Safeguarding Learning Hub"
+    assert page.title() == "Safeguarding Learning Hub"
     assert page.get_by_role("heading", level=1).count() == 1
     expect(page.get_by_role("link", name="Sign in").first).to_be_visible()
     assert_accessible(page)
