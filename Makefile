@@ -10,7 +10,7 @@ TEST_STAMP := $(VENV)/.installed-test
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: run test install install-test migrate demo lint format check bench browser css clean lock \
+.PHONY: run test install install-test migrate demo lint format check bench browser css messages clean lock \
 	templates-check hooks \
 	backup restore
 
@@ -93,6 +93,11 @@ format: install-test
 # Rebuilds site/static/css/hub.css and site/static/js/govuk-frontend.min.js from GOV.UK Frontend.
 # Only front-end work needs this (and Node with npm): the built files are committed, so that
 # `make run` and `make test` never need Node.
+# The partnership's words in Wagtail's admin (hub/locale/en_GB): rebuild the committed .mo after
+# changing the .po. Needs GNU gettext (Debian's gettext package).
+messages: install
+	$(PY) manage.py compilemessages --locale en_GB --ignore '.venv*'
+
 css:
 	@command -v npm >/dev/null || { echo "make css needs Node.js and npm."; exit 1; }
 	npm ci --no-audit --no-fund

@@ -3,12 +3,14 @@ pages Wagtail serves as candidates for the anonymous page cache, and the "what n
 on the admin's home (`hub.home`)."""
 
 from django.templatetags.static import static
-from django.urls import include, path
+from django.urls import include, path, reverse
 from django.utils.html import format_html
 from wagtail import hooks
+from wagtail.admin.menu import MenuItem
 
 from hub.importing import urls
 
+from . import guide
 from .home import AdminHomePanel
 from .page_cache import mark_cacheable
 
@@ -21,7 +23,28 @@ def allow_anonymous_page_cache(page, request, serve_args, serve_kwargs):
 
 @hooks.register("register_admin_urls")
 def register_import_job_urls():
-    return [path("imports/", include(urls, namespace="hub_imports"))]
+    return [
+        path("imports/", include(urls, namespace="hub_imports")),
+        path("guide/", guide.GuideIndexView.as_view(), name="hub_guide"),
+        path("guide/<slug:slug>/", guide.GuideView.as_view(), name="hub_guide_page"),
+    ]
+
+
+@hooks.register("construct_help_menu")
+def the_hubs_guide_in_the_help_menu(request, menu_items):
+    """Wagtail's editor guide and release notes describe a CMS; the Hub's guide describes the
+    partnership's work."""
+    menu_items[:] = [
+        item
+        for item in menu_items
+        if item.name not in {"editor-guide"} and not item.name.startswith("whats-new-in-wagtail")
+    ]
+    menu_items.insert(
+        0,
+        MenuItem(
+            "The Hub's guide", reverse("hub_guide"), icon_name="help", name="hub-guide", order=0
+        ),
+    )
 
 
 @hooks.register("construct_homepage_panels")

@@ -13,8 +13,9 @@ from wagtail.admin.ui.tables import Column
 from wagtail.admin.views.reports import ReportView
 
 from hub.admin_menu import MenuItemFor
+from hub.charts import ChartsMixin
 
-from . import briefings, reports
+from . import briefings, charts, reports
 from .models import LearningBriefing
 
 
@@ -56,8 +57,9 @@ class ReachByBriefingView(ReachReportMixin, ReportView):
         return briefings.reach_by_briefing(self.request.user)
 
 
-class ReachByAgencyView(ReachReportMixin, ReportView):
+class ReachByAgencyView(ReachReportMixin, ChartsMixin, ReportView):
     page_title = "Briefing reach by agency"
+    results_template_name = "learning/reports/with_charts_results.html"
     index_url_name = "briefing_reports:by_agency"
     index_results_url_name = "briefing_reports:by_agency_results"
     list_export = ["name", "partnership.short_name", "readings", "briefings_read"]
@@ -76,6 +78,10 @@ class ReachByAgencyView(ReachReportMixin, ReportView):
 
     def get_filename(self):
         return "briefing-reach-by-agency"
+
+    def get_charts(self):
+        top = briefings.reach_by_agency(self.request.user)[: charts.MOST_BARS]
+        return [charts.briefing_reach_by_agency(list(top), table_id=self.table_id)]
 
     def get_queryset(self):
         return briefings.reach_by_agency(self.request.user)

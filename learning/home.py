@@ -222,14 +222,19 @@ def quality_assurance_sections(request):
 def _overdue_by_agency(user) -> Section:
     """Overdue actions for each agency, from the actions report's own summary table."""
     today = timezone.localdate()
-    by_rag = reports.action_summary(user, today)["by_rag"]
+    membership = membership_of(user)
+    # The reader's own partnership: actions others share with them are not theirs to chase.
+    own = {"partnership": membership.partnership_id} if membership else {}
+    by_rag = reports.action_summary(user, today, own)["by_rag"]
     report = reverse("learning_reports:actions")
+    if membership:
+        report += f"?partnership={membership.partnership_id}"
     figures = []
     for row in by_rag.rows:
         overdue = row["counts"].get(RAG.RED, 0)
         if overdue:
             label = row["agency"] or "No agency"
-            figures.append(Figure(label, overdue, f"{report}?rag={RAG.RED}", URGENT))
+            figures.append(Figure(label, overdue, f"{report}&rag={RAG.RED}", URGENT))
     return Section(
         key="actions-overdue-by-agency",
         heading="Overdue actions by agency",

@@ -6,6 +6,7 @@ from datetime import date
 from urllib.parse import urlencode
 
 from django.db.models import Count, Q
+from django.db.models.functions import TruncMonth
 from django.urls import NoReverseMatch, path, reverse
 from django.utils import timezone
 from django.views.generic import TemplateView
@@ -14,6 +15,7 @@ from wagtail.admin.menu import MenuItem
 from wagtail.admin.ui.components import Component
 from wagtail.admin.views.generic.base import WagtailAdminTemplateMixin
 
+from hub import charts
 from hub.working_days import add_working_days, working_days_between
 from partnership.access import has_role
 from partnership.models import Role
@@ -129,6 +131,79 @@ def _build_deadlines(user, today: date, days: int, limit: int) -> Deadlines:
     return result
 
 
+MONTHS_BACK = 6
+MONTHS_AHEAD = 6
+
+
+@dataclass(frozen=True)
+class MonthCount:
+    label: str
+    overdue: int
+    due: int
+
+
+def _month_start(day: date, months: int = 0) -> date:
+    index = day.year * 12 + day.month - 1 + months
+    return date(index // 12, index % 12 + 1, 1)
+
+
+def deadlines_by_month(user, today: date | None = None) -> list[MonthCount]:
+    """The outstanding milestones of the reader's reviews by the month they fall due, from six
+    months back (earlier ones together) to six ahead, each split into overdue and still to
+    come: one grouped query, kept with the deadlines (`reviews.deadline_cache`)."""
+    today = today or timezone.localdate()
+
+    def build():
+        # This month and the five before it, and the six after it.
+        first, end = _month_start(today, -MONTHS_BACK + 1), _month_start(today, MONTHS_AHEAD + 1)
+        grouped = (
+            Milestone.objects.for_deadlines_of(user)
+            .outstanding()
+            .filter(due_date__lt=end)
+            .annotate(month=TruncMonth("due_date"))
+            .values("month")
+            .annotate(
+                overdue=Count("pk", filter=Q(due_date__lt=today)),
+                due=Count("pk", filter=Q(due_date__gte=today)),
+            )
+            .order_by("month")
+        )
+        counts = {}
+        for row in grouped:
+            month = max(_as_date(row["month"]), _month_start(first, -1))
+            overdue, due = counts.get(month, (0, 0))
+            counts[month] = (overdue + row["overdue"], due + row["due"])
+        months = [_month_start(first, n) for n in range(-1, MONTHS_BACK + MONTHS_AHEAD)]
+        labels = {months[0]: f"Before {first:%B %Y}"}
+        return [
+            MonthCount(labels.get(month, f"{month:%B %Y}"), *counts.get(month, (0, 0)))
+            for month in months
+            if month != months[0] or month in counts
+        ]
+
+    return deadline_cache.remember(user, ("by-month", today), build)
+
+
+def _as_date(value) -> date:
+    return value.date() if hasattr(value, "date") and callable(value.date) else value
+
+
+def deadlines_chart(request, months: list[MonthCount]):
+    return charts.with_download(
+        request,
+        charts.stacked(
+            "deadlines-by-month",
+            "Milestones by the month they fall due",
+            f"{sum(m.overdue for m in months)} milestones overdue and "
+            f"{sum(m.due for m in months)} still to come in the next {MONTHS_AHEAD} months. "
+            "Each bar is a month, its parts the milestones overdue and those still to come.",
+            [charts.Series("Overdue", charts.RED), charts.Series("Due", charts.BLUE)],
+            [(m.label, [m.overdue, m.due]) for m in months],
+            table_id="deadlines-by-month-table",
+        ),
+    )
+
+
 def _row(milestone, today) -> DeadlineRow:
     return DeadlineRow(
         milestone=milestone,
@@ -169,8 +244,17 @@ class DashboardView(WagtailAdminTemplateMixin, TemplateView):
     page_title = "Review deadlines"
     header_icon = "date"
 
+    def get(self, request, *args, **kwargs):
+        self.months = deadlines_by_month(request.user)
+        self.chart = deadlines_chart(request, self.months)
+        return charts.download_response(request, self.chart) or super().get(
+            request, *args, **kwargs
+        )
+
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
+        context["months"] = self.months
+        context["chart"] = self.chart
         context["deadlines"] = deadlines_for(self.request.user)
         context["row_limit"] = DASHBOARD_ROWS
         context.update(_captions())

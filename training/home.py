@@ -163,40 +163,48 @@ def trainer_sections(request):
         .annotate(unmarked=Count("bookings", filter=Q(bookings__state=BookingState.BOOKED)))
         .filter(unmarked__gt=0)[:SHOWN]
     )
-    return [
-        Section(
-            key="trainer-registers",
-            heading="Registers to mark",
-            items=tuple(
-                Item(
-                    text=f"{session.course.title}, {_when(session.starts_at)}",
-                    url=reverse("training_register", args=[session.pk]),
-                    detail=f"{session.unmarked} delegates not yet marked.",
-                    tag="To mark",
-                    tag_colour=SOON,
-                )
-                for session in to_mark
-            ),
-            empty="Every register is marked.",
-            more_url=reverse("training_registers"),
-            more_text="All registers",
-            order=20,
-        ),
-        Section(
-            key="trainer-sessions",
-            heading="Your next sessions",
-            items=tuple(
-                Item(
-                    text=f"{session.course.title}, {_when(session.starts_at)}",
-                    url=reverse("training_session_bookings", args=[session.pk]),
-                    detail=f"{session.booked_count} of {session.capacity} places taken"
-                    + (f", {session.waiting_count} waiting." if session.waiting_count else "."),
-                    tag="Full" if session.booked_count >= session.capacity else "",
-                    tag_colour=SOON,
-                )
-                for session in coming
-            ),
-            empty="You are not down to train any session.",
-            order=30,
-        ),
-    ]
+    trainer = has_role(user, Role.TRAINER)
+    sections = []
+    # A manager who trains nothing sees registers only when some are left to mark.
+    if trainer or to_mark:
+        sections.append(
+            Section(
+                key="trainer-registers",
+                heading="Registers to mark",
+                items=tuple(
+                    Item(
+                        text=f"{session.course.title}, {_when(session.starts_at)}",
+                        url=reverse("training_register", args=[session.pk]),
+                        detail=f"{session.unmarked} delegates not yet marked.",
+                        tag="To mark",
+                        tag_colour=SOON,
+                    )
+                    for session in to_mark
+                ),
+                empty="Every register is marked.",
+                more_url=reverse("training_registers"),
+                more_text="All registers",
+                order=20,
+            )
+        )
+    if trainer or coming:
+        sections.append(
+            Section(
+                key="trainer-sessions",
+                heading="Your next sessions",
+                items=tuple(
+                    Item(
+                        text=f"{session.course.title}, {_when(session.starts_at)}",
+                        url=reverse("training_session_bookings", args=[session.pk]),
+                        detail=f"{session.booked_count} of {session.capacity} places taken"
+                        + (f", {session.waiting_count} waiting." if session.waiting_count else "."),
+                        tag="Full" if session.booked_count >= session.capacity else "",
+                        tag_colour=SOON,
+                    )
+                    for session in coming
+                ),
+                empty="You are not down to train any session.",
+                order=30,
+            )
+        )
+    return sections

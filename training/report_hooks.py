@@ -12,9 +12,10 @@ from wagtail.admin.ui.tables import Column
 from wagtail.admin.views.reports import ReportView
 
 from hub.admin_menu import MenuItemFor
+from hub.charts import ChartsMixin
 from partnership.admin_dates import DateFilter
 
-from . import reports
+from . import charts, reports
 from .models import Booking
 
 
@@ -59,7 +60,7 @@ def agency_name_of(booking):
     return booking.agency_name or "No agency recorded"
 
 
-class TrainingReportView(ReportView):
+class TrainingReportView(ChartsMixin, ReportView):
     """A grouped report: `rows(bookings)` turns the reader's bookings, narrowed to the period,
     into the rows."""
 
@@ -139,6 +140,9 @@ class AttendanceByAgencyView(TrainingReportView):
 
     def rows(self, queryset):
         return reports.attendance(queryset, by="agency")
+
+    def get_charts(self):
+        return [charts.attendance_by_agency(self.get_filtered_queryset(), table_id=self.table_id)]
 
 
 class AttendanceByPartnershipView(TrainingReportView):

@@ -16,11 +16,12 @@ from wagtail.admin.views.mixins import SpreadsheetExportMixin
 from wagtail.admin.views.reports import ReportView
 
 from hub.admin_columns import PlainColumn
+from hub.charts import ChartsMixin, download_response, with_download
 from partnership.access import can_view
 from reviews.models import Review
 
+from .. import charts, reports
 from .. import evidence_pack as packs
-from .. import reports
 from ..action_admin import (
     ACTION_EXPORT,
     ACTION_EXPORT_HEADINGS,
@@ -44,7 +45,7 @@ class ReportReaderMixin:
         return timezone.localdate()
 
 
-class ActionReportView(ReportReaderMixin, AuditedExportMixin, ReportView):
+class ActionReportView(ReportReaderMixin, AuditedExportMixin, ChartsMixin, ReportView):
     page_title = "Follow-up actions"
     header_icon = "tasks"
     results_template_name = "learning/reports/actions_results.html"
@@ -88,11 +89,16 @@ class ActionReportView(ReportReaderMixin, AuditedExportMixin, ReportView):
         page.object_list = reports.page_with_details(object_list, self.today)
         return paginator, page, page.object_list, is_paginated
 
+    @property
+    def summary(self) -> dict:
+        return reports.action_summary(self.request.user, self.today, self.chosen_filters)
+
+    def get_charts(self):
+        return [charts.rag_by_agency(self.summary["by_rag"], table_id="rag-by-agency-table")]
+
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        context["summary"] = reports.action_summary(
-            self.request.user, self.today, self.chosen_filters
-        )
+        context["summary"] = self.summary
         return context
 
     @property
@@ -151,6 +157,12 @@ class FunnelView(
 
     def get(self, request, *args, **kwargs):
         self.funnel = reports.funnel(request.user, self.today)
+        chart = with_download(
+            request, charts.funnel_stages(self.funnel.total, table_id="learning-embedded-table")
+        )
+        if download := download_response(request, chart):
+            return download
+        self.chart = chart
         if self.is_export:
             rows = [*self.funnel.reviews, self.funnel.total]
             return self.as_spreadsheet(rows, request.GET["export"])
@@ -159,6 +171,7 @@ class FunnelView(
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         context["funnel"] = self.funnel
+        context["chart"] = self.chart
         context["today"] = self.today
         # The partnership's line counts every review; the table shows them a page at a time.
         paginator = WagtailPaginator(self.funnel.reviews, FUNNEL_REVIEWS_PER_PAGE)

@@ -10,6 +10,7 @@ from pathlib import Path
 
 import pytest
 
+from tests.learning.conftest import make_action  # noqa: F401
 from tests.training.conftest import (  # noqa: F401
     course_list,
     make_course,

@@ -1,6 +1,7 @@
 """Each person signs in and finds their most pressing work at the top of their home page, and
 reaches the place to do it with one keypress on its link; axe finds nothing on either home."""
 
+import re
 from datetime import timedelta
 
 import pytest
@@ -94,4 +95,35 @@ def test_a_trainer_finds_the_register_to_mark_in_the_admin(
     with page.expect_navigation():
         page.keyboard.press("Enter")
     expect(page.get_by_role("heading", level=1)).to_contain_text("Working with fathers")
+    assert_accessible(page)
+
+
+def test_quality_assurance_reads_the_rag_chart_and_reaches_its_table_by_keyboard(page, make_action):
+    today = timezone.localdate()
+    make_action(description="Overdue", due_date=today - timedelta(days=3))
+    make_action(description="On track", due_date=today + timedelta(days=60))
+    make_action(
+        description="Health's", due_date=today + timedelta(days=5), agency=("Wirral", "NHS trust")
+    )
+    sign_in(page, "qa")
+    page.goto("/admin/reports/learning/actions/")
+    chart = page.locator("#chart-rag-by-agency")
+    expect(chart.get_by_role("img", name="Actions by owner agency and RAG rating")).to_be_visible()
+    assert_accessible(page)
+
+    link = chart.get_by_role("link", name=re.compile(r"^The figures as a table"))
+    link.focus()
+    assert_focus_visible(page)
+    page.keyboard.press("Enter")
+    page.wait_for_function("location.hash === '#rag-by-agency-table'")
+    expect(page.locator("#rag-by-agency-table")).to_be_in_viewport()
+    # The next Tab goes on from the table, as a keyboard user expects after following the link.
+    page.keyboard.press("Tab")
+    assert page.evaluate(
+        "document.querySelector('#rag-by-agency-table').compareDocumentPosition("
+        "document.activeElement) & Node.DOCUMENT_POSITION_FOLLOWING"
+    )
+
+    page.goto("/admin/guide/quality-assurance/")
+    expect(page.get_by_role("heading", level=1)).to_contain_text("Quality assurance")
     assert_accessible(page)

@@ -168,3 +168,48 @@ def test_the_report_page_costs_the_same_queries_for_5_and_50_actions(
         ]
     )
     assert count() == before
+
+
+def _agencies_in_chart(svg: bytes) -> set[str]:
+    import re
+
+    chart = svg.split(b'id="chart-rag-by-agency"', 1)[1].split(b"</figure>", 1)[0].decode()
+    return set(re.findall(r'text-anchor="end"[^>]*>([^<]+)</text>', chart))
+
+
+def test_the_actions_report_draws_rag_by_agency_from_its_own_table(client, people):
+    client.force_login(people["qa"])
+    page = client.get(actions_url()).content
+    assert b'role="img"' in page and b'href="#rag-by-agency-table"' in page
+    assert b'id="rag-by-agency-table"' in page
+    agencies = _agencies_in_chart(page)
+    table = page.split(b'id="rag-by-agency-table"', 1)[1].split(b"</table>", 1)[0].decode()
+    # A long name is cut short on the picture (the table has it whole).
+    assert agencies and all(name.rstrip("…") in table for name in agencies)
+
+
+def test_the_chart_downloads_as_svg_with_the_reports_filters(client, people):
+    client.force_login(people["qa"])
+    response = client.get(actions_url(chart="rag-by-agency", rag="red"))
+    assert response["Content-Type"] == "image/svg+xml"
+    body = response.content.decode()
+    assert body.startswith("<?xml") and 'xmlns="http://www.w3.org/2000/svg"' in body
+    # Filtered as the page is: red only, so one series is drawn.
+    assert "Green: on track:" not in body
+
+
+def test_liverpool_s_chart_holds_no_wirral_agency(client, liverpool_qa, people):
+    for user in (liverpool_qa, people["liverpool.manager"]):
+        client.force_login(user)
+        assert not [
+            a for a in _agencies_in_chart(client.get(actions_url()).content) if "Wirral" in a
+        ]
+
+
+def test_the_funnel_page_draws_its_stages_and_downloads_them(client, people):
+    client.force_login(people["manager"])
+    url = reverse("learning_reports:funnel")
+    page = client.get(url).content
+    assert b'id="chart-learning-embedded"' in page and b'id="learning-embedded-table"' in page
+    response = client.get(url, {"chart": "learning-embedded"})
+    assert response["Content-Disposition"] == 'attachment; filename="learning-embedded.svg"'

@@ -312,3 +312,35 @@ def test_one_readers_deadlines_never_reach_another(client, restricted, people):
     assert references(deadlines_for(people["practitioner"])) == set()
     client.force_login(people["liverpool.manager"])
     assert "WIR-RR-2026-09" not in _dashboard(client)
+
+
+def test_deadlines_by_month_count_each_outstanding_milestone_once(restricted, people, settings):
+    from reviews.dashboard import deadlines_by_month
+
+    settings.HUB_PAGE_CACHE_SECONDS = 0
+    months = deadlines_by_month(people["reviewer"])
+    mine = Milestone.objects.for_deadlines_of(people["reviewer"]).outstanding()
+    assert sum(m.overdue for m in months) == mine.filter(due_date__lt=TODAY).count() > 0
+    horizon = date(2027, 8, 1)
+    assert (
+        sum(m.due for m in months) == mine.filter(due_date__gte=TODAY, due_date__lt=horizon).count()
+    )
+    assert [m.label for m in months][-6:] == [
+        "February 2027",
+        "March 2027",
+        "April 2027",
+        "May 2027",
+        "June 2027",
+        "July 2027",
+    ]
+    assert not any(m.overdue or m.due for m in deadlines_by_month(people["liverpool.practitioner"]))
+
+
+def test_the_dashboard_draws_deadlines_by_month_and_downloads_the_chart(restricted, people, client):
+    client.force_login(people["reviewer"])
+    url = reverse("reviews_dashboard")
+    page = client.get(url).content
+    assert b'id="chart-deadlines-by-month"' in page and b'id="deadlines-by-month-table"' in page
+    response = client.get(url, {"chart": "deadlines-by-month"})
+    assert response["Content-Type"] == "image/svg+xml"
+    assert b"Milestones by the month they fall due" in response.content

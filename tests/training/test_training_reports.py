@@ -155,3 +155,20 @@ def test_reports_cost_the_same_queries_at_any_size(
     assert Booking.objects.count() > 80
     with django_assert_max_num_queries(len(small)):
         assert client.get(url).status_code == 200
+
+
+def test_attendance_by_agency_is_drawn_and_downloads_as_svg(report_world, client):
+    client.force_login(report_world.people["manager"])
+    url = reverse("training_reports:attendance")
+    page = client.get(url).content.decode()
+    assert 'id="chart-training-reach-by-agency"' in page and 'href="#report-table"' in page
+    assert 'id="report-table"' in page
+    # Merseyside Police: two attended and two did not, drawn as parts of one bar.
+    assert (
+        "Merseyside Police, Attended: 2" in page and "Merseyside Police, Did not attend: 2" in page
+    )
+    svg = client.get(url, {"chart": "training-reach-by-agency"})
+    assert svg["Content-Type"] == "image/svg+xml"
+    # The Liverpool manager's picture has no Wirral delegate in it.
+    client.force_login(report_world.people["liverpool.manager"])
+    assert "Merseyside Police" not in client.get(url).content.decode()
