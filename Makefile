@@ -10,7 +10,7 @@ TEST_STAMP := $(VENV)/.installed-test
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: run test install install-test migrate demo lint format check bench browser css messages clean lock \
+.PHONY: run test install install-test migrate demo lint format check bench browser css messages screenshots clean lock \
 	templates-check hooks \
 	backup restore
 
@@ -97,6 +97,10 @@ format: install-test
 # changing the .po. Needs GNU gettext (Debian's gettext package).
 messages: install
 	$(PY) manage.py compilemessages --locale en_GB --ignore '.venv*'
+
+# Each demo account's home page, for the guides (docs/screenshots/): needs `make demo` and chromium.
+screenshots: demo browser
+	$(PY) docs/screenshots/take.py
 
 css:
 	@command -v npm >/dev/null || { echo "make css needs Node.js and npm."; exit 1; }

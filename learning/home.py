@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from datetime import timedelta
 
+from django.conf import settings
 from django.db.models import Count, Q
 from django.urls import reverse
 from django.utils import timezone
@@ -272,3 +273,43 @@ def oversight_sections(request):
     if has_role(user, Role.PARTNERSHIP_MANAGER):
         sections.insert(0, _overdue_by_agency(user))
     return sections
+
+
+def executive_sections(request):
+    """On the site, for the executive group: the actions escalated to them (overdue by more than
+    the escalation period, as the reminder job counts) and how far learning is embedded."""
+    user = request.user
+    membership = membership_of(user)
+    if not has_role(user, Role.EXECUTIVE_GROUP) or membership is None:
+        return None
+    today = timezone.localdate()
+    escalated = (
+        visible_to(
+            user,
+            Action.objects.overdue(today - timedelta(days=settings.HUB_ACTION_ESCALATION_DAYS)),
+        )
+        .filter(partnership_id=membership.partnership_id)
+        .with_rag(today)
+        .select_related("owner_agency")
+        .order_by("due_date", "reference")
+    )
+    shown = list(escalated[: SHOWN + 1])
+    total = reports.funnel(user, today).total
+    return [
+        Section(
+            key="executive-escalations",
+            heading="Escalated to the executive group",
+            caption=f"Open actions more than {settings.HUB_ACTION_ESCALATION_DAYS} days overdue "
+            f"in {membership.partnership.short_name}.",
+            items=tuple(_action_item(action, today) for action in shown[:SHOWN]),
+            empty="No action is overdue long enough to be escalated.",
+            order=12,
+        ),
+        Section(
+            key="executive-learning",
+            heading="Learning embedded",
+            caption="From recommendation to practice that has changed, in the reviews you may see.",
+            figures=tuple(Figure(label=label, value=value) for label, value in total.stages),
+            order=50,
+        ),
+    ]

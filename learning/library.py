@@ -18,15 +18,14 @@ public records, a member of another region never sees this region's regional lea
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date
 
 from django import forms
 from django.core.paginator import Page as PaginatorPage
 from django.core.paginator import Paginator
 from django.db.models import CharField, Count, DateField, F, Q, QuerySet, Value
-from django.db.models.functions import Cast, Coalesce
-from django.utils import timezone
+from django.db.models.functions import Cast, Coalesce, ExtractYear
 
 from hub import audience_cache
 from hub.pagination import links_for
@@ -44,10 +43,10 @@ from reviews.models import (
 )
 from reviews.pseudonyms import share
 
+from . import read_marks
 from .models import BriefingTheme, LearningBriefing
 
 PER_PAGE = 20
-FIRST_YEAR = 2015
 
 BRIEFING, REPORT, FINDING = "briefing", "report", "finding"
 KINDS = [
@@ -77,10 +76,7 @@ class LibraryFilterForm(forms.Form):
         any_ = [("", "Any")]
         self.fields["kind"].choices = any_ + KINDS
         self.fields["review_type"].choices = any_ + list(ReviewType.choices)
-        this_year = timezone.localdate().year
-        self.fields["year"].choices = any_ + [
-            (str(y), str(y)) for y in range(this_year, FIRST_YEAR - 1, -1)
-        ]
+        self.fields["year"].choices = any_
         if theme is not None:
             del self.fields["theme"]  # a theme page lists one theme
         else:
@@ -96,6 +92,10 @@ class LibraryFilterForm(forms.Form):
             self.fields["partnership"].choices = any_ + [
                 (p.slug, p.name) for p in sorted(partnerships.values(), key=lambda p: p.name)
             ]
+
+    def offer_years(self, years) -> None:
+        """Only the years that hold something the reader may see (newest first)."""
+        self.fields["year"].choices = [("", "Any")] + [(str(y), str(y)) for y in years]
 
     def filters(self) -> dict:
         """The valid choices made; an invalid one (an old link, a typed URL) is dropped."""
@@ -220,6 +220,20 @@ def _filtered(kind: str, qs: QuerySet, filters: dict, theme: Theme | None) -> Qu
     return qs
 
 
+def _years(scoped: dict[str, QuerySet]) -> list[int]:
+    """The years in which the reader may see anything here, in one query (a UNION of each
+    kind's distinct years), newest first: a year filter offers only years with records."""
+    parts = [
+        qs.order_by()
+        .annotate(listed_year=ExtractYear(PATHS[kind]["date"]))
+        .values_list("listed_year", flat=True)
+        .distinct()
+        for kind, qs in scoped.items()
+    ]
+    found = parts[0].union(*parts[1:]) if len(parts) > 1 else parts[0]
+    return sorted({year for year in found if year}, reverse=True)
+
+
 def _keys(kind: str, qs: QuerySet) -> QuerySet:
     return (
         qs.order_by()
@@ -325,18 +339,19 @@ def library_listing(
         themes=vocabulary.themes() if theme is None else (),
         agencies=agencies,
     )
-    filters = form.filters()
-    wanted = [filters["kind"]] if filters.get("kind") else [k for k, _ in KINDS]
-
     sources = {
         BRIEFING: _briefings(user),
         REPORT: shared_reports(user),
         FINDING: shared_findings(user),
     }
-    querysets = {}
-    for kind, qs in sources.items():
-        qs = _scoped(kind, qs, user, partnership=partnership, region=region)
-        querysets[kind] = _filtered(kind, qs, filters, theme)
+    scoped = {
+        kind: _scoped(kind, qs, user, partnership=partnership, region=region)
+        for kind, qs in sources.items()
+    }
+    form.offer_years(_years(scoped))
+    filters = form.filters()
+    wanted = [filters["kind"]] if filters.get("kind") else [k for k, _ in KINDS]
+    querysets = {kind: _filtered(kind, qs, filters, theme) for kind, qs in scoped.items()}
     counts = _counts({kind: querysets[kind] for kind in wanted})
 
     keyed = [_keys(kind, querysets[kind]) for kind in wanted]
@@ -382,7 +397,7 @@ def rendered_listing(request, *, place: str, show_partnership: bool, **scope):
     membership = membership_of(user)
     if membership is not None:
         audience.add(f"member-of:{membership.partnership_id}")
-    return audience_cache.rendered_listing(
+    shared = audience_cache.rendered_listing(
         request,
         place=place,
         audience=audience,
@@ -392,3 +407,5 @@ def rendered_listing(request, *, place: str, show_partnership: bool, **scope):
         ),
         context={"show_partnership": show_partnership},
     )
+    # The audience's copy, with this reader's "Read" and "New" marks filled in.
+    return replace(shared, html=read_marks.mark(request, shared.html))

@@ -26,5 +26,6 @@ def keep_briefings_people_have_read(request, page):
 # quality assurance's decisions and the partnership's figures in the admin.
 hooks.register("hub_home_sections", home.action_sections)
 hooks.register("hub_home_sections", home.reader_sections)
+hooks.register("hub_home_sections", home.executive_sections)
 hooks.register("hub_admin_home_sections", home.quality_assurance_sections)
 hooks.register("hub_admin_home_sections", home.oversight_sections)

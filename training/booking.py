@@ -36,6 +36,7 @@ from hub.working_days import subtract_working_days
 from partnership.access import can_view, membership_of
 
 from .models import Booking, BookingState, Session, TrainingNoticeKind, TrainingTerms
+from .models.booking import ACCESS_NEEDS_MAX
 
 APPROVAL_SALT = "training.approval"
 # The longest an approval link lives; it dies sooner if the session starts first.
@@ -233,7 +234,9 @@ def _notify(booking: Booking, kind: str, key: str = "") -> None:
     send_booking_notice_task.delay_on_commit(booking.pk, kind, key)
 
 
-def request_place(user, session: Session, line_manager_email: str = "") -> Booking:
+def request_place(
+    user, session: Session, line_manager_email: str = "", access_needs: str = ""
+) -> Booking:
     """Book `user` a place, ask their line manager's approval, or put them on the waiting list.
 
     A free place goes to the newcomer only when nobody is waiting: places freed while people
@@ -252,6 +255,7 @@ def request_place(user, session: Session, line_manager_email: str = "") -> Booki
             if session.requires_manager_approval:
                 _check_line_manager(user, line_manager_email)
             booking = _new_booking(user, session, occupancy, line_manager_email, now)
+            booking.access_needs = (access_needs or "").strip()[:ACCESS_NEEDS_MAX]
             # Under the session's lock a second active booking of the same person can only come
             # from a writer that did not take it; the unique constraint refuses that one and the
             # whole transaction rolls back (no savepoint needed: nothing was written before).
@@ -303,10 +307,12 @@ class Outcome:
         return self.booking.state if self.booking else "refused"
 
 
-def book_place(user, session: Session, line_manager_email: str = "") -> Outcome:
+def book_place(
+    user, session: Session, line_manager_email: str = "", access_needs: str = ""
+) -> Outcome:
     """The site's booking form in one call: never raises for a refusal, says what happened."""
     try:
-        return Outcome(booking=request_place(user, session, line_manager_email))
+        return Outcome(booking=request_place(user, session, line_manager_email, access_needs))
     except AlreadyBooked as error:
         return Outcome(booking=error.booking, already=True, reason=error.message)
     except LineManagerError as error:

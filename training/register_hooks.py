@@ -85,7 +85,17 @@ class RegisterView(KeeperMixin, WagtailAdminTemplateMixin, TemplateView):
     def get_context_data(self, chosen=None, **kwargs):
         context = super().get_context_data(**kwargs)
         rows = []
-        for booking in register.delegates(self.session):
+        delegates = list(register.delegates(self.session))
+        # "Mark everyone attended, then adjust": those not yet marked start as attended; nothing
+        # is saved until the trainer saves the register.
+        everyone = chosen is None and self.request.GET.get("all") == "attended"
+        if everyone:
+            chosen = {
+                b.pk: BookingState.ATTENDED
+                for b in delegates
+                if b.state not in BookingState.register()
+            }
+        for booking in delegates:
             value = (chosen or {}).get(booking.pk, booking.state)
             rows.append(
                 {
@@ -108,6 +118,7 @@ class RegisterView(KeeperMixin, WagtailAdminTemplateMixin, TemplateView):
             started=register.has_started(self.session),
             cancelled=self.session.cancelled_at is not None,
             list_url=reverse("training_registers"),
+            everyone=everyone,
         )
         return context
 

@@ -50,7 +50,10 @@ def book(request, pk):
     refusal = None
     if request.method == "POST" and form.is_valid():
         outcome = services.book_place(
-            request.user, session, form.cleaned_data.get("line_manager_email", "")
+            request.user,
+            session,
+            form.cleaned_data.get("line_manager_email", ""),
+            form.cleaned_data["access_needs"],
         )
         if outcome.already:
             messages.info(request, outcome.reason)

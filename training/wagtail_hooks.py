@@ -12,16 +12,14 @@ another partnership is not found (404), as partnership.admin_scoping does for ag
 
 import django_filters
 from django.contrib.auth import get_user_model
-from django.core.exceptions import PermissionDenied
 from django.db.models import Q
-from django.http import Http404
-from django.shortcuts import get_object_or_404
 from django.urls import path, reverse
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.html import format_html
 from django.views.generic import TemplateView
 from wagtail import hooks
+from wagtail.admin import messages
 from wagtail.admin.filters import WagtailFilterSet
 from wagtail.admin.panels import FieldPanel, FieldRowPanel, HelpPanel, MultiFieldPanel, ObjectList
 from wagtail.admin.ui.tables import Column
@@ -39,7 +37,7 @@ from partnership.admin_visibility import SCOPE_HOOK
 from partnership.models import Agency, Partnership, Role
 
 from . import booking as services
-from . import home
+from . import home, session_tools
 from .models import Booking, BookingState, Course, Session, TrainingTerms
 
 LOG_ACTIONS = {
@@ -228,14 +226,7 @@ class SessionBookingsView(WagtailAdminTemplateMixin, TemplateView):
     header_icon = "user"
 
     def dispatch(self, request, pk):
-        self.session = get_object_or_404(Session.objects.select_related("course"), pk=pk)
-        if own_partnership_id(request.user) != self.session.course.partnership_id and not (
-            sees_everything(request.user)
-        ):
-            # Another partnership's session is not found, as in the session list.
-            raise Http404
-        if not may_see_bookings(request.user, self.session):
-            raise PermissionDenied
+        self.session = session_tools.session_for_bookings(request, pk)
         return super().dispatch(request, pk)
 
     def get_page_title(self):
@@ -260,6 +251,11 @@ class SessionBookingsView(WagtailAdminTemplateMixin, TemplateView):
             ],
             free=max(self.session.capacity - len(places), 0),
             cutoffs=services.cutoffs(self.session),
+            day_warning=session_tools.day_warning(self.session),
+            export_csv=reverse("training_session_export", args=[self.session.pk, "csv"]),
+            export_xlsx=reverse("training_session_export", args=[self.session.pk, "xlsx"]),
+            sign_in_sheet=reverse("training_session_sign_in_sheet", args=[self.session.pk]),
+            register=reverse("training_register", args=[self.session.pk]),
         )
         return context
 
@@ -335,16 +331,29 @@ def register_training_admin_urls():
             "training/sessions/<int:pk>/bookings/",
             SessionBookingsView.as_view(),
             name="training_session_bookings",
-        )
+        ),
+        path(
+            "training/sessions/<int:pk>/bookings/<str:fmt>/",
+            session_tools.BookingsExportView.as_view(),
+            name="training_session_export",
+        ),
+        path(
+            "training/sessions/<int:pk>/sign-in-sheet/",
+            session_tools.SignInSheetView.as_view(),
+            name="training_session_sign_in_sheet",
+        ),
     ]
 
 
 @hooks.register("after_create_snippet")
 @hooks.register("after_edit_snippet")
 def offer_places_freed_by_an_edit(request, instance):
-    """More places (a bigger room) go to the people waiting, in turn."""
+    """More places (a bigger room) go to the people waiting, in turn; a session on a weekend or
+    a bank holiday is saved, with a word to check the day."""
     if isinstance(instance, Session):
         services.offer_next(instance)
+        if warning := session_tools.day_warning(instance):
+            messages.warning(request, warning)
 
 
 @hooks.register("register_log_actions")

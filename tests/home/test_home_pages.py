@@ -391,3 +391,14 @@ def _admin_section_queries(user) -> int:
     with CaptureQueriesContext(connection) as captured:
         sections_for(request, ADMIN_HOOK)
     return len(captured)
+
+
+def test_the_executive_group_sees_what_is_escalated_to_it(client, people, make_action):
+    long_overdue = make_action(description="Long overdue", due_date=TODAY - timedelta(days=31))
+    recent = make_action(description="Just overdue", due_date=TODAY - timedelta(days=30))
+    client.force_login(people["exec"])
+    html = client.get("/").content.decode()
+    escalated = section(html, "executive-escalations")
+    assert long_overdue.reference in escalated and "31 days overdue" in escalated
+    assert recent.reference not in escalated
+    assert "Recommendations" in section(html, "executive-learning")

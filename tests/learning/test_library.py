@@ -2,15 +2,16 @@
 pagination, theme pages, the accessibility statement and the quick exit, and a constant number
 of queries however many briefings there are."""
 
-from datetime import date, timedelta
+from datetime import UTC, date, datetime, timedelta
 
 import pytest
+import time_machine
 from django.test import Client
 from django.urls import reverse
 
-from hub.models import StandardPage
-from learning import demo_library
-from learning.models import LibraryPage
+from hub.models import HomePage, StandardPage
+from learning import demo_briefings, demo_library
+from learning.models import Acknowledgement, LibraryPage
 from partnership.access import SharingLevel
 from partnership.demo import World
 from reviews.models import ReviewStatus, ReviewType
@@ -363,3 +364,44 @@ def test_a_signed_in_theme_page_is_never_answered_from_the_visitors_copy(
     response = client.get(path)
     assert "X-Hub-Cache" not in response and "private" in response["Cache-Control"]
     assert "Fictional regional neglect finding" in response.text
+
+
+def _row(html: str, page) -> str:
+    return html.split(f'id="briefing-{page.pk}-title"', 1)[1].split("</h3>", 1)[0]
+
+
+def test_a_reader_sees_read_and_new_marks_that_are_theirs_alone(client, people, wirral, settings):
+    """The list is shared by an audience; the marks are each reader's own."""
+    settings.HUB_PAGE_CACHE_SECONDS = 0  # the test's writes are never committed to renew it
+    wirral_library = demo_briefings.library_for(HomePage.objects.get(), wirral)
+    old = briefing(wirral_library, wirral, SharingLevel.PARTNERSHIP, "Old", when=date(2026, 1, 5))
+    read = briefing(wirral_library, wirral, SharingLevel.PARTNERSHIP, "Read", when=date(2026, 1, 6))
+    Acknowledgement.objects.create(user=people["practitioner"], briefing=read)
+    with time_machine.travel(datetime(2026, 2, 1, 9, tzinfo=UTC), tick=False) as clock:
+        client.force_login(people["practitioner"])
+        first = client.get(wirral_library.url).content.decode()
+        assert 'Read<span class="govuk-visually-hidden"> by you' in _row(first, read)
+        assert "New<span" not in first  # a first visit has nothing to compare with
+        clock.move_to(datetime(2026, 3, 1, 9, tzinfo=UTC))
+        fresh = briefing(
+            wirral_library, wirral, SharingLevel.PARTNERSHIP, "Fresh", when=date(2026, 3, 1)
+        )
+        client.force_login(people["practitioner"])  # a month on: signed in afresh
+        later = client.get(wirral_library.url).content.decode()
+        assert "New<span" in _row(later, fresh) and "New<span" not in _row(later, old)
+        # Another reader gets the list with their own marks, never Pat's.
+        client.force_login(people["exec"])
+        theirs = client.get(wirral_library.url).content.decode()
+        assert "Read<span" not in _row(theirs, read) and "<!--hub-read" not in theirs
+
+
+def test_the_year_filter_offers_only_years_with_records(client, wirral, settings):
+    settings.HUB_PAGE_CACHE_SECONDS = 0
+    wirral_library = demo_briefings.library_for(HomePage.objects.get(), wirral)
+    briefing(wirral_library, wirral, SharingLevel.PUBLIC, "Of 2024", when=date(2024, 5, 1))
+    briefing(wirral_library, wirral, SharingLevel.PUBLIC, "Of 2026", when=date(2026, 5, 1))
+    page = client.get(wirral_library.url).content.decode()
+    year_select = page.split('name="year"', 1)[1].split("</select>", 1)[0]
+    assert '"2024"' in year_select and '"2026"' in year_select
+    assert '"2025"' not in year_select and '"2015"' not in year_select
+    assert 'href="/feeds/public/"' in page

@@ -4,6 +4,8 @@ from django.db import models
 from django.db.models import Q
 from django.utils import timezone
 
+ACCESS_NEEDS_MAX = 1000
+
 
 class BookingState(models.TextChoices):
     REQUESTED = "requested", "Awaiting line manager approval"
@@ -55,6 +57,14 @@ class Booking(models.Model):
     )
     state = models.CharField(max_length=20, choices=BookingState.choices)
     line_manager_email = models.EmailField(blank=True)
+    # Personal (often health) information the delegate gives so that they can take part: shown
+    # to the session's trainers and the owning partnership's managers only (`may_see_bookings`),
+    # never in an email, a log line, an export beyond the session's own, or the search index.
+    access_needs = models.TextField(
+        blank=True,
+        max_length=ACCESS_NEEDS_MAX,
+        help_text="What the delegate asked for so that they can take part.",
+    )
     created_at = models.DateTimeField(default=timezone.now)
     # The waiting list is first come, first served: by when they joined it.
     waiting_since = models.DateTimeField(null=True, blank=True)

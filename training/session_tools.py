@@ -1,0 +1,134 @@
+"""A trainer's tools for one session, in the admin beside its bookings: the delegates as CSV or
+XLSX, a printable sign-in sheet, and a warning when a session falls on a weekend or a bank
+holiday. Who may use them is the bookings page's rule (`session_for_bookings`).
+
+Access needs are personal (often health) information: they are on the bookings page and in the
+export, for the trainers and managers who see the session's delegates, and never on the sign-in
+sheet, which goes round the room."""
+
+from __future__ import annotations
+
+from django.core.exceptions import PermissionDenied
+from django.http import Http404, HttpResponse
+from django.shortcuts import get_object_or_404
+from django.utils import timezone
+from django.utils.formats import date_format
+from django.views import View
+
+from hub.pdf import pdf_from_template
+from hub.working_days import is_working_day
+from partnership.access import sees_everything
+from partnership.admin_scoping import own_partnership_id
+from partnership.exports import write_csv, write_xlsx
+
+from .models import BookingState, Session
+
+EXPORT_COLUMNS = [
+    "Delegate",
+    "Email",
+    "Agency",
+    "Partnership",
+    "State",
+    "Booked or waiting since",
+    "Access needs",
+]
+CONTENT_TYPES = {
+    "csv": "text/csv; charset=utf-8",
+    "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+}
+
+
+def session_for_bookings(request, pk) -> Session:
+    """The session whose delegates `request.user` may see: another partnership's is not found,
+    and one the person neither trains nor manages is refused."""
+    from .wagtail_hooks import may_see_bookings
+
+    session = get_object_or_404(Session.objects.select_related("course"), pk=pk)
+    if own_partnership_id(request.user) != session.course.partnership_id and not sees_everything(
+        request.user
+    ):
+        raise Http404
+    if not may_see_bookings(request.user, session):
+        raise PermissionDenied
+    return session
+
+
+def delegates(session: Session) -> list:
+    """Everyone holding a place, by when they booked, then the waiting list in turn."""
+    bookings = list(
+        session.bookings.filter(state__in=[*BookingState.holding_a_place(), BookingState.WAITING])
+        .select_related("user", "agency", "partnership")
+        .order_by("waiting_since", "booked_at", "created_at", "pk")
+    )
+    waiting = [b for b in bookings if b.state == BookingState.WAITING]
+    return [b for b in bookings if b.state != BookingState.WAITING] + waiting
+
+
+def _rows(session: Session):
+    for booking in delegates(session):
+        since = booking.waiting_since or booking.booked_at or booking.created_at
+        yield [
+            booking.user.get_full_name() or booking.user.get_username(),
+            booking.user.email,
+            booking.agency.name if booking.agency else "",
+            booking.partnership.short_name,
+            booking.get_state_display(),
+            timezone.localtime(since).replace(tzinfo=None),
+            booking.access_needs,
+        ]
+
+
+class BookingsExportView(View):
+    def get(self, request, pk, fmt):
+        if fmt not in CONTENT_TYPES:
+            raise Http404
+        session = session_for_bookings(request, pk)
+        rows = list(_rows(session))
+        if fmt == "csv":
+            body = write_csv(EXPORT_COLUMNS, rows)
+        else:
+            body = write_xlsx("Delegates", EXPORT_COLUMNS, rows)
+        response = HttpResponse(body, content_type=CONTENT_TYPES[fmt])
+        day = timezone.localtime(session.starts_at).date()
+        response["Content-Disposition"] = (
+            f'attachment; filename="delegates-{session.course.slug}-{day}.{fmt}"'
+        )
+        return response
+
+
+class SignInSheetView(View):
+    def get(self, request, pk):
+        session = session_for_bookings(request, pk)
+        held = [
+            b
+            for b in delegates(session)
+            if b.state in (BookingState.BOOKED, BookingState.ATTENDED, BookingState.OFFERED)
+        ]
+        pdf = pdf_from_template(
+            "training/admin/sign_in_sheet.html",
+            {
+                "session": session,
+                "delegates": held,
+                # Blank lines for people who turn up without a booking.
+                "spare": range(max(4, session.capacity - len(held))),
+            },
+            request=request,
+        )
+        response = HttpResponse(pdf, content_type="application/pdf")
+        day = timezone.localtime(session.starts_at).date()
+        response["Content-Disposition"] = (
+            f'inline; filename="sign-in-{session.course.slug}-{day}.pdf"'
+        )
+        return response
+
+
+def day_warning(session: Session) -> str:
+    """A sentence when the session starts on a weekend or an English bank holiday, else ''."""
+    day = timezone.localtime(session.starts_at).date()
+    if is_working_day(day):
+        return ""
+    what = "a weekend" if day.weekday() >= 5 else "a bank holiday in England"
+    return (
+        f"{session.course.title} is on {date_format(day, 'l j F Y')}, {what}. "
+        "Check that this is the day you meant."
+    )
