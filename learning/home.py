@@ -11,6 +11,7 @@ from django.conf import settings
 from django.db.models import Count, Q
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.text import Truncator
 
 from hub.formats import long_date
 from hub.home import DONE, NOTE, SOON, URGENT, Figure, Item, Section
@@ -90,7 +91,7 @@ def _action_item(action, today) -> Item:
     else:
         tag = f"Due {long_date(action.due_date)}"
     return Item(
-        text=f"{action.reference}: {action.description[:120]}",
+        text=f"{action.reference}: {Truncator(action.description).chars(120)}",
         url=reverse("my-action", args=[action.reference]),
         detail=action.owner_agency.name if action.owner_agency_id else "",
         tag=tag,
@@ -184,7 +185,7 @@ def quality_assurance_sections(request):
             heading="Embed sign-offs waiting",
             items=tuple(
                 Item(
-                    text=f"{action.reference}: {action.description[:100]}",
+                    text=f"{action.reference}: {Truncator(action.description).chars(100)}",
                     url=reverse("action_embed", args=[action.pk]),
                     detail=action.owner_agency.name if action.owner_agency_id else "",
                     tag="Impact evidenced",

@@ -53,41 +53,31 @@ def _session_item(booking) -> Item:
     )
 
 
+def _next_step(outcome, course: str, day: str) -> Item | None:
+    """The one thing to do next about an attended session, in the order My training asks."""
+    if outcome.evaluate_url:
+        url, text = outcome.evaluate_url, f"Evaluate {course}"
+        detail = f"Attended {day}. Your certificate is ready once you evaluate it."
+    elif outcome.follow_up_url:
+        url, text = outcome.follow_up_url, f"Say how {course} changed your practice"
+        detail = f"Attended {day}: the follow-up is open."
+    elif outcome.certificate_url:
+        return Item(
+            text=f"Certificate: {course}", url=outcome.certificate_url, detail=f"Attended {day}."
+        )
+    else:
+        return None
+    return Item(text=text, url=url, detail=detail, tag="To do", tag_colour=SOON)
+
+
 def _next_steps(user, now) -> list[Item]:
     """Evaluations to give (each releases its certificate), follow-ups open, certificates."""
     items = []
     for booking in services.past_for(user)[:20]:
-        outcome = evaluations.outcome(booking, now)
-        course = booking.session.course.title
         day = date_format(timezone.localtime(booking.session.starts_at), "j F Y")
-        if outcome.evaluate_url:
-            items.append(
-                Item(
-                    text=f"Evaluate {course}",
-                    url=outcome.evaluate_url,
-                    detail=f"Attended {day}. Your certificate is ready once you evaluate it.",
-                    tag="To do",
-                    tag_colour=SOON,
-                )
-            )
-        elif outcome.follow_up_url:
-            items.append(
-                Item(
-                    text=f"Say how {course} changed your practice",
-                    url=outcome.follow_up_url,
-                    detail=f"Attended {day}: the follow-up is open.",
-                    tag="To do",
-                    tag_colour=SOON,
-                )
-            )
-        elif outcome.certificate_url:
-            items.append(
-                Item(
-                    text=f"Certificate: {course}",
-                    url=outcome.certificate_url,
-                    detail=f"Attended {day}.",
-                )
-            )
+        step = _next_step(evaluations.outcome(booking, now), booking.session.course.title, day)
+        if step is not None:
+            items.append(step)
     return items
 
 

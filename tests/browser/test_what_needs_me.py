@@ -8,6 +8,7 @@ import pytest
 from django.utils import timezone
 from playwright.sync_api import expect
 
+from tests.training.factories_register import make_booking
 from training.models import Booking, BookingState
 
 from .helpers import assert_accessible, assert_focus_visible, focused, sign_in, tab_to
@@ -16,14 +17,7 @@ pytestmark = pytest.mark.browser
 
 
 def _book(user, session, state, **fields):
-    return Booking.objects.create(
-        session=session,
-        user=user,
-        agency=user.membership.agency,
-        partnership=user.membership.partnership,
-        state=state,
-        **fields,
-    )
+    return make_booking(session, user, state, **fields)
 
 
 def test_a_practitioner_finds_the_place_she_was_offered_and_accepts_it(

@@ -15,9 +15,16 @@ from django.utils import timezone
 from learning.models import ActionState, ExtensionDecision, ExtensionRequest
 from partnership.access import SharingLevel
 from tests.learning.library_world import briefing
-from training.models import Booking, BookingState
+from tests.training.factories_register import make_booking
+from training.models import BookingState
 
 NOW = timezone.make_aware(timezone.datetime(2027, 3, 10, 9, 0))
+
+
+def _book(user, session, state, **fields):
+    return make_booking(session, user, state, **fields)
+
+
 TODAY = NOW.date()
 
 
@@ -45,18 +52,6 @@ def library(world):
     from learning import demo_briefings
 
     return demo_briefings.library_for(HomePage.objects.get(), world.partnerships["Wirral"])
-
-
-def _book(user, session, state, **fields):
-    membership = user.membership
-    return Booking.objects.create(
-        session=session,
-        user=user,
-        agency=membership.agency,
-        partnership=membership.partnership,
-        state=state,
-        **fields,
-    )
 
 
 # The practitioner ---------------------------------------------------------------------------

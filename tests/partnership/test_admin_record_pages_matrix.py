@@ -30,6 +30,10 @@ from training.models import Booking, BookingState, Course, CourseIndexPage, Sess
 from .test_admin_write_matrix import _subject, fingerprint
 
 HUB_APPS = ("hub", "partnership", "reviews", "learning", "training", "search", "operations")
+# Pages whose URL takes a key that names no record, with why.
+NOT_RECORDS = {
+    "hub_guide_page": "a guide from docs/guides, the same for everyone in the admin",
+}
 OUTSIDERS = ("liverpool.manager", "halton.reviewer", "no.partnership")
 MARKER = "Zanzibar-7731"  # in every record below; nowhere else in the Hub
 
@@ -46,6 +50,7 @@ def record_pages() -> list[str]:
             and not route.startswith("admin/snippets/")
             and "<" in route
             and app in HUB_APPS
+            and name not in NOT_RECORDS
         ):
             names.add(name)
     return sorted(names)
@@ -62,6 +67,8 @@ class Target:
     # changes it ("change"). Without it a maker could build a record no one reaches.
     insider: str = "manager"
     insider_does: str = "read"
+    # The URL's arguments when they are more than the record's key.
+    args: tuple = ()
 
 
 def _restricted_review(world, people):
@@ -221,6 +228,7 @@ def _session(world, people):
         agency=membership.agency,
         partnership=membership.partnership,
         state=BookingState.BOOKED,
+        access_needs=f"Needs {MARKER}",
     )
     return session, booking
 
@@ -240,6 +248,17 @@ def _register(world, people):
     )
 
 
+def _session_export(world, people):
+    session, booking = _session(world, people)
+    return Target(session.pk, lambda: fingerprint(Booking, booking.pk), args=(session.pk, "csv"))
+
+
+def _sign_in_sheet(world, people):
+    session, booking = _session(world, people)
+    # A PDF's text is compressed: the control reads a file, the outsiders get none.
+    return Target(session.pk, lambda: fingerprint(Booking, booking.pk), insider_does="file")
+
+
 MAKERS = {
     "wagtailadmin_api:documents:detail": _document,
     "partnership_sign_in_unlock": _lockout,
@@ -252,6 +271,8 @@ MAKERS = {
     "learning_reports:evidence_pack": _evidence_pack,
     "training_session_bookings": _session_bookings,
     "training_register": _register,
+    "training_session_export": _session_export,
+    "training_session_sign_in_sheet": _sign_in_sheet,
 }
 
 
@@ -274,7 +295,7 @@ def test_no_one_outside_reads_or_changes_a_record_through_its_admin_page(
     client, world, people, name
 ):
     target = MAKERS[name](world, people)
-    url = reverse(name, args=[target.pk])
+    url = reverse(name, args=target.args or [target.pk])
     before = target.state()
     failures = []
     for username in (*OUTSIDERS, *target.also_refused):
@@ -297,11 +318,14 @@ def test_no_one_outside_reads_or_changes_a_record_through_its_admin_page(
 def test_the_partnership_itself_uses_the_page(client, world, people, name):
     """The control: the record each maker builds is one Wirral's own people reach."""
     target = MAKERS[name](world, people)
-    url = reverse(name, args=[target.pk])
+    url = reverse(name, args=target.args or [target.pk])
     client.force_login(_subject(people, target.insider))
     if target.insider_does == "read":
         response = client.get(url)
         assert response.status_code == 200 and MARKER in _body(response)
+    elif target.insider_does == "file":
+        response = client.get(url)
+        assert response.status_code == 200 and response["Content-Type"] == "application/pdf"
     else:
         before = target.state()
         client.post(url, target.post)
