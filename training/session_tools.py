@@ -1,5 +1,6 @@
 """A trainer's tools for one session, in the admin beside its bookings: the delegates as CSV or
-XLSX, a printable sign-in sheet, and a warning when a session falls on a weekend or a bank
+XLSX, a printable sign-in sheet, an email to the delegates (`training.session_messages`), and a
+warning when a session falls on a weekend or a bank
 holiday. Who may use them is the bookings page's rule (`session_for_bookings`).
 
 Access needs are personal (often health) information: they are on the bookings page and in the
@@ -8,12 +9,17 @@ sheet, which goes round the room."""
 
 from __future__ import annotations
 
+from django import forms
 from django.core.exceptions import PermissionDenied
-from django.http import Http404, HttpResponse
+from django.http import Http404, HttpResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.views import View
+from django.views.generic import TemplateView
+from wagtail.admin import messages
+from wagtail.admin.views.generic.base import WagtailAdminTemplateMixin
 
 from hub.pdf import pdf_from_template
 from hub.working_days import is_working_day
@@ -21,6 +27,7 @@ from partnership.access import sees_everything
 from partnership.admin_scoping import own_partnership_id
 from partnership.exports import write_csv, write_xlsx
 
+from . import session_messages
 from .models import BookingState, Session
 
 EXPORT_COLUMNS = [
@@ -132,3 +139,59 @@ def day_warning(session: Session) -> str:
         f"{session.course.title} is on {date_format(day, 'l j F Y')}, {what}. "
         "Check that this is the day you meant."
     )
+
+
+class MessageForm(forms.Form):
+    subject = forms.CharField(label="Subject", max_length=150)
+    body = forms.CharField(
+        label="Message",
+        max_length=5000,
+        widget=forms.Textarea(attrs={"rows": 8}),
+        help_text="What the delegates need to know. Do not write anything that identifies a "
+        "child or a family.",
+    )
+    to_waiting_list = forms.BooleanField(
+        label="Also send it to the people on the waiting list", required=False
+    )
+
+
+class SessionEmailView(WagtailAdminTemplateMixin, TemplateView):
+    """Email the delegates of a session: the form, then back to the bookings with how many."""
+
+    template_name = "training/admin/session_email.html"
+    header_icon = "mail"
+
+    def dispatch(self, request, pk):
+        self.session = session_for_bookings(request, pk)
+        return super().dispatch(request, pk)
+
+    def get_page_title(self):
+        return f"Email the delegates: {self.session}"
+
+    def get_context_data(self, form=None, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context.update(
+            session=self.session,
+            form=form or MessageForm(),
+            places=session_messages.recipients(self.session).count(),
+            bookings_url=reverse("training_session_bookings", args=[self.session.pk]),
+        )
+        return context
+
+    def post(self, request, pk):
+        form = MessageForm(request.POST)
+        if not form.is_valid():
+            return self.render_to_response(self.get_context_data(form=form), status=400)
+        try:
+            _, count = session_messages.write(
+                self.session,
+                request.user,
+                form.cleaned_data["subject"],
+                form.cleaned_data["body"],
+                to_waiting_list=form.cleaned_data["to_waiting_list"],
+            )
+        except session_messages.MessageError as error:
+            messages.error(request, error.message)
+            return self.render_to_response(self.get_context_data(form=form), status=400)
+        messages.success(request, f"Your message is on its way to {count} delegates.")
+        return HttpResponseRedirect(reverse("training_session_bookings", args=[self.session.pk]))

@@ -23,3 +23,11 @@ def send_session_reminders_task(today: str | None = None) -> int:
 def expire_offers_task() -> int:
     """Celery beat's frequent job: offers not taken in time go to the next person waiting."""
     return booking.expire_offers()
+
+
+@shared_task(autoretry_for=(OSError,), retry_backoff=60, max_retries=5)
+def send_session_message_task(message_pk: int) -> int:
+    """A trainer's message to a session's delegates: once to each (training.session_messages)."""
+    from . import session_messages
+
+    return session_messages.send(message_pk)

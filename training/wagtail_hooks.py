@@ -51,6 +51,7 @@ LOG_ACTIONS = {
     "hub.training.cancelled": "Training booking cancelled",
     "hub.training.approved": "Training place approved by line manager",
     "hub.training.refused": "Training place refused by line manager",
+    "hub.training.message_sent": "Message emailed to the session's delegates",
 }
 
 
@@ -255,6 +256,7 @@ class SessionBookingsView(WagtailAdminTemplateMixin, TemplateView):
             export_csv=reverse("training_session_export", args=[self.session.pk, "csv"]),
             export_xlsx=reverse("training_session_export", args=[self.session.pk, "xlsx"]),
             sign_in_sheet=reverse("training_session_sign_in_sheet", args=[self.session.pk]),
+            email=reverse("training_session_email", args=[self.session.pk]),
             register=reverse("training_register", args=[self.session.pk]),
         )
         return context
@@ -336,6 +338,11 @@ def register_training_admin_urls():
             "training/sessions/<int:pk>/bookings/<str:fmt>/",
             session_tools.BookingsExportView.as_view(),
             name="training_session_export",
+        ),
+        path(
+            "training/sessions/<int:pk>/email/",
+            session_tools.SessionEmailView.as_view(),
+            name="training_session_email",
         ),
         path(
             "training/sessions/<int:pk>/sign-in-sheet/",

@@ -143,6 +143,27 @@ def evaluation_email(kind, subject):
     return setup
 
 
+def session_message(world):
+    from training.models import SessionMessage
+
+    course = make_course(world.partnerships["Wirral"], "Outbox essentials")
+    session = make_session(course, timezone.now() + timedelta(days=30))
+    make_booking(session, make_delegate(world, "outbox.delegate"), BookingState.BOOKED)
+    message = SessionMessage.objects.create(
+        session=session,
+        subject="Change of room",
+        body="It has moved.",
+        sent_by=world.people["trainer"],
+    )
+    return Sender(
+        TrainingNoticeKind.MESSAGE,
+        "training.session_messages",
+        "send",
+        (message.pk,),
+        r"Change of room \(Outbox essentials\)",
+    )
+
+
 S = BookingState
 K = TrainingNoticeKind
 KINDS = {
@@ -163,6 +184,7 @@ KINDS = {
     "training.reminder": session_reminder,
     "training.evaluation": evaluation_email(K.EVALUATION, r"Evaluate Outbox essentials"),
     "training.follow_up": evaluation_email(K.FOLLOW_UP, r"What changed after Outbox essentials"),
+    "training.message": session_message,
 }
 
 

@@ -259,6 +259,18 @@ def _sign_in_sheet(world, people):
     return Target(session.pk, lambda: fingerprint(Booking, booking.pk), insider_does="file")
 
 
+def _session_email(world, people):
+    from training.models import SessionMessage
+
+    session, _ = _session(world, people)
+    return Target(
+        session.pk,
+        lambda: SessionMessage.objects.filter(session=session).count(),
+        post={"subject": "Room change", "body": "It has moved."},
+        insider_does="change",
+    )
+
+
 MAKERS = {
     "wagtailadmin_api:documents:detail": _document,
     "partnership_sign_in_unlock": _lockout,
@@ -273,6 +285,7 @@ MAKERS = {
     "training_register": _register,
     "training_session_export": _session_export,
     "training_session_sign_in_sheet": _sign_in_sheet,
+    "training_session_email": _session_email,
 }
 
 

@@ -4,6 +4,7 @@ evaluations, and each partnership's training terms."""
 from .booking import Booking, BookingState
 from .course import Course, CourseIndexPage, CourseLevel, CourseTheme, Duration
 from .evaluation import Evaluation, EvaluationKind, PracticeChange
+from .message import SessionMessage
 from .notice import TrainingNoticeKind, notice_key
 from .session import Delivery, Session
 from .terms import TrainingTerms
@@ -21,6 +22,7 @@ __all__ = [
     "EvaluationKind",
     "PracticeChange",
     "Session",
+    "SessionMessage",
     "TrainingNoticeKind",
     "TrainingTerms",
     "notice_key",

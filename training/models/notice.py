@@ -13,6 +13,7 @@ class TrainingNoticeKind(models.TextChoices):
     REMINDER = "reminder", "Reminder before the session"
     EVALUATION = "evaluation", "Evaluation asked"
     FOLLOW_UP = "follow_up", "Follow-up evaluation asked"
+    MESSAGE = "message", "Message from the trainer"
 
 
 def notice_key(booking_id: int, kind: str, occasion: str = "") -> str:
