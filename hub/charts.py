@@ -100,7 +100,6 @@ class BarChart:
     bars: tuple[Bar, ...]
     # The id of the table that holds the same figures, on the same page.
     table_id: str = ""
-    unit: str = ""
     download_url: str = ""
     rows: tuple[Row, ...] = field(init=False)
 

@@ -57,19 +57,25 @@ def _manages(user, partnership_id) -> bool:
     )
 
 
+def may_see_bookings(user, session: Session) -> bool:
+    """A session's delegates (its bookings, their access needs, its export, sign-in sheet and
+    emails) are for its trainers and the managers of the partnership that runs the course."""
+    if sees_everything(user):
+        return True
+    if _manages(user, session.course.partnership_id):
+        return True
+    return session.trainers.filter(pk=user.pk).exists()
+
+
 def may_keep_register(user, session: Session) -> bool:
-    """The session's own trainers and the managers of the partnership that runs the course.
+    """The people who see the session's delegates, with an active account and a membership.
     Other trainers of the partnership are not enough: the register is evidence for a charge,
     so it is kept by the people who were in the room or who answer for the charges."""
     if not getattr(user, "is_active", False):
         return False
-    if sees_everything(user):
-        return True
-    if membership_of(user) is None:
+    if not sees_everything(user) and membership_of(user) is None:
         return False
-    if _manages(user, session.course.partnership_id):
-        return True
-    return session.trainers.filter(pk=user.pk).exists()
+    return may_see_bookings(user, session)
 
 
 def has_started(session: Session, now=None) -> bool:

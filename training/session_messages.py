@@ -20,6 +20,7 @@ from hub.outbox import Letter, send_batch
 
 from .models import Booking, BookingState, Session, SessionMessage, TrainingNoticeKind
 from .notices import when
+from .register import may_see_bookings
 
 logger = logging.getLogger(__name__)
 
@@ -43,7 +44,6 @@ def recipients(session: Session, *, to_waiting_list: bool = False):
 def write(session: Session, user, subject: str, body: str, *, to_waiting_list=False):
     """Keep the message and send it after commit; returns it and how many it goes to."""
     from .tasks import send_session_message_task
-    from .wagtail_hooks import may_see_bookings
 
     if not may_see_bookings(user, session):
         raise MessageError("Only the session's trainers and managers may email its delegates.")

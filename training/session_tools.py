@@ -1,7 +1,7 @@
 """A trainer's tools for one session, in the admin beside its bookings: the delegates as CSV or
 XLSX, a printable sign-in sheet, an email to the delegates (`training.session_messages`), and a
-warning when a session falls on a weekend or a bank
-holiday. Who may use them is the bookings page's rule (`session_for_bookings`).
+warning when a session falls on a weekend or a bank holiday. Who may use them is the bookings
+page's rule (`session_for_bookings`, `training.register.may_see_bookings`).
 
 Access needs are personal (often health) information: they are on the bookings page and in the
 export, for the trainers and managers who see the session's delegates, and never on the sign-in
@@ -29,6 +29,7 @@ from partnership.exports import write_csv, write_xlsx
 
 from . import session_messages
 from .models import BookingState, Session
+from .register import may_see_bookings
 
 EXPORT_COLUMNS = [
     "Delegate",
@@ -48,8 +49,6 @@ CONTENT_TYPES = {
 def session_for_bookings(request, pk) -> Session:
     """The session whose delegates `request.user` may see: another partnership's is not found,
     and one the person neither trains nor manages is refused."""
-    from .wagtail_hooks import may_see_bookings
-
     session = get_object_or_404(Session.objects.select_related("course"), pk=pk)
     if own_partnership_id(request.user) != session.course.partnership_id and not sees_everything(
         request.user

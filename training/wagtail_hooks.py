@@ -195,15 +195,6 @@ class SessionViewSet(PartnershipScopedViewSet):
         )
 
 
-def may_see_bookings(user, session: Session) -> bool:
-    """A session's delegates are for its trainers and the owning partnership's managers."""
-    if sees_everything(user):
-        return True
-    if is_partnership_manager(user) and own_partnership_id(user) == session.course.partnership_id:
-        return True
-    return session.trainers.filter(pk=user.pk).exists()
-
-
 def bookings_seen_by(user, bookings):
     """`may_see_bookings` over many bookings, in the database: Wagtail's site history lists
     bookings' log entries (a delegate's name) only to the people who see the session's list."""
