@@ -27,14 +27,12 @@ VISIT_KEY = "hub:library-visit:{}"
 VISIT_SECONDS = 90 * 24 * 3600
 A_NEW_VISIT_AFTER = timedelta(minutes=30)
 
-READ = format_html(
-    ' <strong class="govuk-tag govuk-tag--green">Read<span class="govuk-visually-hidden"> by you'
+TAG = (
+    ' <strong class="govuk-tag govuk-tag--{}">{}<span class="govuk-visually-hidden"> {}'
     "</span></strong>"
 )
-NEW = format_html(
-    ' <strong class="govuk-tag govuk-tag--blue">New<span class="govuk-visually-hidden"> since '
-    "your last visit</span></strong>"
-)
+READ = format_html(TAG, "green", "Read", "by you")
+NEW = format_html(TAG, "blue", "New", "since your last visit")
 
 
 def previous_visit(user, now: datetime | None = None) -> datetime | None:

@@ -11,6 +11,7 @@ from wagtail.admin.views.home import (
     WorkflowObjectsToModeratePanel,
 )
 from wagtail.models import Page
+from wagtail.permission_policies.pages import PagePermissionPolicy
 
 from .admin_visibility import may_see, narrow_pages
 
@@ -53,6 +54,8 @@ class HubLockedPagesPanel(LockedPagesPanel):
         return context
 
 
+page_permission_policy = PagePermissionPolicy()
+
 NARROWED = {
     WorkflowObjectsToModeratePanel: HubWorkflowObjectsToModeratePanel,
     UserObjectsInWorkflowModerationPanel: HubUserObjectsInWorkflowModerationPanel,
@@ -61,8 +64,16 @@ NARROWED = {
 }
 
 
+# Panels about editing pages: nothing to show someone who may edit no page (the scrutineer, a
+# reviewer, a statutory partner), so they are left out, with their queries.
+PAGE_EDITING_PANELS = (RecentEditsPanel, LockedPagesPanel)
+
+
 def narrow_home_panels(request, panels):
-    """`construct_homepage_panels`: swap each of Wagtail's panels for its narrowed subclass."""
+    """`construct_homepage_panels`: swap each of Wagtail's panels for its narrowed subclass,
+    and leave out the page-editing panels for people who may edit no page."""
+    if not page_permission_policy.user_has_any_permission(request.user, ["change", "publish"]):
+        panels[:] = [p for p in panels if not isinstance(p, PAGE_EDITING_PANELS)]
     for position, panel in enumerate(panels):
         if type(panel) in NARROWED:
             panels[position] = NARROWED[type(panel)]()

@@ -8,10 +8,12 @@ from dataclasses import dataclass, field
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
 
-from .models import Agency, Membership, Partnership, Region, Role, Sector
+from .models import Agency, Membership, Partnership, PartnershipKind, Region, Role, Sector
+
+CHILDREN, ADULTS = PartnershipKind.CHILDREN, PartnershipKind.ADULTS
 
 PARTNERSHIPS = [
-    # short name, full name, police force, website
+    # short name, full name, police force, website[, kind: children's unless named]
     (
         "Wirral",
         "Wirral Safeguarding Children Partnership",
@@ -48,9 +50,19 @@ PARTNERSHIPS = [
         "Cheshire Constabulary",
         "https://example.org/halton",
     ),
+    # Adult reviews (SARs, and the DARDRs the community safety partnership asks it to run) are
+    # led by the adults board, never by the children's partnership.
+    (
+        "Wirral SAB",
+        "Wirral Safeguarding Adults Board",
+        "Merseyside Police",
+        "https://example.org/wirral-sab",
+        ADULTS,
+    ),
 ]
 
-# (name pattern, short name pattern, sector); {p} is the partnership's short name.
+# (name pattern, short name pattern, sector); {p} is the partnership's place (its short name
+# without "SAB"). An adults board has no schools or early help among its members.
 AGENCIES = [
     ("{police}", "Police", Sector.POLICE),
     ("NHS Cheshire and Merseyside ICB ({p} place)", "ICB", Sector.HEALTH),
@@ -64,6 +76,7 @@ AGENCIES = [
     ("{p} Voluntary, Community and Faith Sector", "VCF", Sector.VOLUNTARY),
     ("{p} Safeguarding Partnership Business Unit", "Business unit", Sector.PARTNERSHIP),
 ]
+CHILDREN_ONLY = {Sector.EARLY_HELP, Sector.EDUCATION}
 
 # One demo person per role in Wirral, plus practitioners elsewhere for cross-partnership journeys.
 PEOPLE = [
@@ -160,6 +173,15 @@ PEOPLE = [
         "Partnership business manager",
     ),
     ("halton.reviewer", "Hugo", "Wren", "Halton", "Business unit", [Role.REVIEWER], "Review lead"),
+    (
+        "sab.manager",
+        "Saoirse",
+        "Bannon",
+        "Wirral SAB",
+        "Business unit",
+        [Role.PARTNERSHIP_MANAGER],
+        "Safeguarding adults board business manager",
+    ),
     # The three statutory partners' delegates, who sign off Wirral's reviews.
     (
         "wirral.la.partner",
@@ -207,7 +229,8 @@ def build(world: World, scale: int) -> None:
     world.region, _ = Region.objects.get_or_create(
         slug="pan-mersey", defaults={"name": "Pan-Mersey"}
     )
-    for short, name, police, website in PARTNERSHIPS:
+    for short, name, police, website, *kind in PARTNERSHIPS:
+        kind = kind[0] if kind else CHILDREN
         partnership, _ = Partnership.objects.update_or_create(
             short_name=short,
             defaults={
@@ -215,13 +238,19 @@ def build(world: World, scale: int) -> None:
                 "name": name,
                 "slug": short.lower().replace(" ", "-"),
                 "website": website,
+                "kind": kind,
             },
         )
         world.partnerships[short] = partnership
+        place = short.removesuffix(" SAB")
         for pattern, agency_short, sector in AGENCIES:
+            if kind == ADULTS and sector in CHILDREN_ONLY:
+                continue
+            if kind == ADULTS and sector == Sector.PARTNERSHIP:
+                pattern = "{p} Safeguarding Adults Board Business Unit"
             agency, _ = Agency.objects.update_or_create(
                 partnership=partnership,
-                name=pattern.format(p=short, police=police),
+                name=pattern.format(p=place, police=police),
                 defaults={"short_name": agency_short, "sector": sector},
             )
             world.agencies[(short, agency_short)] = agency
@@ -297,7 +326,7 @@ def _build_scaled_practitioners(world: World, scale: int, group: Group) -> None:
             Membership(
                 user_id=pk,
                 partnership=world.partnerships[short],
-                agency=world.agencies[(short, "Early help")],
+                agency=world.agencies.get((short, "Early help")) or world.agencies[(short, "ASC")],
             )
         )
         links.append(through(user_id=pk, group_id=group.pk))

@@ -27,14 +27,31 @@ class Region(models.Model):
         return self.name
 
 
+class PartnershipKind(models.TextChoices):
+    """Whom a partnership safeguards, which decides the reviews it may lead (see
+    `reviews.models.review.LEAD_KINDS`)."""
+
+    CHILDREN = "children", "Safeguarding children partnership"
+    ADULTS = "adults", "Safeguarding adults board"
+    JOINT = "joint", "Joint children and adults partnership"
+    COMMUNITY_SAFETY = "community_safety", "Community safety partnership"
+
+
 class Partnership(models.Model):
-    """A local safeguarding partnership, led by the local authority, police and health."""
+    """A local safeguarding partnership, led by the local authority, police and health: for
+    children, for adults (a safeguarding adults board), for both, or for community safety."""
 
     region = models.ForeignKey(Region, on_delete=models.PROTECT, related_name="partnerships")
     name = models.CharField(max_length=150, unique=True)
     short_name = models.CharField(max_length=50, unique=True)
     slug = models.SlugField(max_length=60, unique=True)
     website = models.URLField(blank=True)
+    kind = models.CharField(
+        max_length=20,
+        choices=PartnershipKind.choices,
+        default=PartnershipKind.CHILDREN,
+        help_text="Whom it safeguards: this decides which reviews it may lead.",
+    )
 
     class Meta:
         ordering = ["short_name"]

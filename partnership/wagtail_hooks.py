@@ -50,8 +50,8 @@ class PartnershipViewSet(PartnershipScopedViewSet):
     model = Partnership
     partnership_lookup = "pk"
     icon = "group"
-    list_display = ["short_name", "name", "region", "website"]
-    list_filter = ["region"]
+    list_display = ["short_name", "name", "kind", "region", "website"]
+    list_filter = ["region", "kind"]
     search_fields = ["name", "short_name"]
 
 

@@ -21,7 +21,7 @@ from partnership.access import has_role
 from partnership.models import Role
 
 from . import deadline_cache
-from .models import Milestone
+from .models import Milestone, Review
 from .models.milestone import DUE_SOON_WORKING_DAYS
 from .views.milestones import MarkMilestoneDoneView
 
@@ -267,11 +267,12 @@ class DeadlinesPanel(Component):
     order = 90
 
     def render_html(self, parent_context=None):
-        # A trainer with no part in any review is not shown an empty deadlines panel.
+        # Deadlines are the work of the review roles and of each review's panel: a trainer
+        # who may read a review but has no part in it is not shown its milestones.
         user = parent_context["request"].user
-        self.deadlines = deadlines_for(user, limit=PANEL_ROWS)
-        if not self.deadlines and not has_role(user, *WATCH_DEADLINES):
+        if not has_role(user, *WATCH_DEADLINES) and not Review.objects.filter(panel=user).exists():
             return ""
+        self.deadlines = deadlines_for(user, limit=PANEL_ROWS)
         return super().render_html(parent_context)
 
     def get_context_data(self, parent_context):

@@ -31,6 +31,7 @@ from .models import (
     ReviewTheme,
     ReviewTimescale,
     ReviewType,
+    may_lead,
 )
 from .services import recompute_milestones
 
@@ -56,7 +57,8 @@ REVIEWS = [
         "aware_days_ago": 9,
         "notified": False,
         "status": ReviewStatus.IN_PROGRESS,
-        "level": LevelOfNeed.ADDITIONAL,
+        # Bruising on a baby who cannot move is a child protection matter, whatever came before.
+        "level": LevelOfNeed.ACUTE,
         "sharing": R,
         "panel": ["reviewer", "agencylead", "healthlead"],
         "findings": [
@@ -249,7 +251,10 @@ REVIEWS = [
         "title": "Adult S: domestic abuse related death review",
         "pseudonym": "Adult S",
         "age": AgeBand.ADULT_25_64,
-        "lead": "Wirral",
+        # Commissioned by the community safety partnership, which asked the adults board to run
+        # it; the children's partnership takes part because children lived in the home.
+        "lead": "Wirral SAB",
+        "participating": ["Wirral"],
         "themes": ["domestic-abuse", "information-sharing"],
         "agencies": ["Police", "Housing", "ASC"],
         "aware_days_ago": 400,
@@ -258,7 +263,7 @@ REVIEWS = [
         "status_reason": "[fictional] Publication paused until the criminal trial ends.",
         "level": None,
         "sharing": R,
-        "panel": ["manager", "agencylead"],
+        "panel": ["sab.manager", "manager", "agencylead"],
         "findings": [
             (
                 "Coercive control was not recognised by housing officers.",
@@ -284,7 +289,7 @@ REVIEWS = [
         "title": "Adult B: self-neglect and hoarding",
         "pseudonym": "Adult B",
         "age": AgeBand.ADULT_65_PLUS,
-        "lead": "Wirral",
+        "lead": "Wirral SAB",
         "themes": ["neglect", "thresholds"],
         "agencies": ["ASC", "Housing", "ICB"],
         "aware_days_ago": 250,
@@ -293,7 +298,7 @@ REVIEWS = [
         "published_days_ago": 20,
         "level": None,
         "sharing": PUB,
-        "panel": ["manager"],
+        "panel": ["sab.manager"],
         "findings": [
             (
                 "Self-neglect referrals were closed as lifestyle choice.",
@@ -766,7 +771,11 @@ def _build_scaled_reviews(world, scale: int, themes: dict, today: date) -> None:
     off or beyond) with 20 findings each, half still in hand with 2: 50,000 searchable findings
     at scale 50, what the search benchmark needs."""
     count = 100 * scale
-    shorts = list(world.partnerships)
+    # Each type is led by a partnership that may lead it: the SARs by the adults board.
+    leads = {
+        kind: [p for p in world.partnerships.values() if may_lead(kind, p.kind)]
+        for kind in set(SCALED_TYPES)
+    }
     wanted = [f"BENCH-{i:06d}" for i in range(count)]
     existing = set(Review.objects.filter(reference__in=wanted).values_list("reference", flat=True))
     now = timezone.now()
@@ -782,7 +791,7 @@ def _build_scaled_reviews(world, scale: int, themes: dict, today: date) -> None:
                 review_type=review_type.value,
                 title=f"Demo review {i}: {themes[SCALED_THEMES[i % 8]].name.lower()}",
                 subject_pseudonym=f"Child {chr(65 + i % 26)}{i}",
-                lead_partnership=world.partnerships[shorts[i % len(shorts)]],
+                lead_partnership=leads[review_type][i % len(leads[review_type])],
                 aware_date=aware,
                 notification_date=add_working_days(aware, 5) if i % 3 else None,
                 status=list(ReviewStatus)[i % len(ReviewStatus)].value,

@@ -16,6 +16,7 @@ from django.contrib.auth.models import Group
 from django.utils import timezone
 
 from hub.models import HomePage
+from hub.working_days import is_working_day, subtract_working_days
 from learning.models import LearningBriefing
 from partnership.access import SharingLevel
 from partnership.demo import World, set_demo_password
@@ -143,7 +144,7 @@ COURSES = [
     (
         "self-neglect-adults",
         "Self-neglect and hoarding: working with adults who decline help",
-        "Halton",
+        "Wirral SAB",
         PUB,
         INT,
         HALF,
@@ -152,7 +153,7 @@ COURSES = [
         "Mental capacity, persistence and multi-agency risk management when an adult declines "
         "support.",
         False,
-        [],
+        ["Wirral"],
     ),
 ]
 
@@ -161,6 +162,7 @@ VENUES = {
     "Liverpool": "Cunard Building, Water Street, Liverpool L3 1DS",
     "Sefton": "Bootle Town Hall, Oriel Road, Bootle L20 7AE",
     "Halton": "Runcorn Town Hall, Heath Road, Runcorn WA7 5TD",
+    "Wirral SAB": "Birkenhead Town Hall, Hamilton Street, Birkenhead CH41 5BR",
 }
 
 # Fictional delegates, so that a session can be full with people waiting.
@@ -222,8 +224,8 @@ def _delegates(world: World) -> list:
 
 def _at(day_offset: int, hour: int, minute: int = 0) -> datetime:
     day = timezone.localdate() + timedelta(days=day_offset)
-    # Sessions run on working days: a weekend date moves to the Monday after.
-    while day.weekday() >= 5:
+    # Sessions run on working days: a weekend or bank holiday moves to the next working day.
+    while not is_working_day(day):
         day += timedelta(days=1)
     return timezone.make_aware(datetime.combine(day, time(hour, minute)))
 
@@ -335,6 +337,15 @@ def _sessions_and_bookings(course, n, row, world, delegates, trainer) -> None:
     for i, user in enumerate(delegates[:9]):
         _book(past, user, BookingState.BOOKED, at=now - timedelta(days=70 - i))
     if course.slug == "working-together-essentials":
+        # Run two working days ago, its register not yet marked: the trainer's next job.
+        day = subtract_working_days(timezone.localdate(), 2)
+        just_run = _session(
+            course, (day - timezone.localdate()).days, capacity=12, eligible=eligible
+        )
+        if trainer is not None:
+            just_run.trainers.add(trainer)
+        for i, user in enumerate(delegates[2:10]):
+            _book(just_run, user, BookingState.BOOKED, at=now - timedelta(days=30 - i))
         # Full, with three waiting in order: the waiting list and its offers to see.
         for i, user in enumerate(delegates[:8]):
             _book(soon, user, BookingState.BOOKED, at=now - timedelta(days=20 - i))

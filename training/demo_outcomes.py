@@ -34,6 +34,7 @@ from .models import (
 )
 
 S = BookingState
+UNMARKED_FOR = timedelta(days=5)
 OWN_COURSE_SLUG = "neglect-recognising-and-responding"
 DELEGATE_AGENCIES = ["Early help", "Police", "NHS trust", "CSC", "Education", "Housing"]
 FIRST_NAMES = ["Amira", "Bethan", "Callum", "Dev", "Erin", "Farah", "Gethin", "Hollie", "Idris"]
@@ -55,7 +56,9 @@ def build(world: World, scale: int) -> None:
         return
     now = timezone.now()
     sessions = list(
-        Session.objects.filter(ends_at__lt=now, cancelled_at__isnull=True)
+        # A register is marked within days of the session; the last few days' are left for
+        # the trainer to mark.
+        Session.objects.filter(ends_at__lt=now - UNMARKED_FOR, cancelled_at__isnull=True)
         .select_related("course__partnership")
         .order_by("starts_at")
     )

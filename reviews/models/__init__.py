@@ -9,6 +9,7 @@ from .milestone import (  # noqa: F401
     ReviewTimescale,
 )
 from .review import (  # noqa: F401
+    LEAD_KINDS,
     PUBLISHED_STATUSES,
     SETTLED_STATUSES,
     AgeBand,
@@ -19,6 +20,7 @@ from .review import (  # noqa: F401
     ReviewStatus,
     ReviewTheme,
     ReviewType,
+    may_lead,
 )
 from .workflow import (  # noqa: F401
     STATUTORY_PARTNER_SECTORS,

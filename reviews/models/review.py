@@ -1,6 +1,7 @@
 """One record for every kind of review the partnership runs, from rapid review to peer review."""
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.urls import reverse
 from modelcluster.contrib.taggit import ClusterTaggableManager
@@ -17,7 +18,7 @@ from wagtail.models import (
 from wagtail.search import index
 
 from partnership.access import AccessRule, SharingLevel
-from partnership.models import Theme
+from partnership.models import PartnershipKind, Theme
 
 from ..pseudonyms import refuse_shared_copy, shareable_title
 
@@ -76,6 +77,27 @@ CASE_REVIEW_TYPES = CHILD_REVIEW_TYPES | {
     ReviewType.DARDR,
     ReviewType.LEARNING_REVIEW,
 }
+# Who may lead each kind of review, in law: children's reviews by the children's partnership
+# (Working Together 2023), a SAR by the safeguarding adults board (Care Act 2014, s44), and a
+# DARDR by the community safety partnership (Domestic Violence, Crime and Victims Act 2004, s9),
+# which often asks the adults board to run it. A joint partnership may lead either kind. Audits,
+# peer reviews and learning reviews may be led by any partnership.
+LEAD_KINDS = {
+    **{kind: {PartnershipKind.CHILDREN, PartnershipKind.JOINT} for kind in CHILD_REVIEW_TYPES},
+    ReviewType.SAR: {PartnershipKind.ADULTS, PartnershipKind.JOINT},
+    ReviewType.DARDR: {
+        PartnershipKind.COMMUNITY_SAFETY,
+        PartnershipKind.ADULTS,
+        PartnershipKind.JOINT,
+    },
+}
+
+
+def may_lead(review_type: str, partnership_kind: str) -> bool:
+    kinds = LEAD_KINDS.get(review_type)
+    return kinds is None or partnership_kind in kinds
+
+
 PUBLISHABLE_TYPES = {ReviewType.LCSPR, ReviewType.SAR, ReviewType.DARDR, ReviewType.NATIONAL_REVIEW}
 
 
@@ -354,6 +376,25 @@ class Review(
     @property
     def is_child_review(self) -> bool:
         return self.review_type in CHILD_REVIEW_TYPES
+
+    def clean(self):
+        super().clean()
+        lead = self.lead_partnership if self.lead_partnership_id else None
+        if lead is not None and not may_lead(self.review_type, lead.kind):
+            leaders = " or ".join(
+                PartnershipKind(kind).label.lower()
+                for kind in PartnershipKind
+                if kind in LEAD_KINDS[self.review_type]
+            )
+            raise ValidationError(
+                {
+                    "lead_partnership": (
+                        f"A {ReviewType(self.review_type).label.lower()} is led by a {leaders}; "
+                        f"{lead} is a {lead.get_kind_display().lower()}. Choose the partnership "
+                        "that leads it, and add yours as taking part."
+                    )
+                }
+            )
 
     def save(self, *args, **kwargs):
         refuse_shared_copy(self)

@@ -59,14 +59,16 @@ SECRET = "Lives at 12 Fictional Row; case number FAKE-000"
 def make_admin_review(wirral, reference, sharing_level, panel=(), **fields):
     review = Review(
         reference=reference,
-        review_type=ReviewType.RAPID_REVIEW,
-        title=f"Rapid review {reference}",
-        subject_pseudonym="Child Q",
         lead_partnership=wirral,
         sharing_level=sharing_level,
-        summary="A baby was injured; agencies missed chances to share information.",
         confidential_details=SECRET,
-        **fields,
+        **{
+            "review_type": ReviewType.RAPID_REVIEW,
+            "title": f"Rapid review {reference}",
+            "subject_pseudonym": "Child Q",
+            "summary": "A baby was injured; agencies missed chances to share information.",
+            **fields,
+        },
     )
     review.save()
     review.panel.set(panel)

@@ -201,12 +201,39 @@ def test_partnership_and_type_matching_variants(people, review_file):
             type="lcspr",
             sharing_level="PARTNERSHIP",
         ),
-        review_row(reference="V-3", lead_partnership="wirral", type="DHR", sharing_level="public"),
     ]
     assert import_reviews(review_file(*rows), user=people["manager"]).ok
+    # A DARDR is led by the adults board (or the community safety partnership), not Wirral's
+    # children's partnership: its business manager imports it.
+    adults = review_row(
+        reference="V-3",
+        lead_partnership="wirral sab",
+        type="DHR",
+        sharing_level="public",
+        agencies="Police; Health",
+    )
+    assert import_reviews(review_file(adults), user=people["sab.manager"]).ok
     types = dict(Review.objects.values_list("reference", "review_type"))
     assert types == {"V-1": "rapid_review", "V-2": "lcspr", "V-3": "dardr"}
     assert Review.objects.get(reference="V-2").sharing_level == "partnership"
+    assert Review.objects.get(reference="V-3").lead_partnership.short_name == "Wirral SAB"
+
+
+def test_a_childrens_partnership_importing_an_adult_review_it_cannot_lead_is_told_where(
+    people, review_file
+):
+    rows = [
+        review_row(reference="V-1", lead_partnership="wirral", type="rapid review"),
+        review_row(reference="V-2", lead_partnership="wirral", type="SAR"),
+    ]
+    result = import_reviews(review_file(*rows), user=people["manager"])
+    assert not result.ok
+    [error] = result.errors
+    assert (error.row, error.column) == (3, "lead_partnership")
+    assert "led by a safeguarding adults board" in error.message
+    assert "Wirral is a safeguarding children partnership" in error.message
+    # The import lands whole or not at all: the good row did not land either.
+    assert not Review.objects.exists()
 
 
 def test_dates_parse_the_uk_and_iso_ways_only():
