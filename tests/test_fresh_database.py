@@ -141,3 +141,15 @@ def test_evidence_is_in_a_private_collection_no_group_may_browse():
         "Quality assurance",
         "Reviewer",
     }
+
+
+def test_the_only_workflow_is_the_reviews_sign_off():
+    """Wagtail's default page workflow waits on its "Moderators" group, which no Hub role is:
+    retired, so no page can be left waiting on nobody (hub/migrations/0002)."""
+    from wagtail.models import Task, Workflow, WorkflowPage
+
+    assert list(Workflow.objects.filter(active=True).values_list("name", flat=True)) == [
+        "Review sign-off"
+    ]
+    assert not WorkflowPage.objects.exists()
+    assert not Task.objects.filter(active=True, name="Moderators approval").exists()

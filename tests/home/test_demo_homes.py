@@ -15,7 +15,7 @@ from training.models import Session
 
 # username -> (home page, words that show their top piece of live work)
 LIVE_WORK = {
-    "practitioner": ("/", ["Places offered to you", "Accept your place on"]),
+    "practitioner": ("/", ["Places offered to you", "Accept your place on", "After your training"]),
     "agencylead": ("/", ["days overdue", "Decisions on extension requests", "Approved"]),
     "exec": ("/", ["Escalated to the executive group", "WIR-LCSPR-2025-02-A2"]),
     "qa": ("/admin/", ["Extension requests waiting", "WIR-RR-2025-11-A2", "To decide"]),

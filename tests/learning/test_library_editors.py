@@ -177,3 +177,15 @@ def test_editors_groups_follow_memberships_and_roles(people, shelves, wirral, li
     sync_all()
     assert set(liverpool_editors.user_set.values_list("pk", flat=True)) == before
     assert not libraries["Wirral"].permissions_for_user(people["practitioner"]).can_add_subpage()
+
+
+def test_an_editor_is_offered_publish_and_no_dead_end_moderation(client, people, shelves):
+    """Wagtail's default "Moderators approval" workflow waited on a group no Hub role holds;
+    it is retired (hub/migrations/0002), so the editor publishes and nothing is left waiting."""
+    _, briefings = shelves
+    client.force_login(people["reviewer"])
+    html = client.get(reverse("wagtailadmin_pages:edit", args=[briefings["Wirral"].pk])).content
+    html = html.decode()
+    assert 'name="action-publish"' in html
+    assert "Moderators approval" not in html
+    assert 'name="action-submit"' not in html
