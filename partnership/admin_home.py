@@ -1,37 +1,12 @@
-"""The admin home's panels that Wagtail ships, narrowed by the access policy: each lists only
-records the reader may see (`partnership.admin_visibility`), as the reports do.
+"""The admin home's page panels that Wagtail ships, narrowed by the access policy: each lists only
+pages the reader may see (`partnership.admin_visibility`), as the reports do. Wagtail's workflow
+panels give way to the reviews' own sign-off section (`reviews.home`)."""
 
-A person keeps seeing what they are asked to act on when the record's own policy lets them open
-it (the statutory partner asked to sign a restricted review off)."""
-
-from wagtail.admin.views.home import (
-    LockedPagesPanel,
-    RecentEditsPanel,
-    UserObjectsInWorkflowModerationPanel,
-    WorkflowObjectsToModeratePanel,
-)
+from wagtail.admin.views.home import LockedPagesPanel, RecentEditsPanel
 from wagtail.models import Page
 from wagtail.permission_policies.pages import PagePermissionPolicy
 
-from .admin_visibility import may_see, narrow_pages
-
-
-class HubWorkflowObjectsToModeratePanel(WorkflowObjectsToModeratePanel):
-    def get_context_data(self, parent_context):
-        context = super().get_context_data(parent_context)
-        user = parent_context["request"].user
-        context["states"] = [s for s in context["states"] if may_see(user, s["obj"])]
-        return context
-
-
-class HubUserObjectsInWorkflowModerationPanel(UserObjectsInWorkflowModerationPanel):
-    def get_context_data(self, parent_context):
-        context = super().get_context_data(parent_context)
-        user = parent_context["request"].user
-        context["workflow_states"] = [
-            state for state in context["workflow_states"] if may_see(user, state.content_object)
-        ]
-        return context
+from .admin_visibility import narrow_pages
 
 
 class HubRecentEditsPanel(RecentEditsPanel):
@@ -57,8 +32,6 @@ class HubLockedPagesPanel(LockedPagesPanel):
 page_permission_policy = PagePermissionPolicy()
 
 NARROWED = {
-    WorkflowObjectsToModeratePanel: HubWorkflowObjectsToModeratePanel,
-    UserObjectsInWorkflowModerationPanel: HubUserObjectsInWorkflowModerationPanel,
     RecentEditsPanel: HubRecentEditsPanel,
     LockedPagesPanel: HubLockedPagesPanel,
 }

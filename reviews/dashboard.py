@@ -14,6 +14,10 @@ from wagtail import hooks
 from wagtail.admin.menu import MenuItem
 from wagtail.admin.ui.components import Component
 from wagtail.admin.views.generic.base import WagtailAdminTemplateMixin
+from wagtail.admin.views.home import (
+    UserObjectsInWorkflowModerationPanel,
+    WorkflowObjectsToModeratePanel,
+)
 
 from hub import charts
 from hub.working_days import add_working_days, working_days_between
@@ -21,8 +25,9 @@ from partnership.access import has_role
 from partnership.models import Role
 
 from . import deadline_cache
-from .models import Milestone, Review
+from .models import Milestone
 from .models.milestone import DUE_SOON_WORKING_DAYS
+from .models.workflow import sits_on_a_panel
 from .views.milestones import MarkMilestoneDoneView
 
 # A partnership running thousands of reviews has thousands of late milestones; a page listing
@@ -38,6 +43,7 @@ WATCH_DEADLINES = (
     Role.DELEGATED_SAFEGUARDING_PARTNER,
     Role.INDEPENDENT_SCRUTINEER,
 )
+WAGTAIL_WORKFLOW_PANELS = (WorkflowObjectsToModeratePanel, UserObjectsInWorkflowModerationPanel)
 DEADLINE_ROW_FIELDS = (
     "review",
     "label",
@@ -270,7 +276,7 @@ class DeadlinesPanel(Component):
         # Deadlines are the work of the review roles and of each review's panel: a trainer
         # who may read a review but has no part in it is not shown its milestones.
         user = parent_context["request"].user
-        if not has_role(user, *WATCH_DEADLINES) and not Review.objects.filter(panel=user).exists():
+        if not has_role(user, *WATCH_DEADLINES) and not sits_on_a_panel(user):
             return ""
         self.deadlines = deadlines_for(user, limit=PANEL_ROWS)
         return super().render_html(parent_context)
@@ -308,4 +314,7 @@ def register_dashboard_menu_item():
 
 @hooks.register("construct_homepage_panels")
 def add_deadlines_panel(request, panels):
+    """Deadlines in, and Wagtail's workflow panels out: the sign-off steps waiting for the
+    person are a "what needs me" section (`reviews.home`), built on the tasks' own rule."""
+    panels[:] = [p for p in panels if not isinstance(p, WAGTAIL_WORKFLOW_PANELS)]
     panels.append(DeadlinesPanel())

@@ -682,6 +682,9 @@ def _build_review(world, spec, themes, built, today) -> Review:
         revision = review.save_revision(user=author, clean=False, log_action=True)
         revision.publish(user=author, skip_permission_checks=True)
     _complete_demo_milestones(review, author, today)
+    if spec["status"] == ReviewStatus.AWAITING_SIGN_OFF and not review.workflow_in_progress:
+        # Sent for sign-off by its author: the panel's approval waits on their home pages.
+        review.get_workflow().start(review, author)
     return review
 
 

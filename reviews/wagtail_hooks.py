@@ -23,7 +23,7 @@ from partnership.access import sees_everything, visible_to
 from partnership.admin_visibility import SCOPE_HOOK
 from partnership.documents import HIDDEN_DOCUMENTS_HOOK
 
-from . import pseudonyms
+from . import home, pseudonyms
 from .audit import ACTION_LABELS, may_audit
 from .documents import documents_hidden_from
 from .forms import ReviewAdminForm
@@ -181,6 +181,9 @@ AROUND_SIGN_OFF = {
     "action-cancel-workflow",
     "action-restart-workflow",
 }
+
+
+hooks.register("hub_admin_home_sections", home.sign_off_sections)
 
 
 @hooks.register("construct_snippet_action_menu")

@@ -12,8 +12,9 @@ from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.timesince import timeuntil
 
+from hub import generations, page_cache
 from hub.home import SOON, URGENT, Item, Section
-from partnership.access import has_role, membership_of
+from partnership.access import has_role, membership_of, reader_key
 from partnership.models import Role
 
 from . import booking as services
@@ -137,10 +138,20 @@ def _trains(user) -> bool:
 
 def trainer_sections(request):
     """In the admin, for trainers and partnership managers: the next sessions they run with
-    places and waiting lists, and the registers still to mark."""
+    places and waiting lists, and the registers still to mark. Kept per reader under the page
+    cache's generation, which any session or booking saved (a place taken, a register marked)
+    renews, and for the page cache's timeout at most (a session ending moves to the registers
+    within it)."""
     user = request.user
     if not _trains(user):
         return None
+    key = generations.key("hub:home:trainer:", reader_key(user))
+    return generations.remember(
+        page_cache.GENERATION_KEY, key, page_cache.timeout(), lambda: _trainer_sections(user)
+    )
+
+
+def _trainer_sections(user):
     now = timezone.now()
     mine = Session.objects.filter(
         trainers=user, cancelled_at__isnull=True, ends_at__gte=now

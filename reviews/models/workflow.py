@@ -6,10 +6,10 @@ the sign-off record is Wagtail's own and shows in the review's workflow history.
 from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied
 from django.db import models
-from django.db.models import Exists
 from django.db.models.functions import Cast
 from wagtail.models import Task, TaskState
 
+from partnership.access import has_role
 from partnership.models import Role, Sector
 
 # The three statutory safeguarding partners and the agency sector that speaks for each.
@@ -30,9 +30,6 @@ class ReviewSignOffTask(Task):
         if not getattr(user, "is_active", False):
             return False
         return user.is_superuser or self.approvers(obj).filter(pk=user.pk).exists()
-
-    def reviews_user_can_approve(self, user):
-        raise NotImplementedError
 
     def user_can_access_editor(self, obj, user):
         return self.user_can_approve(obj, user)
@@ -60,17 +57,55 @@ class ReviewSignOffTask(Task):
         return super().on_action(task_state, user, action_name, **kwargs)
 
     def get_task_states_user_can_moderate(self, user, **kwargs):
-        states = self.task_states.filter(status=TaskState.STATUS_IN_PROGRESS)
+        return type(self).states_user_can_decide(user).filter(task=self)
+
+    @classmethod
+    def states_user_can_decide(cls, user):
+        """The in-progress steps of this kind of task that `user` approves, across every task
+        of the kind, as one query with none before it: the admin home asks this directly, and
+        Wagtail per task (`get_task_states_user_can_moderate`), which it unions into one."""
+        states = TaskState.objects.filter(
+            status=TaskState.STATUS_IN_PROGRESS,
+            task__in=cls.objects.filter(active=True).values("pk"),
+        )
         if user.is_superuser:
             return states
-        # A subquery, not a list: the admin home unions every task's states into one query,
-        # so asking each task here costs no query of its own. A workflow state names its
-        # object by text.
-        ids = self.reviews_user_can_approve(user).annotate(object_id=Cast("pk", models.CharField()))
-        return states.filter(workflow_state__object_id__in=ids.values("object_id"))
+        if not user.is_active:
+            return states.none()
+        return cls.narrow_to_approver(states, user)
+
+    @classmethod
+    def narrow_to_approver(cls, states, user):
+        """`states` narrowed to those whose review `user` approves: `approvers`, asked from the
+        person's side."""
+        raise NotImplementedError
+
+    @classmethod
+    def could_ask(cls, user) -> bool:
+        """Whether a task of this kind could ever wait on `user`, asked without a query where
+        that can be known: the admin home asks nothing more of anyone it could not."""
+        raise NotImplementedError
 
     class Meta:
         abstract = True
+
+
+def sits_on_a_panel(user) -> bool:
+    """Whether `user` is on any review's panel: kept per reader until a review or its panel
+    changes (`reviews.deadline_cache`), and on the person for the rest of the request."""
+    from .. import deadline_cache
+    from .review import Review
+
+    if not hasattr(user, "_hub_sits_on_a_panel"):
+        user._hub_sits_on_a_panel = deadline_cache.remember(
+            user, ("sits-on-a-panel",), lambda: Review._base_manager.filter(panel=user).exists()
+        )
+    return user._hub_sits_on_a_panel
+
+
+def _as_object_ids(reviews):
+    """The reviews' ids as text, as a subquery: a workflow state names its object by text."""
+    return reviews.annotate(object_text=Cast("pk", models.CharField())).values("object_text")
 
 
 def _review_row(obj):
@@ -86,10 +121,16 @@ class PanelApprovalTask(ReviewSignOffTask):
     def approvers(self, obj):
         return get_user_model().objects.filter(review_panels=obj.pk, is_active=True)
 
-    def reviews_user_can_approve(self, user):
+    @classmethod
+    def narrow_to_approver(cls, states, user):
         from .review import Review
 
-        return Review._base_manager.filter(panel=user)
+        panels = Review._base_manager.filter(panel=user)
+        return states.filter(workflow_state__object_id__in=_as_object_ids(panels))
+
+    @classmethod
+    def could_ask(cls, user) -> bool:
+        return user.is_superuser or sits_on_a_panel(user)
 
     @classmethod
     def get_description(cls):
@@ -112,25 +153,33 @@ class StatutoryPartnerSignOffTask(ReviewSignOffTask):
 
     admin_form_fields = Task.admin_form_fields + ["sector"]
 
-    def _delegates(self):
+    @staticmethod
+    def delegates():
         return get_user_model().objects.filter(
-            is_active=True,
-            membership__agency__sector=self.sector,
-            groups__name=Role.DELEGATED_SAFEGUARDING_PARTNER.label,
+            is_active=True, groups__name=Role.DELEGATED_SAFEGUARDING_PARTNER.label
         )
 
     def approvers(self, obj):
-        return self._delegates().filter(
-            membership__partnership_id=_review_row(obj).lead_partnership_id
+        return self.delegates().filter(
+            membership__agency__sector=self.sector,
+            membership__partnership_id=_review_row(obj).lead_partnership_id,
         )
 
-    def reviews_user_can_approve(self, user):
+    @classmethod
+    def narrow_to_approver(cls, states, user):
         from .review import Review
 
-        return Review._base_manager.filter(
-            Exists(self._delegates().filter(pk=user.pk)),
-            lead_partnership__memberships__user=user,
+        # The step of the sector of their agency, for their own partnership's reviews.
+        sectors = cls.delegates().filter(pk=user.pk).values("membership__agency__sector")
+        own = Review._base_manager.filter(lead_partnership__memberships__user=user)
+        return states.filter(
+            task__statutorypartnersignofftask__sector__in=sectors,
+            workflow_state__object_id__in=_as_object_ids(own),
         )
+
+    @classmethod
+    def could_ask(cls, user) -> bool:
+        return user.is_superuser or has_role(user, Role.DELEGATED_SAFEGUARDING_PARTNER)
 
     @classmethod
     def get_description(cls):

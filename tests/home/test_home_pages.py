@@ -16,6 +16,7 @@ from learning.models import ActionState, ExtensionDecision, ExtensionRequest
 from partnership.access import SharingLevel
 from tests.learning.library_world import briefing
 from tests.training.factories_register import make_booking
+from training import register
 from training.models import BookingState
 
 NOW = timezone.make_aware(timezone.datetime(2027, 3, 10, 9, 0))
@@ -254,6 +255,12 @@ def test_the_trainer_sees_the_register_to_mark_and_the_next_session_with_places(
     assert "2 of 2 places taken, 1 waiting" in sessions and "Full" in sessions
     # A trainer has no part in any review: no deadlines panel.
     assert 'id="review-deadlines"' not in html
+    # Marked, the register leaves the list at once, though the trainer's sections are kept.
+    past = trainers_week["past"]
+    marks = {b.pk: BookingState.ATTENDED for b in past.bookings.all()}
+    register.mark(past, people["trainer"], marks, now=NOW + timedelta(hours=1))
+    html = client.get("/admin/").content.decode()
+    assert "Working with fathers" not in section(html, "trainer-registers")
 
 
 @pytest.fixture
