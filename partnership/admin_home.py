@@ -37,16 +37,22 @@ NARROWED = {
 }
 
 
-# Panels about editing pages: nothing to show someone who may edit no page (the scrutineer, a
-# reviewer, a statutory partner), so they are left out, with their queries.
-PAGE_EDITING_PANELS = (RecentEditsPanel, LockedPagesPanel)
+# Panels about editing pages, and the page permissions without which they can show nothing:
+# left out for people without them (the scrutineer and statutory partners edit no page; no Hub
+# role may lock one), with their queries.
+PAGE_EDITING_PANELS = {RecentEditsPanel: ["change", "publish"], LockedPagesPanel: ["lock"]}
 
 
 def narrow_home_panels(request, panels):
     """`construct_homepage_panels`: swap each of Wagtail's panels for its narrowed subclass,
-    and leave out the page-editing panels for people who may edit no page."""
-    if not page_permission_policy.user_has_any_permission(request.user, ["change", "publish"]):
-        panels[:] = [p for p in panels if not isinstance(p, PAGE_EDITING_PANELS)]
+    and leave out the page-editing panels for people who could have nothing in them."""
+    user = request.user
+    panels[:] = [
+        panel
+        for panel in panels
+        if type(panel) not in PAGE_EDITING_PANELS
+        or page_permission_policy.user_has_any_permission(user, PAGE_EDITING_PANELS[type(panel)])
+    ]
     for position, panel in enumerate(panels):
         if type(panel) in NARROWED:
             panels[position] = NARROWED[type(panel)]()
