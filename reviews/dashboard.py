@@ -14,10 +14,6 @@ from wagtail import hooks
 from wagtail.admin.menu import MenuItem
 from wagtail.admin.ui.components import Component
 from wagtail.admin.views.generic.base import WagtailAdminTemplateMixin
-from wagtail.admin.views.home import (
-    UserObjectsInWorkflowModerationPanel,
-    WorkflowObjectsToModeratePanel,
-)
 
 from hub import charts
 from hub.working_days import add_working_days, working_days_between
@@ -43,7 +39,6 @@ WATCH_DEADLINES = (
     Role.DELEGATED_SAFEGUARDING_PARTNER,
     Role.INDEPENDENT_SCRUTINEER,
 )
-WAGTAIL_WORKFLOW_PANELS = (WorkflowObjectsToModeratePanel, UserObjectsInWorkflowModerationPanel)
 DEADLINE_ROW_FIELDS = (
     "review",
     "label",
@@ -314,7 +309,4 @@ def register_dashboard_menu_item():
 
 @hooks.register("construct_homepage_panels")
 def add_deadlines_panel(request, panels):
-    """Deadlines in, and Wagtail's workflow panels out: the sign-off steps waiting for the
-    person are a "what needs me" section (`reviews.home`), built on the tasks' own rule."""
-    panels[:] = [p for p in panels if not isinstance(p, WAGTAIL_WORKFLOW_PANELS)]
     panels.append(DeadlinesPanel())

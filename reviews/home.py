@@ -14,6 +14,10 @@ from django.db.models import Exists, IntegerField, OuterRef, Q, Subquery
 from django.db.models.functions import Cast
 from django.urls import reverse
 from django.utils import timezone
+from wagtail.admin.views.home import (
+    UserObjectsInWorkflowModerationPanel,
+    WorkflowObjectsToModeratePanel,
+)
 from wagtail.models import TaskState
 
 from hub.formats import long_date
@@ -27,6 +31,12 @@ SHOWN = 5
 SIGN_OFF_TASKS = (PanelApprovalTask, StatutoryPartnerSignOffTask)
 # Who sends reviews for sign-off, and so has reviews on their way.
 SENDERS = (Role.REVIEWER, Role.QUALITY_ASSURANCE, Role.PARTNERSHIP_MANAGER)
+WAGTAIL_WORKFLOW_PANELS = (WorkflowObjectsToModeratePanel, UserObjectsInWorkflowModerationPanel)
+
+
+def drop_wagtail_workflow_panels(request, panels):
+    """`construct_homepage_panels`: Wagtail's workflow panels give way to this section."""
+    panels[:] = [panel for panel in panels if not isinstance(panel, WAGTAIL_WORKFLOW_PANELS)]
 
 
 def _edit_url(review_id) -> str:

@@ -184,6 +184,7 @@ AROUND_SIGN_OFF = {
 
 
 hooks.register("hub_admin_home_sections", home.sign_off_sections)
+hooks.register("construct_homepage_panels", home.drop_wagtail_workflow_panels)
 
 
 @hooks.register("construct_snippet_action_menu")

@@ -12,7 +12,7 @@ from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.timesince import timeuntil
 
-from hub import generations, page_cache
+from hub import audience_cache
 from hub.home import SOON, URGENT, Item, Section
 from partnership.access import has_role, membership_of, reader_key
 from partnership.models import Role
@@ -145,9 +145,9 @@ def trainer_sections(request):
     user = request.user
     if not _trains(user):
         return None
-    key = generations.key("hub:home:trainer:", reader_key(user))
-    return generations.remember(
-        page_cache.GENERATION_KEY, key, page_cache.timeout(), lambda: _trainer_sections(user)
+    # The reader is the whole audience: a trainer's own sessions, a manager's partnership's.
+    return audience_cache.remember(
+        "home:trainer", [reader_key(user)], {}, lambda: _trainer_sections(user)
     )
 
 
