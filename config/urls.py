@@ -49,6 +49,7 @@ urlpatterns = [
     path("", include("training.urls_evaluations")),
     path("", include("learning.urls")),
     path("", include("training.urls")),
+    path("", include("audits.urls")),
 ]
 
 if settings.HUB_BENCH:

@@ -126,3 +126,22 @@ def guard_wagtail_exports():
 
     SpreadsheetExportMixin.stream_csv = wagtail_stream_csv
     SpreadsheetExportMixin.generate_xlsx_row = wagtail_xlsx_row
+
+
+SPREADSHEET_TYPES = {
+    "csv": "text/csv; charset=utf-8",
+    "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+}
+
+
+def spreadsheet_response(fmt: str, title: str, columns: list[str], rows, filename: str):
+    """A download of `rows` as CSV or XLSX (`fmt`), named `filename` plus the extension; a
+    format the Hub does not write is a 404."""
+    from django.http import Http404, HttpResponse
+
+    if fmt not in SPREADSHEET_TYPES:
+        raise Http404
+    body = write_csv(columns, rows) if fmt == "csv" else write_xlsx(title, columns, rows)
+    response = HttpResponse(body, content_type=SPREADSHEET_TYPES[fmt])
+    response["Content-Disposition"] = f'attachment; filename="{filename}.{fmt}"'
+    return response

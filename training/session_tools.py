@@ -25,7 +25,7 @@ from hub.pdf import pdf_from_template
 from hub.working_days import is_working_day
 from partnership.access import sees_everything
 from partnership.admin_scoping import own_partnership_id
-from partnership.exports import write_csv, write_xlsx
+from partnership.exports import SPREADSHEET_TYPES, spreadsheet_response
 
 from . import session_messages
 from .models import BookingState, Session
@@ -40,10 +40,6 @@ EXPORT_COLUMNS = [
     "Booked or waiting since",
     "Access needs",
 ]
-CONTENT_TYPES = {
-    "csv": "text/csv; charset=utf-8",
-    "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-}
 
 
 def session_for_bookings(request, pk) -> Session:
@@ -86,20 +82,17 @@ def _rows(session: Session):
 
 class BookingsExportView(View):
     def get(self, request, pk, fmt):
-        if fmt not in CONTENT_TYPES:
+        if fmt not in SPREADSHEET_TYPES:
             raise Http404
         session = session_for_bookings(request, pk)
-        rows = list(_rows(session))
-        if fmt == "csv":
-            body = write_csv(EXPORT_COLUMNS, rows)
-        else:
-            body = write_xlsx("Delegates", EXPORT_COLUMNS, rows)
-        response = HttpResponse(body, content_type=CONTENT_TYPES[fmt])
         day = timezone.localtime(session.starts_at).date()
-        response["Content-Disposition"] = (
-            f'attachment; filename="delegates-{session.course.slug}-{day}.{fmt}"'
+        return spreadsheet_response(
+            fmt,
+            "Delegates",
+            EXPORT_COLUMNS,
+            list(_rows(session)),
+            f"delegates-{session.course.slug}-{day}",
         )
-        return response
 
 
 class SignInSheetView(View):

@@ -40,6 +40,7 @@ INSTALLED_APPS = [
     "reviews",
     "learning",
     "training",
+    "audits",
     "search",
     "operations",
     # No wagtail.contrib.forms: the Hub has no form pages, and its Forms menu item walked the

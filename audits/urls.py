@@ -1,0 +1,50 @@
+from django.urls import path
+
+from .views import cycles, returns, standards
+
+urlpatterns = [
+    path("self-assessment/", cycles.index, name="audits"),
+    path("self-assessment/cycles/new/", cycles.open_cycle, name="audit-open-cycle"),
+    path("self-assessment/cycles/<str:reference>/", cycles.cycle_detail, name="audit-cycle"),
+    path(
+        "self-assessment/cycles/<str:reference>/heat-map.<str:fmt>",
+        cycles.cycle_export,
+        name="audit-cycle-export",
+    ),
+    path("self-assessment/returns/<int:pk>/", returns.return_detail, name="audit-return"),
+    path(
+        "self-assessment/returns/<int:pk>/evidence/",
+        returns.add_evidence,
+        name="audit-return-evidence",
+    ),
+    path("self-assessment/returns/<int:pk>/submit/", returns.submit, name="audit-return-submit"),
+    path(
+        "self-assessment/assessments/<int:pk>/",
+        returns.assessment_detail,
+        name="audit-assessment",
+    ),
+    path("self-assessment/assessments/<int:pk>/rate/", returns.rate, name="audit-assessment-rate"),
+    path(
+        "self-assessment/assessments/<int:pk>/challenge/",
+        returns.challenge,
+        name="audit-assessment-challenge",
+    ),
+    path(
+        "self-assessment/assessments/<int:pk>/answer/",
+        returns.respond,
+        name="audit-assessment-respond",
+    ),
+    path(
+        "self-assessment/assessments/<int:pk>/agree/",
+        returns.agree,
+        name="audit-assessment-agree",
+    ),
+    path("standards/", standards.set_list, name="audit-standard-sets"),
+    path("standards/<int:pk>/", standards.set_detail, name="audit-standard-set"),
+    path(
+        "standards/<int:pk>/standards.<str:fmt>",
+        standards.set_export,
+        name="audit-standard-set-export",
+    ),
+    path("standards/<int:pk>/adopt/", standards.adopt, name="audit-standard-set-adopt"),
+]

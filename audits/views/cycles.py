@@ -1,0 +1,104 @@
+"""The self-assessment pages of a partnership: its cycles, opening one, and a cycle's heat map
+with its export."""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.shortcuts import redirect, render
+from django.utils import timezone
+
+from hub.charts import download_response, with_download
+from partnership.access import membership_of
+from partnership.exports import spreadsheet_response
+
+from .. import cycles as services
+from .. import heat_map
+from ..forms import OpenCycleForm
+from ..models import Cycle
+from .common import DATE_PARTS, visible_or_404
+
+
+@login_required
+def index(request):
+    membership = membership_of(request.user)
+    cycles = Cycle.objects.visible_to(request.user).select_related("partnership", "standard_set")
+    waiting = (
+        services.awaiting_me(request.user)
+        .select_related("cycle", "agency")
+        .order_by("cycle__due_date", "agency__name")
+    )
+    return render(
+        request,
+        "audits/index.html",
+        {
+            "cycles": cycles,
+            "waiting": waiting,
+            "may_open": membership is not None
+            and services.may_open(request.user, membership.partnership_id),
+            "today": timezone.localdate(),
+        },
+    )
+
+
+@login_required
+def open_cycle(request):
+    membership = membership_of(request.user)
+    if membership is None or not services.may_open(request.user, membership.partnership_id):
+        raise PermissionDenied("Only managers and quality assurance open self-assessment cycles.")
+    form = OpenCycleForm(request.user, request.POST or None)
+    errors = []
+    if request.method == "POST" and form.is_valid():
+        try:
+            cycle = services.open_cycle(
+                form.cleaned_data["standard_set"],
+                request.user,
+                title=form.cleaned_data["title"],
+                due_date=form.cleaned_data["due_date"],
+                agencies=form.cleaned_data["agencies"],
+            )
+        except services.AuditError as error:
+            errors = [error.message]
+        else:
+            messages.success(
+                request, f"{cycle.title} is open: {cycle.returns.count()} returns asked for."
+            )
+            return redirect("audit-cycle", cycle.reference)
+    return render(
+        request,
+        "audits/open_cycle.html",
+        {"form": form, "errors": errors, "date_parts": DATE_PARTS},
+    )
+
+
+@login_required
+def cycle_detail(request, reference: str):
+    cycle = visible_or_404(
+        Cycle.objects.select_related("standard_set", "partnership", "previous"),
+        request.user,
+        reference=reference,
+    )
+    heat = heat_map.build(cycle, request.user)
+    chart = with_download(request, heat.chart())
+    download = download_response(request, chart)
+    if download is not None:
+        return download
+    return render(
+        request,
+        "audits/cycle.html",
+        {
+            "cycle": cycle,
+            "heat": heat,
+            "chart": chart,
+            "ratings": cycle.standard_set.ratings.values(),
+            "may_open": services.may_open(request.user, cycle.partnership_id),
+        },
+    )
+
+
+@login_required
+def cycle_export(request, reference: str, fmt: str):
+    cycle = visible_or_404(
+        Cycle.objects.select_related("standard_set"), request.user, reference=reference
+    )
+    columns, rows = heat_map.export_rows(heat_map.build(cycle, request.user))
+    return spreadsheet_response(fmt, "Heat map", columns, rows, f"heat-map-{cycle.reference}")
