@@ -17,7 +17,6 @@ from wagtail.admin.forms import WagtailAdminModelForm
 from wagtail.admin.panels import FieldPanel, FieldRowPanel, MultiFieldPanel, ObjectList
 from wagtail.admin.ui.tables import Column, StatusTagColumn
 from wagtail.coreutils import multigetattr
-from wagtail.snippets.views import chooser as snippet_chooser
 from wagtail.snippets.views import snippets
 
 from partnership.access import visible_to
@@ -223,36 +222,6 @@ class ActionEditView(HistoryRecordingMixin, snippets.EditView):
     pass
 
 
-class VisibleChoicesMixin:
-    def get_object_list(self):
-        return visible_to(self.request.user, Action.objects.all())
-
-
-class ActionChooseView(VisibleChoicesMixin, snippet_chooser.ChooseView):
-    pass
-
-
-class ActionChooseResultsView(VisibleChoicesMixin, snippet_chooser.ChooseResultsView):
-    pass
-
-
-class ActionChosenView(snippet_chooser.SnippetChosenView):
-    def get_object(self, pk):
-        return visible_to(self.request.user, Action.objects.all()).get(pk=pk)
-
-
-class ActionChosenMultipleView(snippet_chooser.SnippetChosenMultipleView):
-    def get_objects(self, pks):
-        return visible_to(self.request.user, Action.objects.filter(pk__in=pks))
-
-
-class ActionChooserViewSet(snippet_chooser.SnippetChooserViewSet):
-    choose_view_class = ActionChooseView
-    choose_results_view_class = ActionChooseResultsView
-    chosen_view_class = ActionChosenView
-    chosen_multiple_view_class = ActionChosenMultipleView
-
-
 class ActionViewSet(AccessGuardedViewSet):
     model = Action
     icon = "tasks"
@@ -263,7 +232,6 @@ class ActionViewSet(AccessGuardedViewSet):
     index_view_class = ActionIndexView
     add_view_class = ActionCreateView
     edit_view_class = ActionEditView
-    chooser_viewset_class = ActionChooserViewSet
     filterset_class = ActionFilterSet
     # The ORM rather than the search backend (as the guarded viewset has it): the list's RAG
     # annotation must survive searching.

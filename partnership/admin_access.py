@@ -25,6 +25,7 @@ from wagtail.permission_policies import ModelPermissionPolicy
 from wagtail.permissions import policy_registry, register_permission_policy
 from wagtail.snippets.bulk_actions.delete import DeleteBulkAction
 from wagtail.snippets.models import get_snippet_models
+from wagtail.snippets.views import chooser as snippet_chooser
 from wagtail.snippets.views.snippets import SnippetViewSet
 
 from .access import (
@@ -150,6 +151,36 @@ class RecordAccessGuard:
         return partnerships_for(self.request.user, current).filter(pk=owner_id).exists()
 
 
+class VisibleChooseView(snippet_chooser.ChooseView):
+    def get_object_list(self):
+        return visible_to(self.request.user, super().get_object_list())
+
+
+class VisibleChooseResultsView(snippet_chooser.ChooseResultsView):
+    def get_object_list(self):
+        return visible_to(self.request.user, super().get_object_list())
+
+
+class VisibleChosenView(snippet_chooser.SnippetChosenView):
+    def get_object(self, pk):
+        return visible_to(self.request.user, self.model_class._default_manager.all()).get(pk=pk)
+
+
+class VisibleChosenMultipleView(snippet_chooser.SnippetChosenMultipleView):
+    def get_objects(self, pks):
+        return visible_to(self.request.user, super().get_objects(pks))
+
+
+class VisibleChooserViewSet(snippet_chooser.SnippetChooserViewSet):
+    """The snippet chooser of a guarded model: it lists, finds and returns only what the person
+    may see (a hidden record's chosen URL answers 404, as its edit view does)."""
+
+    choose_view_class = VisibleChooseView
+    choose_results_view_class = VisibleChooseResultsView
+    chosen_view_class = VisibleChosenView
+    chosen_multiple_view_class = VisibleChosenMultipleView
+
+
 class AccessGuardedViewSet(SnippetViewSet):
     """A snippet viewset whose every view asks the access policy, with the queryset, choosers
     and exports narrowed to what the person may see. Copying is off: a copy of a case review
@@ -158,6 +189,7 @@ class AccessGuardedViewSet(SnippetViewSet):
     copy_view_enabled = False
     inspect_view_enabled = True
     search_backend_name = None  # plain database lookups over the visible records
+    chooser_viewset_class = VisibleChooserViewSet
     #: The model's permission policy, registered with Wagtail when the viewset is.
     permission_policy_class = AccessPermissionPolicy
 

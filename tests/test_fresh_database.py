@@ -18,6 +18,7 @@ GRANTS = {
     },
     "Executive group member": set(),
     "Independent scrutineer": {
+        "audits.view_standardset",
         "learning.view_action",
         "partnership.view_agency",
         "partnership.view_theme",
@@ -25,6 +26,9 @@ GRANTS = {
         "wagtailadmin.access_admin",
     },
     "Partnership manager": {
+        "audits.add_standardset",
+        "audits.change_standardset",
+        "audits.view_standardset",
         "learning.add_action",
         "learning.change_action",
         "learning.view_action",
@@ -61,6 +65,9 @@ GRANTS = {
     },
     "Practitioner": set(),
     "Quality assurance": {
+        "audits.add_standardset",
+        "audits.change_standardset",
+        "audits.view_standardset",
         "learning.add_action",
         "learning.change_action",
         "learning.view_action",

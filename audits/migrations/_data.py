@@ -1,6 +1,7 @@
-"""What a fresh Hub's audits app starts with: who may work with standards sets and cycles in
-the admin (partnership managers and quality assurance add, change and view; the independent
-scrutineer and the executive group view; no role deletes: answers were given against them), and
+"""What a fresh Hub's audits app starts with: who may work with standards sets in the admin
+(partnership managers and quality assurance add, change and view; the independent scrutineer
+views; no role deletes: answers were given against them; cycles and returns are worked on the
+site's self-assessment pages, whose rules are roles and the access policy, not admin grants), and
 the private collection of the documents agencies upload as evidence for their returns, which no
 group holds a permission on and only signed-in people could ever be served from.
 
@@ -14,9 +15,8 @@ GRANTS = {
     "partnership_manager": ["add", "change", "view"],
     "quality_assurance": ["add", "change", "view"],
     "independent_scrutineer": ["view"],
-    "executive_group": ["view"],
 }
-MODELS = ["standardset", "cycle"]
+MODELS = ["standardset"]
 EVIDENCE_COLLECTION = "Self-assessment evidence"
 
 

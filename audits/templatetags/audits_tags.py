@@ -20,4 +20,6 @@ SELF_ASSESSMENT_ROLES = frozenset(
 @register.filter
 def offers_self_assessment(user) -> bool:
     """`{% if request.user|offers_self_assessment %}`: from the roles the request reads anyway."""
+    if not getattr(user, "is_authenticated", False):
+        return False  # also the error pages, which render with no request at all
     return bool(roles_of(user) & SELF_ASSESSMENT_ROLES)

@@ -16,7 +16,6 @@ from django.db.models.functions import Cast
 from django.utils import timezone
 from wagtail.admin.filters import WagtailFilterSet
 from wagtail.models import WorkflowState
-from wagtail.snippets.views import chooser as snippet_chooser
 
 from hub.admin_columns import PlainColumn
 from partnership.access import changeable_by, sees_everything, visible_to
@@ -86,37 +85,9 @@ class ReviewFilterSet(WagtailFilterSet):
         return queryset.filter(pk__in=involved) if value else queryset.exclude(pk__in=involved)
 
 
-class ReviewChooseView(snippet_chooser.ChooseView):
-    def get_object_list(self):
-        return visible_to(self.request.user, super().get_object_list())
-
-
-class ReviewChooseResultsView(snippet_chooser.ChooseResultsView):
-    def get_object_list(self):
-        return visible_to(self.request.user, super().get_object_list())
-
-
-class ReviewChosenView(snippet_chooser.SnippetChosenView):
-    def get_object(self, pk):
-        return visible_to(self.request.user, Review.objects.all()).get(pk=pk)
-
-
-class ReviewChosenMultipleView(snippet_chooser.SnippetChosenMultipleView):
-    def get_objects(self, pks):
-        return visible_to(self.request.user, super().get_objects(pks))
-
-
-class ReviewChooserViewSet(snippet_chooser.SnippetChooserViewSet):
-    choose_view_class = ReviewChooseView
-    choose_results_view_class = ReviewChooseResultsView
-    chosen_view_class = ReviewChosenView
-    chosen_multiple_view_class = ReviewChosenMultipleView
-
-
 class ReviewViewSetBase(AccessGuardedViewSet):
     """The access policy and the audit trail for every view of the review snippet."""
 
-    chooser_viewset_class = ReviewChooserViewSet
     permission_policy_class = ReviewPermissionPolicy
 
     def get_queryset(self, request):

@@ -29,7 +29,16 @@ from training.models import Booking, BookingState, Course, CourseIndexPage, Sess
 
 from .test_admin_write_matrix import _subject, fingerprint
 
-HUB_APPS = ("hub", "partnership", "reviews", "learning", "training", "search", "operations")
+HUB_APPS = (
+    "hub",
+    "partnership",
+    "reviews",
+    "learning",
+    "training",
+    "audits",
+    "search",
+    "operations",
+)
 # Pages whose URL takes a key that names no record, with why.
 NOT_RECORDS = {
     "hub_guide_page": "a guide from docs/guides, the same for everyone in the admin",

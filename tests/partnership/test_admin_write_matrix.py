@@ -17,6 +17,7 @@ from django.urls import reverse
 from wagtail.models import Revision, WorkflowState
 from wagtail.snippets.models import get_snippet_models
 
+from audits.models import Standard, StandardSet
 from learning.models import Action
 from partnership.access import SharingLevel, can_change, can_view
 from partnership.admin_access import has_access_rule
@@ -70,10 +71,28 @@ def _action(world, people, level):
     )
 
 
-# What each guarded model needs: a maker, and the fields an attacker's edit changes.
+def _standard_set(world, people, level):
+    standard_set = StandardSet.objects.create(
+        partnership=world.partnerships["Wirral"], name="WIR-MX standards", sharing_level=level
+    )
+    Standard.objects.create(standard_set=standard_set, code="1", text="Leaders are committed.")
+    return standard_set
+
+
+# What each guarded model needs: a maker, the fields an attacker's edit changes, and the field
+# whose unique value names the record on a page (and in a copy's or an add's form).
 MAKERS = {
-    Review: (_review, {"title": "Changed by someone else", "sharing_level": "public"}),
-    Action: (_action, {"description": "Changed by someone else", "sharing_level": "public"}),
+    Review: (_review, {"title": "Changed by someone else", "sharing_level": "public"}, "reference"),
+    Action: (
+        _action,
+        {"description": "Changed by someone else", "sharing_level": "public"},
+        "reference",
+    ),
+    StandardSet: (
+        _standard_set,
+        {"name": "Changed by someone else", "sharing_level": "public"},
+        "name",
+    ),
 }
 
 
@@ -177,11 +196,11 @@ def _expected_reads(user, obj):
 @pytest.mark.parametrize("level", LEVELS, ids=[level.value for level in LEVELS])
 @pytest.mark.parametrize("model", list(MAKERS), ids=lambda m: m.__name__)
 def test_admin_reads_and_writes_follow_the_access_policy(client, world, people, model, level):
-    maker, attack = MAKERS[model]
+    maker, attack, key = MAKERS[model]
     obj = maker(world, people, level)
     urls = record_urls(model, obj)
     data = edit_data(client, people["admin"], model, obj, attack)
-    reference = obj.reference
+    reference = getattr(obj, key)
     failures = []
     for name in SUBJECTS:
         user = _subject(people, name)
@@ -227,17 +246,17 @@ def test_admin_reads_and_writes_follow_the_access_policy(client, world, people, 
 @pytest.mark.django_db
 @pytest.mark.parametrize("model", list(MAKERS), ids=lambda m: m.__name__)
 def test_nobody_creates_a_record_in_another_partnership(client, world, people, model):
-    maker, attack = MAKERS[model]
+    maker, attack, key = MAKERS[model]
     obj = maker(world, people, SharingLevel.RESTRICTED)
     data = edit_data(client, people["admin"], model, obj, attack)
-    data["reference"] = "WIR-MX-NEW"
+    data[key] = "WIR-MX-NEW"
     add = reverse(model.snippet_viewset.get_url_name("add"))
     for name in ("liverpool.manager", "halton.reviewer", "no.partnership"):
         client.force_login(_subject(people, name))
         client.post(add, data)
-        assert not model._base_manager.filter(reference="WIR-MX-NEW").exists(), name
+        assert not model._base_manager.filter(**{key: "WIR-MX-NEW"}).exists(), name
     # The owning partnership's own people still can.
     owner = people["manager"] if model is Review else people["qa"]
     client.force_login(owner)
     response = client.post(add, data)
-    assert model._base_manager.filter(reference="WIR-MX-NEW").exists(), response.status_code
+    assert model._base_manager.filter(**{key: "WIR-MX-NEW"}).exists(), response.status_code
