@@ -31,6 +31,7 @@ from .models import (
     SetKind,
     StandardSet,
 )
+from .tasks import send_return_notices_task
 
 EVIDENCE_COLLECTION = "Self-assessment evidence"
 OPEN_STATES = (ReturnState.NOT_STARTED, ReturnState.IN_PROGRESS)
@@ -168,6 +169,8 @@ def open_cycle(standard_set: StandardSet, user, *, title: str, due_date: date, a
             for standard in standards
         )
         log(cycle, "hub.audit.cycle_opened", user=user, data={"returns": len(returns)})
+        # The invitations go once the cycle is committed, by the same job as the reminders.
+        transaction.on_commit(send_return_notices_task.delay)
     return cycle
 
 

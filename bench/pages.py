@@ -58,6 +58,8 @@ PAGES = [
     Page(
         "Learning embedded funnel (admin)", "/admin/reports/learning/learning-embedded/", who="qa"
     ),
+    # Issue 20: a cycle's heat map over 500 agencies' returns, within the query limit.
+    Page("Self-assessment heat map (500 returns)", "/self-assessment/cycles/BENCH-S11/", who="qa"),
     # Visitors get listings from the page cache; a signed-in reader's list is built once per
     # audience (hub.audience_cache) inside a page of their own.
     Page("Learning library (region)", "/library/", cached=True),

@@ -4,10 +4,12 @@ with its export."""
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
 from django.shortcuts import redirect, render
 from django.utils import timezone
 
 from hub.charts import download_response, with_download
+from hub.pagination import links_for
 from partnership.access import membership_of
 from partnership.exports import spreadsheet_response
 
@@ -70,6 +72,9 @@ def open_cycle(request):
     )
 
 
+HEAT_MAP_PER_PAGE = 50
+
+
 @login_required
 def cycle_detail(request, reference: str):
     cycle = visible_or_404(
@@ -82,12 +87,17 @@ def cycle_detail(request, reference: str):
     download = download_response(request, chart)
     if download is not None:
         return download
+    # The figures and the chart count every return; the table shows a page of agencies (a
+    # Section 175 cycle asks every school), and the export holds them all.
+    page = Paginator(heat.rows, HEAT_MAP_PER_PAGE).get_page(request.GET.get("page"))
     return render(
         request,
         "audits/cycle.html",
         {
             "cycle": cycle,
             "heat": heat,
+            "page": page,
+            "pagination": links_for(page, request.GET),
             "chart": chart,
             "ratings": cycle.standard_set.ratings.values(),
             "may_open": services.may_open(request.user, cycle.partnership_id),

@@ -216,6 +216,11 @@ CELERY_BEAT_SCHEDULE: dict = {
         "task": "training.tasks.send_session_reminders_task",
         "schedule": crontab(hour=7, minute=30),
     },
+    # Self-assessment: the invitation, then due soon and overdue, once each per return and date.
+    "send-return-notices": {
+        "task": "audits.tasks.send_return_notices_task",
+        "schedule": crontab(hour=7, minute=15),
+    },
     # An offered place not taken in time goes to the next person waiting; offers last hours,
     # so a few minutes' lateness is all a delegate next in the queue can lose.
     "expire-training-offers": {
@@ -383,6 +388,9 @@ HUB_ACTION_REMINDER_DAYS = env.int("HUB_ACTION_REMINDER_DAYS", default=14)
 HUB_ACTION_ESCALATION_DAYS = env.int("HUB_ACTION_ESCALATION_DAYS", default=30)
 # The weekly digest goes out on the first run on or after this weekday (0 = Monday).
 HUB_ACTION_DIGEST_WEEKDAY = env.int("HUB_ACTION_DIGEST_WEEKDAY", default=0)
+# Self-assessment (audits/reminders.py): an agency's leads hear this many days before their
+# return is due, and once it is overdue.
+HUB_RETURN_REMINDER_DAYS = env.int("HUB_RETURN_REMINDER_DAYS", default=14)
 
 # Backups (`make backup`): where archives go, and the Fernet key that encrypts them. Without a
 # key they are written unencrypted, with a warning: the archive holds confidential case data.

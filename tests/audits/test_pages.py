@@ -12,9 +12,10 @@ from django.utils import timezone
 
 from audits.models import AgencyReturn, Assessment, ReturnEvidence, ReturnState
 from learning.models import Action
+from partnership.models import Agency, Sector
 from tests.url_routes import routes
 
-from .conftest import submitted
+from .conftest import open_cycle, submitted
 
 pytestmark = pytest.mark.django_db
 LATER = timezone.localdate() + timedelta(days=60)
@@ -231,3 +232,29 @@ def test_outsiders_find_nothing_and_change_nothing(
     # The control: Wirral's quality assurance reaches the page.
     client.force_login(get_user_model().objects.get(pk=people["qa"].pk))
     assert client.get(url).status_code in (200, 405), url
+
+
+def test_a_big_cycle_pages_its_heat_map_and_counts_every_return(
+    client, people, standard_set, wirral
+):
+    schools = Agency.objects.bulk_create(
+        Agency(
+            partnership=wirral,
+            name=f"School {n:02d}",
+            short_name=f"S{n:02d}",
+            sector=Sector.EDUCATION,
+        )
+        for n in range(55)
+    )
+    cycle = open_cycle(standard_set, people, schools)
+    url = f"/self-assessment/cycles/{cycle.reference}/"
+    first = _as(client, people, "qa").get(url).content.decode()
+    assert "agencies 1 to 50 of 55" in first
+    assert "School 49" in first and "School 50" not in first
+    assert 'href="?page=2"' in first
+    second = client.get(url + "?page=2").content.decode()
+    assert "School 50" in second and "School 54" in second and "School 00" not in second
+    # The figures above the table count every return, not the page's.
+    assert ">55</dd>" in "".join(second.split())
+    export = client.get(url + "heat-map.csv").content.decode("utf-8-sig").splitlines()
+    assert len(export) == 56

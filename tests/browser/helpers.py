@@ -65,7 +65,9 @@ def tab_to(page, name: str, *, max_presses: int = 40, shift: bool = False) -> di
     for _ in range(max_presses):
         page.keyboard.press(key)
         now = focused(page)
-        if name in (now["text"], now["id"]):
+        # innerText breaks lines around visually hidden text ("Rate\n standard 1"), which a
+        # screen reader reads as one phrase: compare with the whitespace collapsed.
+        if name in (" ".join(now["text"].split()), now["id"]):
             return now
         seen.append(now["text"] or now["id"] or now["tag"])
     pytest.fail(f"{name!r} is not reachable with {key}; focus went through: {seen}", pytrace=False)
