@@ -54,10 +54,10 @@ class AuditError(Exception):
         super().__init__(message)
 
 
-# Who may
+# Who may (the case audits' rules ask the same questions)
 
 
-def _in_partnership(user, partnership_id, *roles: Role) -> bool:
+def in_partnership(user, partnership_id, *roles: Role) -> bool:
     membership = membership_of(user)
     return (
         membership is not None
@@ -68,7 +68,7 @@ def _in_partnership(user, partnership_id, *roles: Role) -> bool:
 
 def may_open(user, partnership_id) -> bool:
     """Managers and quality assurance open cycles for their own partnership."""
-    return sees_everything(user) or _in_partnership(
+    return sees_everything(user) or in_partnership(
         user, partnership_id, Role.PARTNERSHIP_MANAGER, Role.QUALITY_ASSURANCE
     )
 
@@ -79,19 +79,19 @@ def may_complete(user, agency_return: AgencyReturn) -> bool:
         return True
     membership = membership_of(user)
     return (
-        _in_partnership(user, agency_return.cycle.partnership_id, Role.AGENCY_LEAD)
+        in_partnership(user, agency_return.cycle.partnership_id, Role.AGENCY_LEAD)
         and membership.agency_id == agency_return.agency_id
     )
 
 
 def may_challenge(user, agency_return: AgencyReturn) -> bool:
     """Quality assurance of the cycle's partnership challenge and agree ratings."""
-    return sees_everything(user) or _in_partnership(
+    return sees_everything(user) or in_partnership(
         user, agency_return.cycle.partnership_id, Role.QUALITY_ASSURANCE
     )
 
 
-def _require(allowed: bool, message: str) -> None:
+def require(allowed: bool, message: str) -> None:
     if not allowed:
         raise AuditError(message)
 
@@ -134,20 +134,20 @@ def open_cycle(standard_set: StandardSet, user, *, title: str, due_date: date, a
     with one assessment per standard; where the agency answered the same standard (by code) in
     the previous cycle, its rating, narrative and improvement actions are carried forward to
     edit, and the previous return stays as it was."""
-    _require(
+    require(
         may_open(user, standard_set.partnership_id),
         "Only the partnership's managers and quality assurance may open a cycle.",
     )
     title = " ".join((title or "").split())
-    _require(bool(title), "Enter a title for the cycle")
-    _require(due_date is not None, "Enter the date returns are due")
-    _require(due_date >= timezone.localdate(), "The due date must be today or later")
+    require(bool(title), "Enter a title for the cycle")
+    require(due_date is not None, "Enter the date returns are due")
+    require(due_date >= timezone.localdate(), "The due date must be today or later")
     agencies = list(agencies)
-    _require(bool(agencies), "Choose at least one agency to ask for a return")
+    require(bool(agencies), "Choose at least one agency to ask for a return")
     foreign = [a for a in agencies if a.partnership_id != standard_set.partnership_id]
-    _require(not foreign, "Every agency asked must belong to the partnership")
+    require(not foreign, "Every agency asked must belong to the partnership")
     standards = list(standard_set.standards.all())
-    _require(bool(standards), "The standards set has no standards")
+    require(bool(standards), "The standards set has no standards")
     with transaction.atomic():
         previous = previous_cycle(standard_set)
         cycle = Cycle.objects.create(
@@ -233,9 +233,9 @@ def _lock_return(agency_return: AgencyReturn) -> AgencyReturn:
 
 def _check_rating(agency_return: AgencyReturn, rating, *, required: bool) -> None:
     if rating is None:
-        _require(not required, "Choose a rating")
+        require(not required, "Choose a rating")
         return
-    _require(
+    require(
         rating in agency_return.cycle.standard_set.ratings,
         "Choose one of the set's ratings",
     )
@@ -247,8 +247,8 @@ def save_assessment(
     """The agency's rating of one standard, with its narrative and improvement actions."""
     with transaction.atomic():
         agency_return = _lock_return(assessment.agency_return)
-        _require(may_complete(user, agency_return), "Only the agency's leads may rate its return.")
-        _require(
+        require(may_complete(user, agency_return), "Only the agency's leads may rate its return.")
+        require(
             agency_return.state in OPEN_STATES,
             "The return has been submitted: answer quality assurance's challenges instead.",
         )
@@ -285,17 +285,17 @@ def add_evidence(agency_return: AgencyReturn, user, *, uploaded, description: st
     from wagtail.documents import get_document_model
 
     description = " ".join((description or "").split())
-    _require(bool(description), "Say what the document shows")
-    _require(uploaded is not None, "Choose a file to upload")
+    require(bool(description), "Say what the document shows")
+    require(uploaded is not None, "Choose a file to upload")
     try:
         check_content(uploaded)
     except ContentMismatch as error:
         raise AuditError(str(error)) from error
     with transaction.atomic():
         locked = _lock_return(agency_return)
-        _require(may_complete(user, locked), "Only the agency's leads may add evidence.")
-        _require(locked.state in OPEN_STATES, "The return has been submitted.")
-        _require(
+        require(may_complete(user, locked), "Only the agency's leads may add evidence.")
+        require(locked.state in OPEN_STATES, "The return has been submitted.")
+        require(
             standard is None or standard.standard_set_id == locked.cycle.standard_set_id,
             "That standard is not in this cycle's set",
         )
@@ -322,16 +322,16 @@ def submit(agency_return: AgencyReturn, user, *, signed_by_name: str, signed_by_
     """The agency's lead submits the return, signed by a named senior officer."""
     with transaction.atomic():
         locked = _lock_return(agency_return)
-        _require(may_complete(user, locked), "Only the agency's leads may submit its return.")
-        _require(locked.state in OPEN_STATES, "The return has already been submitted.")
+        require(may_complete(user, locked), "Only the agency's leads may submit its return.")
+        require(locked.state in OPEN_STATES, "The return has already been submitted.")
         unrated = locked.assessments.filter(rating__isnull=True).count()
-        _require(
+        require(
             not unrated,
             f"Rate every standard before submitting: {unrated} "
             f"{'is' if unrated == 1 else 'are'} not rated.",
         )
         name = " ".join((signed_by_name or "").split())
-        _require(bool(name), "Enter the name of the senior officer who signs the return")
+        require(bool(name), "Enter the name of the senior officer who signs the return")
         locked.state = ReturnState.SUBMITTED
         locked.submitted_by = user
         locked.submitted_at = timezone.now()
@@ -351,7 +351,7 @@ def _lock_assessment(assessment: Assessment) -> Assessment:
 
 
 def _submitted(agency_return: AgencyReturn) -> None:
-    _require(
+    require(
         agency_return.state == ReturnState.SUBMITTED,
         "Ratings are challenged and agreed once the agency has submitted its return.",
     )
@@ -359,13 +359,13 @@ def _submitted(agency_return: AgencyReturn) -> None:
 
 def challenge(assessment: Assessment, user, *, text: str) -> Assessment:
     text = (text or "").strip()
-    _require(bool(text), "Enter the challenge: what the agency should look at again")
+    require(bool(text), "Enter the challenge: what the agency should look at again")
     with transaction.atomic():
         agency_return = _lock_return(assessment.agency_return)
-        _require(may_challenge(user, agency_return), "Only quality assurance may challenge.")
+        require(may_challenge(user, agency_return), "Only quality assurance may challenge.")
         _submitted(agency_return)
         locked = _lock_assessment(assessment)
-        _require(locked.agreed_rating is None, "This rating is already agreed.")
+        require(locked.agreed_rating is None, "This rating is already agreed.")
         locked.challenge = text
         locked.challenged_by = user
         locked.challenged_at = timezone.now()
@@ -380,15 +380,15 @@ def challenge(assessment: Assessment, user, *, text: str) -> Assessment:
 def respond(assessment: Assessment, user, *, text: str, rating: int | None = None) -> Assessment:
     """The agency answers a challenge, and may propose another rating."""
     text = (text or "").strip()
-    _require(bool(text), "Enter your answer to the challenge")
+    require(bool(text), "Enter your answer to the challenge")
     with transaction.atomic():
         agency_return = _lock_return(assessment.agency_return)
-        _require(may_complete(user, agency_return), "Only the agency's leads may answer.")
+        require(may_complete(user, agency_return), "Only the agency's leads may answer.")
         _submitted(agency_return)
         _check_rating(agency_return, rating, required=False)
         locked = _lock_assessment(assessment)
-        _require(bool(locked.challenge), "There is no challenge to answer.")
-        _require(locked.agreed_rating is None, "This rating is already agreed.")
+        require(bool(locked.challenge), "There is no challenge to answer.")
+        require(locked.agreed_rating is None, "This rating is already agreed.")
         locked.response = text
         locked.response_rating = rating
         locked.responded_by = user
@@ -410,15 +410,15 @@ def agree(assessment: Assessment, user, *, rating: int, due_date: date | None = 
     improvement action (source: audit), owned by the agency and due on `due_date`."""
     with transaction.atomic():
         agency_return = _lock_return(assessment.agency_return)
-        _require(may_challenge(user, agency_return), "Only quality assurance may agree ratings.")
+        require(may_challenge(user, agency_return), "Only quality assurance may agree ratings.")
         _submitted(agency_return)
         _check_rating(agency_return, rating, required=True)
         locked = _lock_assessment(assessment)
-        _require(locked.agreed_rating is None, "This rating is already agreed.")
+        require(locked.agreed_rating is None, "This rating is already agreed.")
         point = agency_return.cycle.standard_set.ratings[rating]
         if point.needs_action:
-            _require(due_date is not None, "Enter when the improvement action is due")
-            _require(due_date > timezone.localdate(), "The action's due date must be after today")
+            require(due_date is not None, "Enter when the improvement action is due")
+            require(due_date > timezone.localdate(), "The action's due date must be after today")
         locked.agreed_rating = rating
         locked.agreed_by = user
         locked.agreed_at = timezone.now()

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from .views import cycles, returns, standards
+from .views import case_audit_report, case_audits, cycles, returns, standards
 
 urlpatterns = [
     path("self-assessment/", cycles.index, name="audits"),
@@ -38,6 +38,29 @@ urlpatterns = [
         "self-assessment/assessments/<int:pk>/agree/",
         returns.agree,
         name="audit-assessment-agree",
+    ),
+    path("case-audits/", case_audits.programme, name="case-audits"),
+    path("case-audits/new/", case_audits.plan, name="case-audit-plan"),
+    path("case-audits/report/", case_audit_report.report, name="case-audit-report"),
+    path(
+        "case-audits/report.<str:fmt>",
+        case_audit_report.export,
+        name="case-audit-report-export",
+    ),
+    path("case-audits/cases/<int:pk>/", case_audits.case_detail, name="case-audit-case"),
+    path("case-audits/cases/<int:pk>/grade/", case_audits.grade, name="case-audit-grade"),
+    path("case-audits/cases/<int:pk>/agree/", case_audits.agree, name="case-audit-agree"),
+    path("case-audits/<str:reference>/", case_audits.detail, name="case-audit"),
+    path("case-audits/<str:reference>/cases/", case_audits.add_case, name="case-audit-add-case"),
+    path(
+        "case-audits/<str:reference>/start/",
+        case_audits.start_grading,
+        name="case-audit-start",
+    ),
+    path(
+        "case-audits/<str:reference>/moderated/",
+        case_audits.close_moderation,
+        name="case-audit-close",
     ),
     path("standards/", standards.set_list, name="audit-standard-sets"),
     path("standards/<int:pk>/", standards.set_detail, name="audit-standard-set"),

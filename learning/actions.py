@@ -327,26 +327,48 @@ def add_evidence(
         if locked.state in (S.EMBEDDED, S.NOT_ACHIEVED):
             raise ActionStateError("Evidence cannot be added to a closed action")
         document = _store_document(locked, user, document_file) if document_file else None
-        evidence = Evidence.objects.create(
-            action=locked,
-            kind=kind,
-            impact_type=impact_type or "",
-            text=text,
-            document=document,
-            added_by=user,
-        )
-        ActionEvent.objects.create(
-            action=locked, kind=ActionEvent.Kind.EVIDENCE, note=kind.label, user=user
-        )
-        _log(
-            locked,
-            "evidence_added",
-            user,
-            kind=str(kind),
-            impact_type=str(impact_type or ""),
-            document=document.pk if document else None,
+        evidence = _record_evidence(locked, user, kind, impact_type, text, document)
+    action.refresh_from_db()
+    return evidence
+
+
+def add_re_audit_evidence(action: Action, user, text: str) -> Evidence:
+    """A re-audit's grades beside the earlier audit's, as the action's evidence of impact. Unlike
+    other evidence it may land on an embedded action: whether learning stuck is tested after the
+    sign-off, and a re-audit that finds it did not is what the partnership most needs to see on
+    the action it signed off."""
+    with transaction.atomic():
+        locked = _lock(action)
+        _require_updater(user, locked)
+        if locked.state == S.NOT_ACHIEVED:
+            raise ActionStateError("A re-audit cannot evidence an action closed as not achieved")
+        evidence = _record_evidence(
+            locked, user, EvidenceKind.IMPACT, ImpactType.RE_AUDIT, text.strip(), None
         )
     action.refresh_from_db()
+    return evidence
+
+
+def _record_evidence(locked: Action, user, kind, impact_type, text, document) -> Evidence:
+    evidence = Evidence.objects.create(
+        action=locked,
+        kind=kind,
+        impact_type=impact_type or "",
+        text=text,
+        document=document,
+        added_by=user,
+    )
+    ActionEvent.objects.create(
+        action=locked, kind=ActionEvent.Kind.EVIDENCE, note=kind.label, user=user
+    )
+    _log(
+        locked,
+        "evidence_added",
+        user,
+        kind=str(kind),
+        impact_type=str(impact_type or ""),
+        document=document.pk if document else None,
+    )
     return evidence
 
 

@@ -246,6 +246,20 @@ def convert_to_lcspr(rapid_review: Review, user, *, decision_date: date | None =
     return lcspr
 
 
+def open_review(user, *, themes=(), agencies=(), panel=(), **fields) -> Review:
+    """A review that another domain's service opens (a multi-agency case audit opens one for its
+    findings): in progress, saved as published with a first revision, so that the admin edits it
+    as any other and its milestones are computed as for any other."""
+    review = Review(status=ReviewStatus.IN_PROGRESS, **fields)
+    review.agencies = list(agencies)
+    review.panel = list(panel)
+    review.themes.set(list(themes))
+    with transaction.atomic():
+        _save_as_published(review, user, always_revise=True)
+        log(review, "wagtail.create", user=user)
+    return review
+
+
 def _save_as_published(review: Review, user, *, always_revise: bool = False) -> None:
     """Save `review` and, when it keeps revisions, publish a revision of it: the admin edits from
     the latest revision, which must not bring back what this service changed."""

@@ -1,3 +1,11 @@
+from .case_audits import (
+    AuditCase,
+    CaseAudit,
+    CaseAuditState,
+    CaseGrading,
+    Grade,
+    quarter_label,
+)
 from .cycles import (
     AgencyReturn,
     Assessment,
@@ -16,6 +24,12 @@ from .standards import (
 )
 
 __all__ = [
+    "AuditCase",
+    "CaseAudit",
+    "CaseAuditState",
+    "CaseGrading",
+    "Grade",
+    "quarter_label",
     "AgencyReturn",
     "Assessment",
     "AssessmentEvent",

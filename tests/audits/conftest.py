@@ -2,15 +2,15 @@
 cycle asking Police and the NHS trust for a return, opened by quality assurance through the
 service people use."""
 
-from datetime import timedelta
+from datetime import date, timedelta
 
 import pytest
 from django.contrib.auth import get_user_model
 from django.utils import timezone
 
-from audits import cycles
+from audits import case_audits, cycles
 from audits.models import RatingScale, SetKind, Standard, StandardSet
-from partnership.models import Membership, Role
+from partnership.models import Membership, Role, Theme
 from tests.access_people import person
 
 STANDARDS = [
@@ -104,3 +104,22 @@ def agency_lead_of(world, partnership, short, username):
         agency=world.agencies[(partnership, short)],
     )
     return fresh(user)
+
+
+def graded_case(people, partnership):
+    """A case audit of the partnership's Police and NHS trust, grading, with one case."""
+    theme, _ = Theme.objects.get_or_create(slug="neglect", defaults={"name": "Neglect"})
+    audit = case_audits.plan_audit(
+        people["qa"],
+        partnership,
+        title="Neglect: children on child in need plans",
+        theme=theme,
+        quarter=date(2027, 5, 12),
+        questions="Was the child seen and heard?",
+        agencies=partnership.agencies.filter(short_name__in=["Police", "NHS trust"]),
+    )
+    case = case_audits.add_case(
+        audit, people["qa"], identifier="Case A", level_of_need=3, age_band="5_10"
+    )
+    case_audits.start_grading(audit, people["qa"])
+    return case

@@ -10,12 +10,20 @@ from django.contrib.auth import get_user_model
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
 
-from audits.models import AgencyReturn, Assessment, ReturnEvidence, ReturnState
+from audits.models import (
+    AgencyReturn,
+    Assessment,
+    AuditCase,
+    CaseAudit,
+    CaseGrading,
+    ReturnEvidence,
+    ReturnState,
+)
 from learning.models import Action
 from partnership.models import Agency, Sector
 from tests.url_routes import routes
 
-from .conftest import open_cycle, submitted
+from .conftest import graded_case, open_cycle, submitted
 
 pytestmark = pytest.mark.django_db
 LATER = timezone.localdate() + timedelta(days=60)
@@ -175,7 +183,8 @@ def test_opening_a_cycle_on_the_site(client, people, standard_set, world):
 AUDIT_PAGES = sorted(
     route.path
     for route in routes()
-    if getattr(route.callback, "__module__", "").startswith("audits.") and "<" in route.path
+    if getattr(route.callback, "__module__", "").startswith("audits.")
+    and route.converters - {"fmt"}
 )
 OUTSIDERS = ("liverpool.manager", "halton.reviewer", "no.partnership")
 
@@ -184,17 +193,19 @@ def test_the_walk_finds_the_audit_pages():
     assert len(AUDIT_PAGES) >= 10
 
 
-def _url(path, police_return, assessment, standard_set):
+def _url(path, police_return, assessment, standard_set, case):
     values = {
         "self-assessment/returns/": police_return.pk,
         "self-assessment/assessments/": assessment.pk,
         "self-assessment/cycles/": police_return.cycle.reference,
         "standards/": standard_set.pk,
+        "case-audits/cases/": case.pk,
+        "case-audits/": case.audit.reference,
     }
+    path = path.replace("<str:fmt>", "csv")
     prefix = next(p for p in values if path.startswith(p))
     head, _, rest = path.partition("<")
-    rest = rest.split(">", 1)[1]
-    return "/" + head + str(values[prefix]) + rest.replace("<str:fmt>", "csv")
+    return "/" + head + str(values[prefix]) + rest.split(">", 1)[1]
 
 
 def _snapshot():
@@ -203,6 +214,9 @@ def _snapshot():
         list(AgencyReturn.objects.order_by("pk").values()),
         ReturnEvidence.objects.count(),
         Action.objects.count(),
+        list(CaseAudit.objects.order_by("pk").values()),
+        list(AuditCase.objects.order_by("pk").values()),
+        CaseGrading.objects.count(),
     )
 
 
@@ -214,7 +228,8 @@ def test_outsiders_find_nothing_and_change_nothing(
 
     submitted(police_return, people["agencylead"], ratings=(1, 3, 3))
     assessment = police_return.assessments.get(standard__code="1")
-    url = _url(path, police_return, assessment, standard_set)
+    case = graded_case(people, police_return.cycle.partnership)
+    url = _url(path, police_return, assessment, standard_set, case)
     before = _snapshot()
     for name in OUTSIDERS:
         client.force_login(_subject(people, name))
@@ -226,6 +241,10 @@ def test_outsiders_find_nothing_and_change_nothing(
             "agree-rating": "1",
             **_date("agree-due_date", LATER),
             "submit-signed_by_name": "X",
+            "grade-grade": "1",
+            "case-identifier": "Case Z",
+            "case-level_of_need": "1",
+            "case-age_band": "1_4",
         }
         assert client.post(url, posted).status_code in (404, 405), (name, url)
     assert _snapshot() == before
