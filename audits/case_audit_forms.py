@@ -71,6 +71,7 @@ class PlanAuditForm(forms.Form):
         self.fields["agencies"].queryset = (
             Agency.objects.filter(partnership=partnership, active=True)
             .exclude(sector=Sector.PARTNERSHIP)
+            .select_related("partnership")  # each label names it
             .order_by("name")
         )
         if re_audit_of is None:

@@ -18,6 +18,7 @@ from partnership.demo import World
 from partnership.models import Agency, Membership, Role, Sector
 
 from . import cycles as services
+from . import demo_case_audits
 from .models import (
     AgencyReturn,
     Assessment,
@@ -159,6 +160,7 @@ def build(world: World, scale: int) -> None:
     )
     _stages(this_year, leads, world, today)
     _section_175(world, wirral, today)
+    demo_case_audits.build(world, leads)
     if scale > 1:
         _bench_cycle(world, wirral, second)
     world.log.append(

@@ -52,9 +52,11 @@ class OpenCycleForm(forms.Form):
             "name", "-version"
         )
         self.fields["standard_set"].queryset = sets
-        self.fields["agencies"].queryset = Agency.objects.filter(
-            partnership_id=partnership_id, active=True
-        ).order_by("name")
+        self.fields["agencies"].queryset = (
+            Agency.objects.filter(partnership_id=partnership_id, active=True)
+            .select_related("partnership")  # each label names it
+            .order_by("name")
+        )
         first = sets.first()
         if first is not None and not self.is_bound:
             self.initial["agencies"] = list(invitable_agencies(first).values_list("pk", flat=True))

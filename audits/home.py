@@ -1,6 +1,7 @@
-"""What needs an agency lead from self-assessment, on their home page (`hub.home`): their
-agency's returns to complete, and the challenges from quality assurance they have not answered.
-One query, and none for anyone who is not an agency lead."""
+"""What needs an agency lead from self-assessment and case audits, on their home page
+(`hub.home`): their agency's returns to complete, the challenges from quality assurance they have
+not answered, and the audit cases their agency has still to grade. Two queries, and none for
+anyone who is not an agency lead."""
 
 from django.db.models import Count, F, Q
 from django.urls import reverse
@@ -12,7 +13,7 @@ from partnership.access import has_role, membership_of
 from partnership.models import Role
 
 from .cycles import OPEN_STATES
-from .models import AgencyReturn, ReturnState
+from .models import AgencyReturn, CaseAudit, CaseAuditState, ReturnState
 
 
 def return_sections(request):
@@ -38,12 +39,14 @@ def return_sections(request):
         .order_by("cycle__due_date")
     )
     today = timezone.localdate()
+    items = [_item(r, today) for r in returns[:5]]
+    items += [_grading_item(audit) for audit in _to_grade(user, membership.agency_id)]
     return Section(
         key="self-assessment",
-        heading="Self-assessment",
-        caption=f"{membership.agency.name}'s returns.",
-        items=tuple(_item(r, today) for r in returns[:5]),
-        empty="No returns waiting.",
+        heading="Self-assessment and case audits",
+        caption=f"{membership.agency.name}'s returns and case gradings.",
+        items=tuple(items[:6]),
+        empty="No returns or cases waiting.",
         more_url=reverse("audits"),
         more_text="All self-assessment",
         order=18,
@@ -69,4 +72,33 @@ def _item(agency_return, today) -> Item:
         url=url,
         tag="Overdue" if late else f"Due {long_date(agency_return.cycle.due_date)}",
         tag_colour=URGENT if late else NOTE,
+    )
+
+
+def _to_grade(user, agency_id):
+    """The audits grading now that asked the agency, with its cases it has not graded."""
+    return (
+        CaseAudit.objects.visible_to(user)
+        .filter(state=CaseAuditState.GRADING, agencies=agency_id)
+        .annotate(
+            cases_in=Count("cases", distinct=True),
+            graded=Count(
+                "cases__gradings",
+                filter=Q(cases__gradings__agency_id=agency_id),
+                distinct=True,
+            ),
+        )
+        .filter(cases_in__gt=F("graded"))
+        .select_related("review")
+        .order_by("quarter")[:3]
+    )
+
+
+def _grading_item(audit) -> Item:
+    left = audit.cases_in - audit.graded
+    return Item(
+        text=f"{audit.review.title}: grade {left} case{'s' * (left != 1)}",
+        url=reverse("case-audit", args=[audit.reference]),
+        tag="Case audit",
+        tag_colour=NOTE,
     )

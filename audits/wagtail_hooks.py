@@ -129,4 +129,11 @@ def self_assessment_menu_item():
     return SelfAssessmentMenuItem("Self-assessment", reverse("audits"), icon_name="form", order=235)
 
 
+@hooks.register("register_admin_menu_item")
+def case_audits_menu_item():
+    return SelfAssessmentMenuItem(
+        "Case audits", reverse("case-audits"), icon_name="table", order=236
+    )
+
+
 hooks.register("hub_home_sections", home.return_sections)

@@ -19,6 +19,7 @@ from .models import (
     CLOSED_STATUSES,
     Decision,
     DoneSource,
+    Finding,
     Milestone,
     Review,
     ReviewStatus,
@@ -258,6 +259,16 @@ def open_review(user, *, themes=(), agencies=(), panel=(), **fields) -> Review:
         _save_as_published(review, user, always_revise=True)
         log(review, "wagtail.create", user=user)
     return review
+
+
+def add_finding(review: Review, user, *, title: str, text: str, **fields) -> Finding:
+    """A finding written into a review outside its editor (a case audit's moderation, the
+    demo), published with the review so that the editor's next revision keeps it."""
+    finding = Finding(title=title, text=text, **fields)
+    with transaction.atomic():
+        review.findings.add(finding)
+        _save_as_published(review, user, always_revise=True)
+    return review.findings.get(title=title, text=text)
 
 
 def _save_as_published(review: Review, user, *, always_revise: bool = False) -> None:
