@@ -84,3 +84,27 @@ def assert_focus_visible(page) -> None:
     )
     visible = (style["outline"] != "none" and style["width"] != "0px") or style["shadow"] != "none"
     assert visible, f"focused element has no visible focus indicator: {style}"
+
+
+def type_into(page, label, text):
+    """Tab to a field by its label's text, as a keyboard user reaches it, and type."""
+    field = page.get_by_label(label, exact=True)
+    field_id = field.get_attribute("id")
+    tab_to(page, field_id)
+    page.keyboard.type(text)
+
+
+def choose_radio(page, radio):
+    """Choose a radio button as a keyboard user does: Tab into its group, then arrow keys."""
+    from playwright.sync_api import expect  # where there is no Playwright, the tests skip
+
+    target, group = radio.get_attribute("id"), radio.get_attribute("name")
+    for _ in range(40):
+        page.keyboard.press("Tab")
+        if page.evaluate("document.activeElement.name") == group:
+            break
+    for _ in range(10):
+        if page.evaluate("document.activeElement.id") == target:
+            break
+        page.keyboard.press("ArrowDown")
+    expect(radio).to_be_checked()

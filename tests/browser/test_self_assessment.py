@@ -13,7 +13,14 @@ from audits.models import Assessment, ReturnState
 from learning.models import Action, ActionSource
 from tests.audits.conftest import make_set, open_cycle
 
-from .helpers import assert_accessible, assert_focus_visible, sign_in, tab_to
+from .helpers import (
+    assert_accessible,
+    assert_focus_visible,
+    choose_radio,
+    sign_in,
+    tab_to,
+    type_into,
+)
 
 pytestmark = pytest.mark.browser
 
@@ -32,35 +39,13 @@ def qa_page(browser, hub):
     context.close()
 
 
-def _type_into(page, label, text):
-    """Tab to a field by its label's text, as a keyboard user reaches it, and type."""
-    field = page.get_by_label(label, exact=True)
-    field_id = field.get_attribute("id")
-    tab_to(page, field_id)
-    page.keyboard.type(text)
-
-
-def _choose(page, radio):
-    """Choose a radio button as a keyboard user does: Tab into its group, then arrow keys."""
-    target, group = radio.get_attribute("id"), radio.get_attribute("name")
-    for _ in range(40):
-        page.keyboard.press("Tab")
-        if page.evaluate("document.activeElement.name") == group:
-            break
-    for _ in range(10):
-        if page.evaluate("document.activeElement.id") == target:
-            break
-        page.keyboard.press("ArrowDown")
-    expect(radio).to_be_checked()
-
-
 def _rate(page, code, rating, narrative):
     tab_to(page, f"Rate standard {code}")
     with page.expect_navigation():
         page.keyboard.press("Enter")
     expect(page.get_by_role("heading", level=1, name=f"Standard {code}")).to_be_visible()
-    _choose(page, page.get_by_label(rating, exact=True))
-    _type_into(page, "What shows it", narrative)
+    choose_radio(page, page.get_by_label(rating, exact=True))
+    type_into(page, "What shows it", narrative)
     tab_to(page, "Save the rating")
     with page.expect_navigation():
         page.keyboard.press("Enter")
@@ -91,7 +76,7 @@ def test_a_return_is_rated_submitted_challenged_answered_and_agreed(
     tab_to(page, "Rate standard 1")
     with page.expect_navigation():
         page.keyboard.press("Enter")
-    _type_into(page, "What shows it", "Board minutes record the commitment.")
+    type_into(page, "What shows it", "Board minutes record the commitment.")
     tab_to(page, "Save the rating")
     with page.expect_navigation():
         page.keyboard.press("Enter")
@@ -112,7 +97,7 @@ def test_a_return_is_rated_submitted_challenged_answered_and_agreed(
     # Evidence: a private document, described without naming anyone.
     upload = tmp_path / "supervision-audit.pdf"
     upload.write_bytes(b"%PDF-1.4 fictional supervision audit")
-    _type_into(page, "What does the document show?", "Supervision audit, quarter two")
+    type_into(page, "What does the document show?", "Supervision audit, quarter two")
     page.get_by_label("Upload a document").set_input_files(str(upload))
     tab_to(page, "Add evidence")
     with page.expect_navigation():
@@ -123,8 +108,8 @@ def test_a_return_is_rated_submitted_challenged_answered_and_agreed(
     assert fetched.status == 200 and fetched.body() == upload.read_bytes()
     assert_accessible(page)
 
-    _type_into(page, "Signed by", "Dr A Example")
-    _type_into(page, "Their role", "Deputy chief constable")
+    type_into(page, "Signed by", "Dr A Example")
+    type_into(page, "Their role", "Deputy chief constable")
     tab_to(page, "Submit the return")
     with page.expect_navigation():
         page.keyboard.press("Enter")
@@ -145,7 +130,7 @@ def test_a_return_is_rated_submitted_challenged_answered_and_agreed(
     with qa_page.expect_navigation():
         qa_page.keyboard.press("Enter")
     assessment_url = qa_page.url
-    _type_into(qa_page, "Challenge", "The minutes show intent; what shows it in practice?")
+    type_into(qa_page, "Challenge", "The minutes show intent; what shows it in practice?")
     tab_to(qa_page, "Send the challenge")
     with qa_page.expect_navigation():
         qa_page.keyboard.press("Enter")
@@ -155,8 +140,8 @@ def test_a_return_is_rated_submitted_challenged_answered_and_agreed(
     # The lead answers and proposes a lower rating.
     page.goto(assessment_url)
     expect(page.get_by_role("heading", name="Answer the challenge")).to_be_visible()
-    _type_into(page, "Your answer", "Fair: supervision is not yet audited everywhere.")
-    _choose(page, page.get_by_label("2: Partially met", exact=True))
+    type_into(page, "Your answer", "Fair: supervision is not yet audited everywhere.")
+    choose_radio(page, page.get_by_label("2: Partially met", exact=True))
     tab_to(page, "Send the answer")
     with page.expect_navigation():
         page.keyboard.press("Enter")
@@ -165,7 +150,7 @@ def test_a_return_is_rated_submitted_challenged_answered_and_agreed(
 
     # Quality assurance agrees an amber: without a due date it is refused in words.
     qa_page.goto(assessment_url)
-    _choose(qa_page, qa_page.locator("#agree").get_by_label("2: Partially met"))
+    choose_radio(qa_page, qa_page.locator("#agree").get_by_label("2: Partially met"))
     tab_to(qa_page, "Agree the rating")
     with qa_page.expect_navigation():
         qa_page.keyboard.press("Enter")
