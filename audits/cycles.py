@@ -45,6 +45,7 @@ LOG_ACTIONS = {
     "hub.audit.challenged": "Self-assessment rating challenged",
     "hub.audit.answered": "Self-assessment challenge answered",
     "hub.audit.agreed": "Self-assessment rating agreed",
+    "hub.audit.cycle_shared": "Self-assessment figures shared with the region, or not",
 }
 
 

@@ -18,7 +18,7 @@ from partnership.demo import World
 from partnership.models import Agency, Membership, Role, Sector
 
 from . import cycles as services
-from . import demo_case_audits
+from . import demo_case_audits, regional
 from .models import (
     AgencyReturn,
     Assessment,
@@ -29,6 +29,7 @@ from .models import (
     Standard,
     StandardSet,
 )
+from .standards import adopt
 
 S11_NAME = "Section 11 standards"
 S11 = [
@@ -160,6 +161,8 @@ def build(world: World, scale: int) -> None:
     )
     _stages(this_year, leads, world, today)
     _section_175(world, wirral, today)
+    _neighbour(world, second, today)
+    regional.share_figures(this_year, qa, True)
     demo_case_audits.build(world, leads)
     if scale > 1:
         _bench_cycle(world, wirral, second)
@@ -167,6 +170,25 @@ def build(world: World, scale: int) -> None:
         f"audits: {Cycle.objects.count()} self-assessment cycles, "
         f"{AgencyReturn.objects.count()} returns"
     )
+
+
+def _neighbour(world, wirral_set, today):
+    """Liverpool adopts Wirral's shared standards, runs its own cycle, and shares its figures,
+    so that the regional comparison has two partnerships side by side."""
+    manager = world.people.get("liverpool.manager")
+    if manager is None:
+        return
+    own = adopt(wirral_set, manager)
+    cycle = services.open_cycle(
+        own,
+        manager,
+        title="Section 11 self-assessment 2026-27",
+        due_date=today + timedelta(days=42),
+        agencies=services.invitable_agencies(own),
+    )
+    for agency_return in cycle.returns.select_related("agency"):
+        _complete(agency_return, {}, world)
+    regional.share_figures(cycle, manager, True)
 
 
 def _leads(world) -> dict[int, object]:

@@ -11,6 +11,12 @@ urlpatterns = [
         cycles.cycle_export,
         name="audit-cycle-export",
     ),
+    path("self-assessment/cycles/<str:reference>/share/", cycles.share, name="audit-cycle-share"),
+    path(
+        "self-assessment/regional/<int:pk>/",
+        cycles.regional_comparison,
+        name="audit-regional",
+    ),
     path("self-assessment/returns/<int:pk>/", returns.return_detail, name="audit-return"),
     path(
         "self-assessment/returns/<int:pk>/evidence/",

@@ -7,6 +7,7 @@ from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.shortcuts import redirect, render
 from django.utils import timezone
+from django.views.decorators.http import require_POST
 
 from hub.charts import download_response, with_download
 from hub.pagination import links_for
@@ -14,9 +15,9 @@ from partnership.access import membership_of
 from partnership.exports import spreadsheet_response
 
 from .. import cycles as services
-from .. import heat_map
+from .. import heat_map, regional
 from ..forms import OpenCycleForm
-from ..models import Cycle
+from ..models import Cycle, StandardSet
 from .common import DATE_PARTS, visible_or_404
 
 
@@ -112,3 +113,36 @@ def cycle_export(request, reference: str, fmt: str):
     )
     columns, rows = heat_map.export_rows(heat_map.build(cycle, request.user))
     return spreadsheet_response(fmt, "Heat map", columns, rows, f"heat-map-{cycle.reference}")
+
+
+@login_required
+@require_POST
+def share(request, reference: str):
+    cycle = visible_or_404(Cycle.objects.all(), request.user, reference=reference)
+    shared = request.POST.get("shared") == "1"
+    try:
+        regional.share_figures(cycle, request.user, shared)
+    except services.AuditError as error:
+        raise PermissionDenied(error.message) from error
+    messages.success(
+        request,
+        "The region now sees this cycle's figures: counts per standard, never a return."
+        if shared
+        else "The cycle's figures are no longer shared with the region.",
+    )
+    return redirect("audit-cycle", reference)
+
+
+@login_required
+def regional_comparison(request, pk: int):
+    standard_set = visible_or_404(StandardSet.objects.all(), request.user, pk=pk)
+    comparison = regional.compare(standard_set, request.user)
+    chart = with_download(request, comparison.chart())
+    download = download_response(request, chart)
+    if download is not None:
+        return download
+    return render(
+        request,
+        "audits/regional.html",
+        {"comparison": comparison, "standard_set": standard_set, "chart": chart},
+    )

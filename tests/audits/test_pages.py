@@ -199,6 +199,7 @@ def _url(path, police_return, assessment, standard_set, case):
         "self-assessment/assessments/": assessment.pk,
         "self-assessment/cycles/": police_return.cycle.reference,
         "standards/": standard_set.pk,
+        "self-assessment/regional/": standard_set.pk,
         "case-audits/cases/": case.pk,
         "case-audits/": case.audit.reference,
     }
