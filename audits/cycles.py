@@ -87,8 +87,12 @@ def may_complete(user, agency_return: AgencyReturn) -> bool:
 
 def may_challenge(user, agency_return: AgencyReturn) -> bool:
     """Quality assurance of the cycle's partnership challenge and agree ratings."""
+    return may_challenge_cycle(user, agency_return.cycle)
+
+
+def may_challenge_cycle(user, cycle: Cycle) -> bool:
     return sees_everything(user) or in_partnership(
-        user, agency_return.cycle.partnership_id, Role.QUALITY_ASSURANCE
+        user, cycle.partnership_id, Role.QUALITY_ASSURANCE
     )
 
 
@@ -358,9 +362,15 @@ def _submitted(agency_return: AgencyReturn) -> None:
     )
 
 
-def challenge(assessment: Assessment, user, *, text: str) -> Assessment:
+def challenge(assessment: Assessment, user, *, text: str, event=None) -> Assessment:
+    """Quality assurance challenges a submitted rating, perhaps at a challenge and support
+    event that covered the agency (`audits.events`)."""
     text = (text or "").strip()
     require(bool(text), "Enter the challenge: what the agency should look at again")
+    require(
+        event is None or event.returns.filter(pk=assessment.agency_return_id).exists(),
+        "That event did not cover this agency",
+    )
     with transaction.atomic():
         agency_return = _lock_return(assessment.agency_return)
         require(may_challenge(user, agency_return), "Only quality assurance may challenge.")
@@ -370,6 +380,7 @@ def challenge(assessment: Assessment, user, *, text: str) -> Assessment:
         locked.challenge = text
         locked.challenged_by = user
         locked.challenged_at = timezone.now()
+        locked.challenge_event = event
         locked.save()
         AssessmentEvent.objects.create(
             assessment=locked, kind=AssessmentEvent.Kind.CHALLENGED, text=text, user=user

@@ -8,7 +8,7 @@ from partnership.access import membership_of
 from partnership.models import Agency
 
 from .cycles import invitable_agencies
-from .models import StandardSet
+from .models import AgencyReturn, ChallengeEvent, StandardSet
 
 
 def _rating_choices(standard_set):
@@ -95,6 +95,55 @@ class ChallengeForm(forms.Form):
         widget=forms.Textarea(attrs={"rows": 3}),
         error_messages={"required": "Enter the challenge"},
     )
+    event = forms.ModelChoiceField(
+        label="Made at a challenge and support event (optional)",
+        queryset=ChallengeEvent.objects.none(),
+        required=False,
+        empty_label="Not at an event",
+    )
+
+    def __init__(self, agency_return, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        events = agency_return.events.all()
+        if events:
+            self.fields["event"].queryset = events
+        else:
+            del self.fields["event"]
+
+
+class EventForm(forms.Form):
+    title = forms.CharField(
+        label="Title",
+        max_length=150,
+        help_text="For example, Challenge and support: health agencies",
+        error_messages={"required": "Enter a title for the event"},
+    )
+    held_on = DateField(
+        label="Held on",
+        help_text="For example, 12 2 2027",
+        error_messages={
+            "required": "Enter the date the event was held",
+            "invalid": "The date must be a real date, for example 12 2 2027",
+        },
+    )
+    returns = forms.ModelMultipleChoiceField(
+        label="Agencies it covered",
+        queryset=AgencyReturn.objects.none(),
+        widget=forms.CheckboxSelectMultiple,
+        error_messages={"required": "Choose the agencies the event covered"},
+    )
+    notes = forms.CharField(
+        label="What was agreed",
+        required=False,
+        help_text="Do not name children or families.",
+        widget=forms.Textarea(attrs={"rows": 4}),
+    )
+
+    def __init__(self, cycle, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        field = self.fields["returns"]
+        field.queryset = cycle.returns.select_related("agency").order_by("agency__name")
+        field.label_from_instance = lambda agency_return: agency_return.agency.name
 
 
 class ResponseForm(forms.Form):

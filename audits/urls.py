@@ -13,6 +13,11 @@ urlpatterns = [
     ),
     path("self-assessment/cycles/<str:reference>/share/", cycles.share, name="audit-cycle-share"),
     path(
+        "self-assessment/cycles/<str:reference>/events/",
+        cycles.cycle_events,
+        name="audit-cycle-events",
+    ),
+    path(
         "self-assessment/regional/<int:pk>/",
         cycles.regional_comparison,
         name="audit-regional",

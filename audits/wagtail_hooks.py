@@ -16,7 +16,7 @@ from partnership.admin_access import AccessGuardedViewSet
 from partnership.documents import HIDDEN_DOCUMENTS_HOOK
 from partnership.pickers import offer_partnerships
 
-from . import case_audits, cycles, evidence, home
+from . import case_audits, cycles, events, evidence, home
 from .models import StandardSet
 from .templatetags.audits_tags import offers_self_assessment
 
@@ -98,7 +98,11 @@ register_snippet(StandardSetViewSet)
 
 @hooks.register("register_log_actions")
 def register_audit_log_actions(actions):
-    for action, label in {**cycles.LOG_ACTIONS, **case_audits.LOG_ACTIONS}.items():
+    for action, label in {
+        **cycles.LOG_ACTIONS,
+        **events.LOG_ACTIONS,
+        **case_audits.LOG_ACTIONS,
+    }.items():
         actions.register_action(action, label, label)
 
 

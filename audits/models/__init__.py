@@ -14,6 +14,7 @@ from .cycles import (
     ReturnEvidence,
     ReturnState,
 )
+from .events import ChallengeEvent
 from .standards import (
     Rating,
     RatingScale,
@@ -28,6 +29,7 @@ __all__ = [
     "CaseAudit",
     "CaseAuditState",
     "CaseGrading",
+    "ChallengeEvent",
     "Grade",
     "quarter_label",
     "AgencyReturn",

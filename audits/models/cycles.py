@@ -166,6 +166,15 @@ class Assessment(models.Model):
         help_text="The improvement action an agreed red or amber rating created.",
     )
 
+    challenge_event = models.ForeignKey(
+        "audits.ChallengeEvent",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="challenges",
+        help_text="The challenge and support event the challenge was made at, if any.",
+    )
+
     class Meta:
         ordering = ["agency_return", "standard__sort_order", "standard__pk"]
         constraints = [

@@ -15,8 +15,8 @@ from partnership.access import membership_of
 from partnership.exports import spreadsheet_response
 
 from .. import cycles as services
-from .. import heat_map, regional
-from ..forms import OpenCycleForm
+from .. import events, heat_map, regional
+from ..forms import EventForm, OpenCycleForm
 from ..models import Cycle, StandardSet
 from .common import DATE_PARTS, visible_or_404
 
@@ -74,15 +74,12 @@ def open_cycle(request):
 
 
 HEAT_MAP_PER_PAGE = 50
+CYCLES = Cycle.objects.select_related("standard_set", "partnership", "previous")
 
 
 @login_required
 def cycle_detail(request, reference: str):
-    cycle = visible_or_404(
-        Cycle.objects.select_related("standard_set", "partnership", "previous"),
-        request.user,
-        reference=reference,
-    )
+    cycle = visible_or_404(CYCLES, request.user, reference=reference)
     heat = heat_map.build(cycle, request.user)
     chart = with_download(request, heat.chart())
     download = download_response(request, chart)
@@ -102,7 +99,37 @@ def cycle_detail(request, reference: str):
             "chart": chart,
             "ratings": cycle.standard_set.ratings.values(),
             "may_open": services.may_open(request.user, cycle.partnership_id),
+            "may_challenge": services.may_challenge_cycle(request.user, cycle),
         },
+    )
+
+
+@login_required
+def cycle_events(request, reference: str):
+    """The cycle's challenge and support events, and recording one: for the people who run the
+    challenge, since the notes are about agencies' practice."""
+    cycle = visible_or_404(CYCLES, request.user, reference=reference)
+    if not services.may_challenge_cycle(request.user, cycle):
+        raise PermissionDenied("Only quality assurance records challenge and support events.")
+    form = EventForm(cycle, request.POST or None, prefix="event")
+    if request.method == "POST" and form.is_valid():
+        try:
+            event = events.record_event(cycle, request.user, **form.cleaned_data)
+        except services.AuditError as error:
+            form.add_error(None, error.message)
+        else:
+            messages.success(request, f"{event.title} is recorded.")
+            return redirect("audit-cycle-events", reference)
+    return render(
+        request,
+        "audits/events.html",
+        {
+            "cycle": cycle,
+            "events": cycle.events.prefetch_related("returns__agency"),
+            "form": form,
+            "date_parts": DATE_PARTS,
+        },
+        status=400 if form.errors else 200,
     )
 
 

@@ -41,6 +41,7 @@ def return_detail(request, pk: int, forms=None, errors=()):
             "agency_return": agency_return,
             "rows": [(a, ratings.get(a.rating), ratings.get(a.agreed_rating)) for a in assessments],
             "evidence": agency_return.evidence.select_related("document", "standard"),
+            "events": agency_return.events.all(),
             "may_complete": may_complete,
             "is_open": is_open,
             "evidence_form": forms.get("evidence") or ReturnEvidenceForm(prefix="evidence"),
@@ -133,7 +134,9 @@ def assessment_detail(request, pk: int, failed=None, errors=()):
     if may_complete and submitted and unagreed and assessment.challenge:
         forms["respond"] = failed.get("respond") or ResponseForm(standard_set, prefix="respond")
     if may_challenge and submitted and unagreed:
-        forms["challenge"] = failed.get("challenge") or ChallengeForm(prefix="challenge")
+        forms["challenge"] = failed.get("challenge") or ChallengeForm(
+            agency_return, prefix="challenge"
+        )
         forms["agree"] = failed.get("agree") or AgreeForm(
             standard_set,
             prefix="agree",
@@ -161,12 +164,18 @@ def assessment_detail(request, pk: int, failed=None, errors=()):
     )
 
 
+def _form_context(form_class, assessment):
+    """What each of the assessment page's forms is built on: the return, for its events, or
+    the standards set, for its rating scale."""
+    if form_class is ChallengeForm:
+        return assessment.agency_return
+    return assessment.agency_return.cycle.standard_set
+
+
 def _post(request, pk, name, form_class, call, success):
     """One of the assessment page's forms: check it, call the service, go back to the page."""
     assessment = _assessment(request, pk)
-    standard_set = assessment.agency_return.cycle.standard_set
-    args = (standard_set,) if form_class in (AssessmentForm, ResponseForm, AgreeForm) else ()
-    form = form_class(*args, request.POST, prefix=name)
+    form = form_class(_form_context(form_class, assessment), request.POST, prefix=name)
     if not form.is_valid():
         return assessment_detail(request, pk, failed={name: form})
     try:
