@@ -18,7 +18,7 @@ from partnership.demo import World
 from partnership.models import Agency, Membership, Role, Sector
 
 from . import cycles as services
-from . import demo_case_audits, regional
+from . import demo_case_audits, events, regional
 from .models import (
     AgencyReturn,
     Assessment,
@@ -313,12 +313,22 @@ def _stages(cycle, leads, world, today):
         _complete(returns["Police"], leads, world, upto=3, submit=False)
     if "NHS trust" in returns:  # submitted; standard 3 challenged and answered
         _complete(returns["NHS trust"], leads, world)
+        session = events.record_event(
+            cycle,
+            qa,
+            title="Challenge and support: health agencies",
+            held_on=today - timedelta(days=7),
+            returns=[r for short, r in returns.items() if short in ("NHS trust", "ICB")],
+            notes="Supervision cover and the safeguarding training figures were discussed; "
+            "the trust is to re-audit supervision in quarter four.",
+        )
         third = returns["NHS trust"].assessments.get(standard__code="3")
         services.challenge(
             third,
             qa,
             text="The supervision audit found named nurses' supervision lapsed in two teams: "
             "is 'met' right?",
+            event=session,
         )
         services.respond(
             third,
