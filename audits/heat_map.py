@@ -8,6 +8,8 @@ from __future__ import annotations
 from collections import Counter
 from dataclasses import dataclass, field
 
+from django.utils import timezone
+
 from hub import charts
 
 from .models import AgencyReturn, Assessment, Cycle, ReturnState, Standard
@@ -76,6 +78,50 @@ class HeatMap:
             ],
             table_id="heat-map",
         )
+
+
+@dataclass(frozen=True)
+class Milestone:
+    label: str
+    when: str  # "5 January 2027"
+    state: str  # "done", "overdue" or "due"
+    note: str  # "3 returns outstanding", "12 days left"
+
+
+def timeline(heat: HeatMap, today) -> list[Milestone]:
+    """The cycle's milestones as its page shows them: opened, returns due, every return
+    agreed. Counted from the returns the reader may see, as the rest of the page is."""
+    from hub.formats import long_date
+
+    cycle = heat.cycle
+    due, total = cycle.due_date, len(heat.rows)
+    outstanding, agreed = heat.outstanding, heat.states[ReturnState.AGREED]
+    opened = Milestone("Opened", long_date(timezone.localtime(cycle.opened_at).date()), "done", "")
+    if outstanding == 0:
+        returns_due = Milestone("Returns due", long_date(due), "done", "Every return is in")
+    elif due < today:
+        late = (today - due).days
+        returns_due = Milestone(
+            "Returns due",
+            long_date(due),
+            "overdue",
+            f"{late} day{'s' * (late != 1)} overdue: {outstanding} of {total} outstanding",
+        )
+    else:
+        left = (due - today).days
+        returns_due = Milestone(
+            "Returns due",
+            long_date(due),
+            "due",
+            f"{left} day{'s' * (left != 1)} left: {outstanding} of {total} outstanding",
+        )
+    all_agreed = Milestone(
+        "Every rating agreed",
+        "",
+        "done" if total and agreed == total else "due",
+        f"{agreed} of {total} returns agreed",
+    )
+    return [opened, returns_due, all_agreed]
 
 
 def build(cycle: Cycle, user) -> HeatMap:

@@ -94,6 +94,7 @@ def cycle_detail(request, reference: str):
         {
             "cycle": cycle,
             "heat": heat,
+            "timeline": heat_map.timeline(heat, timezone.localdate()),
             "page": page,
             "pagination": links_for(page, request.GET),
             "chart": chart,

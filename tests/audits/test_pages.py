@@ -6,6 +6,7 @@ who may not see it: they get 404, and their POSTs change nothing."""
 from datetime import timedelta
 
 import pytest
+import time_machine
 from django.contrib.auth import get_user_model
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
@@ -278,3 +279,15 @@ def test_a_big_cycle_pages_its_heat_map_and_counts_every_return(
     assert ">55</dd>" in "".join(second.split())
     export = client.get(url + "heat-map.csv").content.decode("utf-8-sig").splitlines()
     assert len(export) == 56
+
+
+def test_the_cycle_page_shows_its_timeline(client, people, cycle, police_return):
+    url = f"/self-assessment/cycles/{cycle.reference}/"
+    page = " ".join(_as(client, people, "qa").get(url).content.decode().split())
+    assert "Returns due, " in page and "30 days left: 2 of 2 outstanding" in page
+    submitted(police_return, people["agencylead"])
+    later = cycle.due_date + timedelta(days=3)
+    with time_machine.travel(later, tick=False):
+        page = " ".join(_as(client, people, "qa").get(url).content.decode().split())
+    assert "3 days overdue: 1 of 2 outstanding" in page
+    assert "0 of 2 returns agreed" in page
