@@ -110,7 +110,7 @@ def register_audit_log_actions(actions):
 def refuse_evidence_of_hidden_returns(document, request):
     """Return evidence goes only to people who may see a return that cites it; decides nothing
     for other documents."""
-    allowed = evidence.may_download(request.user, document)
+    allowed = evidence.RETURN_EVIDENCE.may_download(request.user, document)
     if allowed is None or allowed:
         return None
     if not request.user.is_authenticated:
@@ -120,7 +120,7 @@ def refuse_evidence_of_hidden_returns(document, request):
 
 @hooks.register(HIDDEN_DOCUMENTS_HOOK)
 def hide_evidence_of_hidden_returns(user):
-    return evidence.documents_hidden_from(user)
+    return evidence.RETURN_EVIDENCE.hidden_from(user)
 
 
 class SelfAssessmentMenuItem(MenuItem):

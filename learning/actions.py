@@ -22,7 +22,8 @@ from django.utils import timezone
 from wagtail.log_actions import log
 
 from hub.formats import long_date
-from partnership.access import can_view, has_role, membership_of, sees_everything, visible_to
+from partnership.access import can_view, has_role, membership_of, sees_everything
+from partnership.documents import HeldDocuments
 from partnership.models import Role
 from partnership.uploads import ContentMismatch, check_content
 
@@ -525,39 +526,8 @@ def decide_extension(request: ExtensionRequest, user, approve: bool, note: str =
     return action
 
 
-# Evidence documents
-
-
-def may_download(user, document) -> bool | None:
-    """None when the document is not action evidence (another hook decides); otherwise whether
-    the person may see an action that cites it. A document in the evidence collection that no
-    action cites goes to no one (but the Hub's administrators)."""
-    citing = Action._base_manager.filter(evidence__document=document)
-    in_collection = document.collection.name == EVIDENCE_COLLECTION
-    if not in_collection and not citing.exists():
-        return None
-    if sees_everything(user):
-        return True
-    return visible_to(user, citing).exists()
-
-
-def documents_hidden_from(user):
-    """The evidence documents `user` may not see in the admin's document library and choosers,
-    by the same rule as `may_download`: cited only by actions hidden from them, or in the
-    evidence collection and cited by no action they see. A queryset of document ids, for
-    `partnership.documents`."""
-    from wagtail.documents import get_document_model
-
-    seen = Evidence.objects.filter(
-        action__in=visible_to(user, Action._base_manager.all()).values("pk")
-    ).values("document_id")
-    cited = Evidence.objects.filter(document__isnull=False).values("document_id")
-    return (
-        get_document_model()
-        ._base_manager.filter(Q(pk__in=cited) | Q(collection__name=EVIDENCE_COLLECTION))
-        .exclude(pk__in=seen.filter(document__isnull=False))
-        .values("pk")
-    )
+# Evidence documents: as private as the actions that cite them (`partnership.documents`).
+EVIDENCE_DOCUMENTS = HeldDocuments(Action, Evidence, "action", EVIDENCE_COLLECTION)
 
 
 def actions_awaiting_sign_off(user):

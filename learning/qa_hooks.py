@@ -161,7 +161,7 @@ def refuse_evidence_of_hidden_actions(document, request):
     """Evidence documents go only to people who may see an action citing them. Decides only for
     documents that are action evidence and returns None for all others, so that the reviews'
     hook (and Wagtail's own) decide for theirs."""
-    allowed = services.may_download(request.user, document)
+    allowed = services.EVIDENCE_DOCUMENTS.may_download(request.user, document)
     if allowed is None or allowed:
         return None
     if not request.user.is_authenticated:
@@ -172,4 +172,4 @@ def refuse_evidence_of_hidden_actions(document, request):
 @hooks.register(HIDDEN_DOCUMENTS_HOOK)
 def hide_evidence_of_hidden_actions(user):
     """The same evidence leaves the document library, choosers and admin API."""
-    return services.documents_hidden_from(user)
+    return services.EVIDENCE_DOCUMENTS.hidden_from(user)

@@ -10,16 +10,56 @@ The partnership app knows no reviews or actions: the apps that hold documents an
 `HIDDEN_DOCUMENTS_HOOK` Wagtail hook, each registering a function `(user) -> queryset of
 document primary keys hidden from user`, asked only for people who do not see everything."""
 
+from dataclasses import dataclass
+
 from django.db.models import Q
 from wagtail import hooks
-from wagtail.documents import get_document_model_string
+from wagtail.documents import get_document_model, get_document_model_string
 from wagtail.documents.api.admin.views import DocumentsAdminAPIViewSet
 from wagtail.permission_policies.collections import CollectionOwnershipPermissionPolicy
 from wagtail.permissions import policy_registry
 
-from .access import sees_everything
+from .access import sees_everything, visible_to
 
 HIDDEN_DOCUMENTS_HOOK = "hub_documents_hidden_from"
+
+
+@dataclass(frozen=True)
+class HeldDocuments:
+    """Documents as private as the records that hold them, for an app to answer the hooks with:
+    `link` rows tie a document (`document`) to a record (through `record_field`), and the
+    app keeps them in `collection`. A document a visible record holds is for the person; one that
+    only hidden records hold, or in the collection and held by no record they see, is not."""
+
+    record: type
+    link: type
+    record_field: str
+    collection: str
+
+    def holders(self, document):
+        held = self.link._base_manager.filter(document=document).values(self.record_field)
+        return self.record._base_manager.filter(pk__in=held)
+
+    def may_download(self, user, document) -> bool | None:
+        """None when the document is none of these (another hook decides)."""
+        holders = self.holders(document)
+        if document.collection.name != self.collection and not holders.exists():
+            return None
+        return sees_everything(user) or visible_to(user, holders).exists()
+
+    def hidden_from(self, user):
+        """Ids of the documents `user` may not see, for the `HIDDEN_DOCUMENTS_HOOK`."""
+        links = self.link._base_manager.filter(document__isnull=False)
+        visible = visible_to(user, self.record._base_manager.all()).values("pk")
+        seen = links.filter(**{f"{self.record_field}__in": visible}).values("document_id")
+        return (
+            get_document_model()
+            ._base_manager.filter(
+                Q(pk__in=links.values("document_id")) | Q(collection__name=self.collection)
+            )
+            .exclude(pk__in=seen)
+            .values("pk")
+        )
 
 
 def hidden_documents_q(user) -> Q:

@@ -25,7 +25,7 @@ from partnership.documents import HIDDEN_DOCUMENTS_HOOK
 
 from . import home, pseudonyms
 from .audit import ACTION_LABELS, may_audit
-from .documents import documents_hidden_from
+from .documents import REVIEW_DOCUMENTS
 from .forms import ReviewAdminForm
 from .models import REVIEW_DOCUMENTS_COLLECTION, Review, ReviewDocument, ReviewLogEntry
 from .panels import ConfidentialFieldPanel, SignOffProgressPanel, TimelinePanel
@@ -258,13 +258,7 @@ def narrow_review_documents_in_admin_lists():
 def refuse_documents_of_hidden_reviews(document: Document, request):
     """A document of a review goes only to people who may see a review that holds it; a
     document in the review documents collection goes to no one else, even unattached."""
-    holding = Review._base_manager.filter(documents__document=document)
-    in_collection = document.collection.name == REVIEW_DOCUMENTS_COLLECTION
-    if not (in_collection or holding.exists()):
-        return None
-    if sees_everything(request.user):
-        return None
-    if not visible_to(request.user, holding).exists():
+    if REVIEW_DOCUMENTS.may_download(request.user, document) is False:
         raise PermissionDenied("This document belongs to a review you cannot see.")
     return None
 
@@ -272,4 +266,4 @@ def refuse_documents_of_hidden_reviews(document: Document, request):
 @hooks.register(HIDDEN_DOCUMENTS_HOOK)
 def hide_documents_of_hidden_reviews(user):
     """The same documents leave the document library, choosers and admin API."""
-    return documents_hidden_from(user)
+    return REVIEW_DOCUMENTS.hidden_from(user)

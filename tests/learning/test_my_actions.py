@@ -310,7 +310,7 @@ def test_documents_that_are_not_evidence_are_left_to_other_hooks(client, people,
         file=ContentFile(b"leaflet", name="leaflet.pdf"),
         collection=Collection.get_first_root_node(),
     )
-    assert services.may_download(people["practitioner"], document) is None
+    assert services.EVIDENCE_DOCUMENTS.may_download(people["practitioner"], document) is None
     assert signed_in(client, people, "practitioner").get(document.url).status_code == 200
 
 
