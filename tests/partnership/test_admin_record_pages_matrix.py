@@ -9,9 +9,12 @@ test, so it is covered the day it exists."""
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date, timedelta
+from pathlib import Path
 
 import pytest
 from axes.models import AccessAttempt
+from django.apps import apps as django_apps
+from django.conf import settings
 from django.core.files.base import ContentFile
 from django.urls import reverse
 from django.utils import timezone
@@ -29,15 +32,13 @@ from training.models import Booking, BookingState, Course, CourseIndexPage, Sess
 
 from .test_admin_write_matrix import _subject, fingerprint
 
-HUB_APPS = (
-    "hub",
-    "partnership",
-    "reviews",
-    "learning",
-    "training",
-    "audits",
-    "search",
-    "operations",
+# The Hub's own apps: those installed from this repository rather than from a package, so that
+# a new app is walked too.
+HUB_APPS = frozenset(
+    config.name.split(".")[0]
+    for config in django_apps.get_app_configs()
+    if Path(config.path).is_relative_to(settings.BASE_DIR)
+    and "site-packages" not in Path(config.path).parts
 )
 # Pages whose URL takes a key that names no record, with why.
 NOT_RECORDS = {
