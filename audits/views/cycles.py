@@ -87,7 +87,7 @@ def cycle_detail(request, reference: str):
         return download
     # The figures and the chart count every return; the table shows a page of agencies (a
     # Section 175 cycle asks every school), and the export holds them all.
-    page = Paginator(heat.rows, HEAT_MAP_PER_PAGE).get_page(request.GET.get("page"))
+    page = Paginator(heat.returns, HEAT_MAP_PER_PAGE).get_page(request.GET.get("page"))
     return render(
         request,
         "audits/cycle.html",
@@ -96,6 +96,7 @@ def cycle_detail(request, reference: str):
             "heat": heat,
             "timeline": heat_map.timeline(heat, timezone.localdate()),
             "page": page,
+            "rows": heat.rows_for(page.object_list),
             "pagination": links_for(page, request.GET),
             "chart": chart,
             "ratings": cycle.standard_set.ratings.values(),
