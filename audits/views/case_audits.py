@@ -47,6 +47,8 @@ def programme(request):
         year = int(request.GET.get("year", today.year))
     except ValueError:
         year = today.year
+    if not 2000 <= year <= 2100:  # a typed address, not a programme: show this year's
+        year = today.year
     audits = AUDITS.visible_to(request.user).filter(quarter__year=year).order_by("quarter", "pk")
     by_quarter = defaultdict(list)
     for audit in audits:

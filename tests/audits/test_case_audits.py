@@ -244,3 +244,11 @@ def test_findings_written_in_the_review_show_on_the_audit(client, people, audit)
     page = _as(client, people, "qa").get(f"/case-audits/{audit.reference}/").content.decode()
     assert "Neglect was seen late" in page
     assert f"/admin/snippets/reviews/review/edit/{audit.review.pk}/" in page
+
+
+@pytest.mark.parametrize("year", ["abc", "99999999999", "-1", "2027"])
+def test_the_programme_takes_any_year_it_is_given(client, people, audit, year):
+    client.force_login(people["qa"])
+    response = client.get(f"/case-audits/?year={year}")
+    assert response.status_code == 200
+    assert (audit.reference in response.content.decode()) == (year == "2027")
