@@ -38,9 +38,10 @@ class Cell:
     def change(self) -> str:
         return _change(self.rating, self.before)
 
-    def __html__(self) -> str:
+    @property
+    def html(self) -> str:
         """The cell's content, written here rather than in the template: a page holds hundreds
-        of cells, and this is the page's cost."""
+        of cells, and this is the page's cost. Every value goes through `format_html`."""
         arrow = {"up": "↑", "down": "↓"}.get(self.change)
         parts = [
             format_html('<strong class="govuk-tag {}">{}</strong>', self.tag, self.rating or "–")
@@ -59,7 +60,7 @@ class Cell:
             parts.append(mark_safe(' <span class="govuk-body-s">challenged</span>'))
         elif self.agreed:
             parts.append(mark_safe('<span class="govuk-visually-hidden"> agreed</span>'))
-        return "".join(parts)
+        return mark_safe("".join(parts))  # each part is escaped or constant
 
 
 def _change(rating, before) -> str:

@@ -118,8 +118,13 @@ def test_quality_assurance_challenges_the_lead_answers_quality_assurance_agrees(
     assert response.status_code == 302
     agreed = Assessment.objects.get(pk=assessment.pk)
     assert (agreed.agreed_rating, agreed.action.due_date) == (2, LATER)
-    heat = qa.get(f"/self-assessment/cycles/{police_return.cycle.reference}/")
-    assert b"agreed" in heat.content and b"Merseyside Police" in heat.content
+    heat = qa.get(f"/self-assessment/cycles/{police_return.cycle.reference}/").content.decode()
+    assert "Merseyside Police" in heat
+    # The Police row's first cell: the agreed amber 2, said to be agreed.
+    assert (
+        '<td class="govuk-table__cell"><strong class="govuk-tag govuk-tag--orange">2</strong>'
+        '<span class="govuk-visually-hidden"> agreed</span></td>'
+    ) in heat
 
 
 def test_an_amber_without_a_due_date_is_refused_and_makes_no_action(client, people, police_return):
