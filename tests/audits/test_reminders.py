@@ -23,7 +23,7 @@ def _to(username):
 
 
 def test_opening_a_cycle_invites_each_agencys_leads_once(
-    standard_set, people, agencies, django_capture_on_commit_callbacks
+    standard_set, people, agencies, django_capture_on_commit_callbacks, tasks_in_this_process
 ):
     with django_capture_on_commit_callbacks(execute=True):
         cycle = open_cycle(standard_set, people, agencies)
