@@ -16,7 +16,7 @@ from django.conf import settings
 from django.db import models
 from django.utils import timezone
 
-from partnership.access import AccessRule, SharingLevel
+from partnership.access import AccessRule, SharingLevel, VisibleQuerySet
 from reviews.models import AgeBand, LevelOfNeed
 
 from .cycles import RETURN_OVERSEERS
@@ -43,13 +43,6 @@ def quarter_label(day: date) -> str:
     """ "April to June 2027": the quarter a date starts, in the words of a programme."""
     months = ["January to March", "April to June", "July to September", "October to December"]
     return f"{months[(day.month - 1) // 3]} {day.year}"
-
-
-class CaseAuditQuerySet(models.QuerySet):
-    def visible_to(self, user):
-        from partnership.access import visible_to
-
-        return visible_to(user, self)
 
 
 class CaseAudit(models.Model):
@@ -93,7 +86,7 @@ class CaseAudit(models.Model):
     )
     moderated_at = models.DateTimeField(null=True, blank=True)
 
-    objects = CaseAuditQuerySet.as_manager()
+    objects = VisibleQuerySet.as_manager()
     access_rule = AccessRule(overseen_by=RETURN_OVERSEERS)
 
     class Meta:

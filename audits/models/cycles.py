@@ -7,7 +7,7 @@ from django.conf import settings
 from django.db import models
 from django.utils import timezone
 
-from partnership.access import AccessRule, SharingLevel
+from partnership.access import AccessRule, SharingLevel, VisibleQuerySet
 from partnership.models import Role
 
 # Who oversees every return of their own partnership, restricted ones included: the people who
@@ -18,13 +18,6 @@ RETURN_OVERSEERS = (
     Role.INDEPENDENT_SCRUTINEER,
     Role.EXECUTIVE_GROUP,
 )
-
-
-class CycleQuerySet(models.QuerySet):
-    def visible_to(self, user):
-        from partnership.access import visible_to
-
-        return visible_to(user, self)
 
 
 class Cycle(models.Model):
@@ -57,7 +50,7 @@ class Cycle(models.Model):
     )
     opened_at = models.DateTimeField(default=timezone.now)
 
-    objects = CycleQuerySet.as_manager()
+    objects = VisibleQuerySet.as_manager()
     access_rule = AccessRule()
 
     class Meta:
@@ -73,13 +66,6 @@ class ReturnState(models.TextChoices):
     IN_PROGRESS = "in_progress", "In progress"
     SUBMITTED = "submitted", "Submitted"
     AGREED = "agreed", "Agreed"
-
-
-class ReturnQuerySet(models.QuerySet):
-    def visible_to(self, user):
-        from partnership.access import visible_to
-
-        return visible_to(user, self)
 
 
 class AgencyReturn(models.Model):
@@ -110,7 +96,7 @@ class AgencyReturn(models.Model):
     signed_by_role = models.CharField(max_length=150, blank=True, verbose_name="their role")
     agreed_at = models.DateTimeField(null=True, blank=True)
 
-    objects = ReturnQuerySet.as_manager()
+    objects = VisibleQuerySet.as_manager()
     access_rule = AccessRule(
         partnership="cycle__partnership", agency="agency", overseen_by=RETURN_OVERSEERS
     )

@@ -10,7 +10,7 @@ from modelcluster.fields import ParentalKey
 from modelcluster.models import ClusterableModel
 from wagtail.models import Orderable
 
-from partnership.access import AccessRule, SharingLevel
+from partnership.access import AccessRule, SharingLevel, VisibleQuerySet
 
 
 class SetKind(models.TextChoices):
@@ -61,13 +61,6 @@ def ratings_of(scale: str) -> dict[int, Rating]:
     return {rating.value: rating for rating in SCALES[scale]}
 
 
-class StandardSetQuerySet(models.QuerySet):
-    def visible_to(self, user):
-        from partnership.access import visible_to
-
-        return visible_to(user, self)
-
-
 class StandardSet(ClusterableModel):
     """One version of a set of standards, owned by a partnership."""
 
@@ -100,7 +93,7 @@ class StandardSet(ClusterableModel):
     )
     created_at = models.DateTimeField(auto_now_add=True)
 
-    objects = StandardSetQuerySet.as_manager()
+    objects = VisibleQuerySet.as_manager()
     access_rule = AccessRule()
 
     class Meta:
